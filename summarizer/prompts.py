@@ -1,0 +1,47 @@
+"""Prompt templates: ``prompts/*.j2`` rendered through one strict Jinja2 environment.
+
+A prompt's name plus a hash of its text identifies its version; both go into
+cache keys and into each brief's run metadata.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from importlib import resources
+from typing import Any
+
+import jinja2
+
+
+def _source(name: str) -> str:
+    return resources.files("summarizer.prompts").joinpath(name).read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    def load(name: str) -> tuple[str, None, Any]:
+        try:
+            return _source(name), None, lambda: True
+        except FileNotFoundError:
+            raise jinja2.TemplateNotFound(name) from None
+
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(load),
+        undefined=jinja2.StrictUndefined,  # a missing variable is a bug, not an empty string
+        autoescape=False,  # prompts are plain text, not HTML
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(name: str, **variables: Any) -> str:
+    """Render ``prompts/<name>`` with ``variables``."""
+    return environment().get_template(name).render(**variables).strip()
+
+
+@functools.lru_cache(maxsize=32)
+def version(name: str) -> str:
+    """A short content hash of the template, for cache keys and run metadata."""
+    return hashlib.sha256(_source(name).encode("utf-8")).hexdigest()[:12]

@@ -1,0 +1,282 @@
+"""The data model: articles in, a StoryBrief out.
+
+Every stage of the pipeline passes these models along. ``StoryBrief`` is the
+public output; the ``Draft*`` models are what the language model is asked to
+fill (small, bounded, and referring to articles and quotes by number so that a
+model cannot cite something that does not exist).
+
+Validation covers truth, not only types: ``StoryBrief.model_validate(data,
+context={"articles": articles})`` also checks every quote, citation, number and
+name against the source articles (see :mod:`summarizer.grounding`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationInfo, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# --------------------------------------------------------------------------- input
+
+
+class Article(_Model):
+    """One source article, cleaned of navigation and boilerplate."""
+
+    id: str = Field(description="Stable id used in citations, e.g. 'a1' or the record's own id.")
+    outlet: str | None = Field(default=None, description="Publisher, e.g. 'The New York Times'.")
+    title: str = Field(default="", description="Headline.")
+    url: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    language: str | None = Field(default=None, description="ISO 639-1 code, e.g. 'en' or 'ko'.")
+    text: str = Field(description="The story's text: every sentence kept, boilerplate removed.")
+    source_path: str | None = Field(default=None, description="Where it was loaded from.")
+    stance: str | None = Field(default=None, description="Optional outlet stance label (left/center/right).")
+    duplicate_of: str | None = Field(
+        default=None, description="Set when this article is a near-duplicate (wire copy) of another."
+    )
+    warnings: list[str] = Field(default_factory=list, description="What ingest noticed (injection, size).")
+
+
+# --------------------------------------------------------------------------- brief parts
+
+
+class CitedSentence(_Model):
+    """A sentence in the brief's own voice with the articles that support it."""
+
+    text: str
+    sources: list[str] = Field(description="Ids of the articles that support this sentence.")
+
+
+class Summary(RootModel[list[CitedSentence]]):
+    """The neutral summary: a few cited sentences. ``str(summary)`` gives plain text."""
+
+    def __str__(self) -> str:
+        return " ".join(s.text for s in self.root)
+
+    def __iter__(self):  # type: ignore[override]
+        return iter(self.root)
+
+    def __len__(self) -> int:
+        return len(self.root)
+
+    def __getitem__(self, i: int) -> CitedSentence:
+        return self.root[i]
+
+    @property
+    def text(self) -> str:
+        return str(self)
+
+
+class Quote(_Model):
+    """A verbatim span of one article, with its speaker."""
+
+    text: str = Field(description="Exact text of the span in the cited article.")
+    speaker: str
+    article_id: str
+    start: int | None = Field(default=None, description="Character offset of the span in the article text.")
+    end: int | None = None
+
+
+class Statement(_Model):
+    """One thing someone said, possibly rendered differently (translated) by several outlets."""
+
+    speaker: str
+    renderings: list[Quote] = Field(min_length=1)
+
+
+class Perspective(_Model):
+    """An actor in the story and where they stand, with what they said."""
+
+    actor: str
+    role: str = Field(default="", description="Who the actor is, e.g. 'President of Russia'.")
+    stance: str = Field(default="", description="The actor's position in one neutral line.")
+    statements: list[Statement] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+
+class Source(_Model):
+    """One input article as a source of the brief."""
+
+    article_id: str
+    outlet: str | None = None
+    title: str = ""
+    url: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+    duplicate_of: str | None = None
+
+
+class Entity(_Model):
+    name: str
+    mentions: int = 0
+    sources: list[str] = Field(default_factory=list)
+
+
+class Entities(_Model):
+    countries: list[Entity] = Field(default_factory=list)
+    organizations: list[Entity] = Field(default_factory=list)
+    persons: list[Entity] = Field(default_factory=list)
+
+
+class Claim(_Model):
+    """One side of a disagreement: what is claimed, by whom, reported where."""
+
+    value: str = Field(description="The claimed figure or account, e.g. '3,000 troops'.")
+    claimant: str = Field(description="Who makes the claim, e.g. 'South Korea's intelligence agency'.")
+    sources: list[str] = Field(description="Articles that report this claim.")
+    evidence: str = Field(default="", description="The source sentence the claim comes from.")
+
+
+class Disagreement(_Model):
+    """Sources differ on the same thing; the brief lists each claim instead of picking one."""
+
+    subject: str
+    claims: list[Claim] = Field(min_length=2)
+
+
+class GroundingIssue(_Model):
+    kind: Literal[
+        "quote_fabricated",
+        "quote_repaired",
+        "quote_speaker",
+        "citation_dangling",
+        "citation_unsupported",
+        "citation_repaired",
+        "number_unsupported",
+        "name_unsupported",
+        "loaded_language",
+        "unattributed_claim",
+        "injection",
+        "entity_unsupported",
+    ]
+    where: str = Field(description="Which part of the brief, e.g. 'summary[2]'.")
+    detail: str
+    action: Literal["reasked", "repaired", "dropped", "kept", "flagged"] = "flagged"
+
+
+class GroundingReport(_Model):
+    """What the truth layer checked, repaired and dropped."""
+
+    quotes_checked: int = 0
+    quotes_repaired: int = 0
+    quotes_dropped: int = 0
+    sentences_checked: int = 0
+    sentences_repaired: int = 0
+    sentences_dropped: int = 0
+    numbers_checked: int = 0
+    numbers_unsupported: int = 0
+    names_checked: int = 0
+    names_unsupported: int = 0
+    loaded_terms: int = 0
+    reasks: int = 0
+    issues: list[GroundingIssue] = Field(default_factory=list)
+
+
+class RunMetadata(_Model):
+    """How the brief was made: model, calls, tokens (summed over every attempt), time."""
+
+    model: str = ""
+    backend: str = ""
+    llm_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cache_hits: int = 0
+    reasks: int = 0
+    transport_retries: int = 0
+    duration_s: float = 0.0
+    plan: str = Field(default="", description="'single' (one synthesis call) or 'map-reduce'.")
+    prompts: dict[str, str] = Field(default_factory=dict, description="Prompt name -> content hash.")
+    estimated_cost_usd: float | None = None
+    created_at: datetime | None = None
+    summarizer_version: str = ""
+
+
+class StoryBrief(_Model):
+    """A neutral, source-grounded brief of one story told by several articles."""
+
+    schema_version: str = SCHEMA_VERSION
+    title: str
+    summary: Summary
+    key_points: list[CitedSentence] = Field(default_factory=list)
+    perspectives: list[Perspective] = Field(default_factory=list)
+    disagreements: list[Disagreement] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    entities: Entities = Field(default_factory=Entities)
+    topics: list[str] = Field(default_factory=list, description="Topic lenses, e.g. 'Russia-North Korea Relations'.")
+    grounding: GroundingReport = Field(default_factory=GroundingReport)
+    run: RunMetadata = Field(default_factory=RunMetadata)
+
+    @property
+    def quotes(self) -> list[Quote]:
+        """Every verified quote in the brief, across perspectives."""
+        return [q for p in self.perspectives for s in p.statements for q in s.renderings]
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> StoryBrief:
+        # Truth checks need the source texts; they run when the caller passes them as context.
+        ctx: Any = info.context
+        if ctx and ctx.get("articles"):
+            from .grounding import validate_brief  # local import: grounding imports this module
+
+            problems = validate_brief(self, ctx["articles"])
+            if problems:
+                raise ValueError("brief is not grounded in its sources: " + "; ".join(problems))
+        return self
+
+
+# --------------------------------------------------------------------------- what the model fills
+# These are templates. The pipeline narrows them per cluster (article numbers and quote
+# ids become enums) with ``draft_model()``, so a constrained decoder cannot cite a
+# non-existent article or quote.
+
+
+class DraftSentence(_Model):
+    text: str = Field(max_length=400)
+    sources: list[int] = Field(min_length=1, max_length=4)
+
+
+class DraftPerspective(_Model):
+    actor: str = Field(max_length=80)
+    role: str = Field(max_length=80)
+    stance: str = Field(max_length=200)
+    quotes: list[int] = Field(default_factory=list, max_length=3)
+
+
+class BriefDraft(_Model):
+    title: str = Field(max_length=120)
+    summary: list[DraftSentence] = Field(min_length=2, max_length=5)
+    key_points: list[DraftSentence] = Field(default_factory=list, max_length=5)
+    perspectives: list[DraftPerspective] = Field(default_factory=list, max_length=5)
+    topics: list[str] = Field(default_factory=list, max_length=5)
+
+
+class ArticleNotes(_Model):
+    """Map step for clusters that do not fit one call: the facts of one article (or chunk)."""
+
+    facts: list[str] = Field(min_length=1, max_length=8)
+    actors: list[str] = Field(default_factory=list, max_length=6)
+
+
+class Cluster(_Model):
+    """A story cluster: several articles about one event, with an optional reference.
+
+    This is one line of the cluster JSONL format used by ``batch`` and the evals:
+    ``{"id", "title", "articles": [{"id", "source", "stance", "title", "url", "text"}, ...],
+    "reference": {"summary", "framing"}}`` (extra keys such as topic/date are kept in ``meta``).
+    """
+
+    id: str
+    title: str = ""
+    articles: list[Article]
+    reference: dict[str, Any] | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
