@@ -1,0 +1,62 @@
+"""summarizer: a cluster of news articles in, a neutral, source-grounded StoryBrief out.
+
+>>> from summarizer import load_articles, summarize
+>>> brief = summarize(load_articles("examples/putin-nk-troops/"))   # doctest: +SKIP
+>>> print(brief.summary)                                            # doctest: +SKIP
+
+Heavy dependencies (the openai client, tiktoken encodings, llama.cpp) load
+lazily, on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "Cluster",
+    "Config",
+    "Pipeline",
+    "StoryBrief",
+    "asummarize",
+    "load_articles",
+    "load_clusters",
+    "render",
+    "resolve",
+    "summarize",
+    "__version__",
+]
+
+_LAZY = {
+    "Article": "summarizer.schema",
+    "Cluster": "summarizer.schema",
+    "StoryBrief": "summarizer.schema",
+    "Config": "summarizer.config",
+    "resolve": "summarizer.config",
+    "Pipeline": "summarizer.pipeline",
+    "summarize": "summarizer.pipeline",
+    "asummarize": "summarizer.pipeline",
+    "load_articles": "summarizer.ingest",
+    "load_clusters": "summarizer.ingest",
+    "render": "summarizer.render",
+}
+
+if TYPE_CHECKING:
+    from .config import Config, resolve
+    from .ingest import load_articles, load_clusters
+    from .pipeline import Pipeline, asummarize, summarize
+    from .render import render
+    from .schema import Article, Cluster, StoryBrief
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: `import summarizer` stays cheap; each name loads its module on first use.
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'summarizer' has no attribute {name!r}")

@@ -15,7 +15,7 @@ import jinja2
 
 
 def _source(name: str) -> str:
-    return resources.files("summarizer.prompts").joinpath(name).read_text(encoding="utf-8")
+    return resources.files("summarizer.prompt_templates").joinpath(name).read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=1)

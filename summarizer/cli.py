@@ -1,0 +1,243 @@
+"""The command line: ``python -m summarizer`` / ``summarizer``.
+
+It imports only the public API, resolves configuration at the edge (flag > env
+var > default), and decides how errors look to a person: one readable line and
+a distinct exit code, with the traceback only under ``-v``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .errors import SummarizerError
+
+log = logging.getLogger("summarizer")
+
+EXIT_CODES = """exit codes:
+  0  success
+  2  configuration error (missing key/base URL, bad option)
+  3  bad input (empty, binary or unreadable files, no articles)
+  4  local model weights missing or corrupt
+  5  model server failure (after retries)
+  6  the model's output failed validation after re-asks
+  130 interrupted"""
+
+
+def _env_help() -> str:
+    from .config import ENV_VARS
+
+    lines = ["environment variables (a flag wins over its variable):"]
+    lines += [f"  {var:<28} {text}" for var, text in ENV_VARS.values()]
+    return "\n".join(lines)
+
+
+class Progress:
+    """One self-updating status line on stderr, only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self.stream = stream
+        self.enabled = enabled and stream.isatty()
+        self.started = time.perf_counter()
+        self._width = 0
+
+    def __call__(self, message: str) -> None:
+        log.info("%s", message)
+        if not self.enabled:
+            return
+        line = f"[{time.perf_counter() - self.started:6.1f}s] {message}"[:120]
+        self.stream.write("\r" + line.ljust(self._width))
+        self.stream.flush()
+        self._width = len(line)
+
+    def close(self) -> None:
+        if self.enabled and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+
+
+def _add_model_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model")
+    g.add_argument("--backend", choices=["auto", "openai", "local"], help="default: auto (local unless a key/base URL is set)")
+    g.add_argument("--model", help="model name for the OpenAI-protocol backend (default gpt-4o-mini)")
+    g.add_argument("--base-url", dest="base_url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
+    g.add_argument("--api-key", dest="api_key", help="API key (prefer the OPENAI_API_KEY variable)")
+    g.add_argument("--local-model", dest="local_model", choices=["qwen2.5-1.5b", "qwen2.5-0.5b"],
+                   help="embedded model (default qwen2.5-1.5b)")
+    g.add_argument("--model-path", dest="model_path", help="any GGUF chat model for the local backend")
+    g.add_argument("--response-format", dest="response_format",
+                   choices=["auto", "json_schema", "json_object_schema", "json_object", "none"],
+                   help="how structured output is requested from the server (default auto)")
+    g.add_argument("--timeout", type=float, help="seconds to wait for one model answer")
+    g.add_argument("--threads", type=int, help="CPU threads for the local model (default: all cores)")
+    g.add_argument("--max-reasks", dest="max_reasks", type=int, help="validation re-asks per brief (default 1)")
+    g.add_argument("--no-cache", dest="no_cache", action="store_true", help="always call the model")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="summarizer",
+        description="Turn a cluster of news articles about one story into a neutral, source-grounded brief.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"summarizer {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log progress (-vv: debug, tracebacks)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress, warnings only")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser(
+        "summarize",
+        help="summarize one cluster of articles",
+        description="Summarize the articles given as files, folders, JSON/JSONL, or '-' for stdin.",
+        epilog=_env_help() + "\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    s.add_argument("paths", nargs="+", metavar="PATH", help="article files (.txt .md .html .json .jsonl), folders, or -")
+    s.add_argument("-f", "--format", choices=["json", "md", "html"], default="json", help="output format (default json)")
+    s.add_argument("-o", "--output", help="write to FILE instead of stdout")
+    _add_model_options(s)
+
+    sc = sub.add_parser("schema", help="print the StoryBrief JSON Schema")
+    sc.add_argument("--draft", action="store_true", help="print the schema the model fills instead")
+
+    b = sub.add_parser(
+        "batch",
+        help="summarize many clusters from a cluster JSONL file, resumably",
+        description="Each input line is a cluster: {id, title, articles: [{id, source, title, url, text}], ...}. "
+        "Briefs are appended to OUTPUT as they finish; failures go to a .failures.jsonl file; "
+        "re-running resumes where it stopped.",
+        epilog=_env_help() + "\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    b.add_argument("clusters", help="cluster JSONL file")
+    b.add_argument("-o", "--output", required=True, help="briefs JSONL (appended, resumable)")
+    b.add_argument("--failures", help="failures JSONL (default: OUTPUT with .failures.jsonl)")
+    b.add_argument("--concurrency", type=int, default=4, help="clusters in flight at once (default 4)")
+    b.add_argument("--retry-failed", dest="retry_failed", action="store_true", help="retry clusters listed as failed")
+    _add_model_options(b)
+
+    m = sub.add_parser("models", help="list the embedded models, or assemble one ahead of time")
+    m.add_argument("--prepare", metavar="NAME", help="assemble and verify NAME's weights now")
+    return parser
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet or not verbose else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if verbose < 2:  # the SDKs are chatty at INFO
+        for noisy in ("httpx", "openai", "httpcore"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _config_from(args: argparse.Namespace) -> Any:
+    from .config import resolve
+
+    flags = {k: getattr(args, k, None) for k in (
+        "backend", "model", "base_url", "api_key", "local_model", "model_path", "response_format", "timeout",
+        "threads", "max_reasks")}
+    if getattr(args, "no_cache", False):
+        flags["use_cache"] = False
+    if getattr(args, "concurrency", None):
+        flags["concurrency"] = args.concurrency
+    return resolve(flags)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        from .atomic import write_text
+
+        write_text(Path(output), text)
+        log.info("wrote %s", output)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
+    from . import load_articles, render
+    from .pipeline import Pipeline
+
+    config = _config_from(args)
+    paths = [p for p in args.paths if p != "-"]
+    articles = load_articles(*paths, *(["-"] if "-" in args.paths else []), stdin=sys.stdin)
+    pipeline = Pipeline(config=config, progress=progress)
+    brief = pipeline.run(articles)
+    progress.close()
+    _write(render(brief, args.format), args.output)
+    run = brief.run
+    log.info("%d call(s), %d+%d tokens, %d cache hit(s), %.1fs", run.llm_calls, run.prompt_tokens,
+             run.completion_tokens, run.cache_hits, run.duration_s)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import BriefDraft, StoryBrief
+
+    model = BriefDraft if args.draft else StoryBrief
+    sys.stdout.write(json.dumps(model.model_json_schema(), indent=2) + "\n")
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace, progress: Progress) -> int:
+    from .batch import run_batch
+    from .pipeline import Pipeline
+
+    config = _config_from(args)
+    pipeline = Pipeline(config=config, progress=None)
+    report = run_batch(args.clusters, args.output, pipeline=pipeline, failures_path=args.failures,
+                       concurrency=args.concurrency, progress=progress, retry_failed=args.retry_failed)
+    progress.close()
+    sys.stderr.write(report.summary() + "\n")
+    return 0 if not report.failed else 1
+
+
+def cmd_models(args: argparse.Namespace, progress: Progress) -> int:
+    from . import weights
+    from .config import resolve
+
+    config = resolve({"backend": "local"})
+    if args.prepare:
+        path = weights.ensure_model(args.prepare, config.cache_dir, progress=progress)
+        progress.close()
+        sys.stdout.write(f"{args.prepare}: {path}\n")
+        return 0
+    for name, spec in weights.MODELS.items():
+        sys.stdout.write(f"{name:<14} {weights.status(name, config.cache_dir):<12} {spec.display_name}\n")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose, args.quiet)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return 2
+    progress = Progress(sys.stderr, enabled=not args.quiet and args.verbose == 0)
+    try:
+        if args.command == "summarize":
+            return cmd_summarize(args, progress)
+        if args.command == "schema":
+            return cmd_schema(args)
+        if args.command == "batch":
+            return cmd_batch(args, progress)
+        if args.command == "models":
+            return cmd_models(args, progress)
+        parser.error(f"unknown command {args.command}")
+    except SummarizerError as exc:
+        progress.close()
+        if args.verbose >= 2:
+            log.exception("failed")
+        sys.stderr.write(f"summarizer: error: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        progress.close()
+        sys.stderr.write("summarizer: interrupted\n")
+        return 130
+    return 0

@@ -1,0 +1,549 @@
+"""The pipeline: articles in, a validated, grounded StoryBrief out.
+
+The steps are written once, as a generator that yields the model requests it
+needs and receives their completions. :meth:`Pipeline.run` drives it with
+blocking calls, :meth:`Pipeline.arun` with concurrent async calls, so the two
+forms cannot drift apart.
+
+Budgets are separate: transport retries live in the backend
+(:mod:`summarizer.llm`); validation re-asks (bad JSON, schema errors, grounding
+problems) are counted here against ``Config.max_reasks``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError, create_model
+
+from . import errors, evidence as evidence_mod, grounding, prompts
+from .cache import Cache
+from .chunking import Plan, plan as make_plan
+from .config import Config
+from .llm import ChatBackend, ChatRequest, Completion
+from .pricing import estimate_cost
+from .schema import (
+    Article,
+    ArticleNotes,
+    CitedSentence,
+    Perspective,
+    Source,
+    StoryBrief,
+    Summary,
+    RunMetadata,
+)
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+# Tokens reserved in each call for the system prompt, instructions and the quote list.
+PROMPT_OVERHEAD_TOKENS = 700
+
+
+def make_backend(config: Config, progress: Progress | None = None) -> ChatBackend:
+    """Build the backend the configuration asks for (local unless a key or base URL is set)."""
+    if config.resolved_backend == "openai":
+        from .llm import OpenAIBackend
+
+        return OpenAIBackend(
+            model=config.model or "gpt-4o-mini",
+            api_key=config.api_key,
+            base_url=config.base_url,
+            timeout=config.timeout,
+            max_retries=config.max_retries,
+            response_format=config.response_format,  # type: ignore[arg-type]
+        )
+    from .local import LocalBackend
+
+    return LocalBackend(
+        model=config.local_model,
+        model_path=config.model_path,
+        threads=config.threads,
+        cache_dir=config.cache_dir,
+        progress=progress,
+    )
+
+
+# --------------------------------------------------------------------------- per-cluster draft schema
+
+
+def draft_model(n_articles: int, n_quotes: int) -> type[BaseModel]:
+    """The JSON the model fills for one cluster.
+
+    Article numbers and quote numbers are enums, so a grammar-constrained model
+    cannot cite an article or a quote that does not exist.
+    """
+    article_no: Any = Literal[tuple(range(1, n_articles + 1))]  # type: ignore[valid-type]
+    quote_no: Any = Literal[tuple(range(1, n_quotes + 1))] if n_quotes else int  # type: ignore[valid-type]
+    sentence = create_model(
+        "DraftSentence",
+        text=(str, Field(min_length=3, max_length=400)),
+        sources=(list[article_no], Field(min_length=1, max_length=4)),
+    )
+    perspective = create_model(
+        "DraftPerspective",
+        actor=(str, Field(min_length=2, max_length=80)),
+        role=(str, Field(max_length=100)),
+        stance=(str, Field(max_length=220)),
+        quotes=(list[quote_no], Field(max_length=3 if n_quotes else 0)),
+    )
+    return create_model(
+        "BriefDraft",
+        title=(str, Field(min_length=3, max_length=120)),
+        summary=(list[sentence], Field(min_length=2, max_length=5)),  # type: ignore[valid-type]
+        key_points=(list[sentence], Field(max_length=5)),  # type: ignore[valid-type]
+        perspectives=(list[perspective], Field(max_length=5)),  # type: ignore[valid-type]
+        topics=(list[str], Field(max_length=5)),
+    )
+
+
+# --------------------------------------------------------------------------- state
+
+
+@dataclass
+class Prepared:
+    """Everything decided before the synthesis call: which articles, evidence, plan, request."""
+
+    all_articles: list[Article]
+    articles: list[Article]  # without near-duplicates
+    evidence: evidence_mod.Evidence
+    plan: Plan
+    numbers: dict[str, int]  # article id -> number used in prompts
+    draft: type[BaseModel]
+    request: ChatRequest | None = None  # the synthesis request (None until notes exist, in map-reduce)
+
+
+@dataclass
+class _RunState:
+    started: float = field(default_factory=time.perf_counter)
+    llm_calls: int = 0
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    retries: int = 0
+    reasks: int = 0
+    model: str = ""
+
+
+Flow = Generator[list[ChatRequest], list[Completion], StoryBrief]
+
+
+class Pipeline:
+    """Summarize clusters with one backend and one configuration.
+
+    >>> from summarizer.testing import FakeBackend
+    >>> pipeline = Pipeline(backend=FakeBackend([...]))        # doctest: +SKIP
+    >>> brief = pipeline.run(articles)                          # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        backend: ChatBackend | None = None,
+        config: Config | None = None,
+        *,
+        cache: Cache | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.config = config or Config()
+        self.progress: Progress = progress or (lambda message: None)
+        self.backend = backend if backend is not None else make_backend(self.config, self.progress)
+        if cache is None and self.config.use_cache:
+            cache = Cache(self.config.cache_dir / "responses")
+        self.cache = cache
+        self._semaphore: asyncio.Semaphore | None = None
+
+    # ------------------------------------------------------------------ drivers
+
+    def run(self, articles: Sequence[Article]) -> StoryBrief:
+        """Summarize one cluster, blocking."""
+        state = _RunState()
+        flow = self._flow(list(articles), state)
+        try:
+            requests = next(flow)
+            while True:
+                requests = flow.send([self._call(r, state) for r in requests])
+        except StopIteration as done:
+            return done.value
+
+    async def arun(self, articles: Sequence[Article]) -> StoryBrief:
+        """Summarize one cluster; independent model calls (per-article extraction) run concurrently."""
+        state = _RunState()
+        flow = self._flow(list(articles), state)
+        try:
+            requests = next(flow)
+            while True:
+                done = await asyncio.gather(*(self._acall(r, state) for r in requests))
+                requests = flow.send(list(done))
+        except StopIteration as finished:
+            return finished.value
+
+    # ------------------------------------------------------------------ calls, with cache and accounting
+
+    def _cache_key(self, request: ChatRequest) -> str:
+        return Cache.key(getattr(self.backend, "name", "?"), self.backend.model, request.key_material())
+
+    def _cached(self, request: ChatRequest, state: _RunState) -> Completion | None:
+        if self.cache is None:
+            return None
+        hit = self.cache.get(self._cache_key(request))
+        if hit is None:
+            return None
+        state.cache_hits += 1
+        state.model = state.model or hit.get("model", "")
+        self.progress(f"{request.purpose}: cached answer")
+        return Completion(text=hit["text"], finish_reason=hit.get("finish_reason", "stop"),
+                          model=hit.get("model", ""), cached=True)
+
+    def _record(self, request: ChatRequest, completion: Completion, state: _RunState) -> Completion:
+        state.llm_calls += 1
+        state.prompt_tokens += completion.usage.prompt_tokens
+        state.completion_tokens += completion.usage.completion_tokens
+        state.retries += completion.retries
+        state.model = completion.model or state.model
+        # Only finished answers are worth replaying; a cut-off or refused one is asked again next time.
+        if self.cache is not None and completion.finish_reason == "stop" and not completion.refusal:
+            self.cache.put(self._cache_key(request), {
+                "text": completion.text, "finish_reason": completion.finish_reason, "model": completion.model,
+            })
+        return completion
+
+    def _call(self, request: ChatRequest, state: _RunState) -> Completion:
+        cached = self._cached(request, state)
+        if cached is not None:
+            return cached
+        self.progress(f"{request.purpose}: asking {self.backend.model}")
+        return self._record(request, self.backend.complete(request), state)
+
+    async def _acall(self, request: ChatRequest, state: _RunState) -> Completion:
+        cached = self._cached(request, state)
+        if cached is not None:
+            return cached
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(max(1, self.config.concurrency))
+        async with self._semaphore:
+            self.progress(f"{request.purpose}: asking {self.backend.model}")
+            completion = await self.backend.acomplete(request)
+        return self._record(request, completion, state)
+
+    # ------------------------------------------------------------------ the steps, written once
+
+    def prepare(self, articles: Sequence[Article]) -> Prepared:
+        """Choose articles, collect evidence, plan the calls, and (single plan) build the request."""
+        all_articles = list(articles)
+        usable = [a for a in all_articles if not a.duplicate_of]
+        if not usable:
+            raise errors.InputError("no articles to summarize; pass at least one article with text")
+        for a in all_articles:
+            if a.duplicate_of:
+                log.warning("article %s is a near-duplicate of %s; it is listed as a source only",
+                            a.id, a.duplicate_of)
+        ev = evidence_mod.collect(usable)
+        budget = self.config.context_budget or max(
+            256, self.backend.context_window - self.config.max_output_tokens - PROMPT_OVERHEAD_TOKENS
+        )
+        the_plan = make_plan(usable, budget, self.backend.count_tokens)
+        numbers = {a.id: i for i, a in enumerate(usable, 1)}
+        prepared = Prepared(all_articles, usable, ev, the_plan, numbers, draft_model(len(usable), len(ev.quotes)))
+        if the_plan.mode == "single":
+            prepared.request = self._synthesis_request(prepared, notes=None)
+        return prepared
+
+    def _flow(self, articles: list[Article], state: _RunState) -> Flow:
+        self.progress(f"reading {len(articles)} article(s)")
+        prep = self.prepare(articles)
+        if prep.request is None:  # map-reduce: notes per article or chunk first
+            units = prep.plan.units
+            self.progress(f"cluster exceeds {prep.plan.budget} tokens: extracting from {len(units)} part(s)")
+            completions = yield [self._extract_request(prep, u) for u in units]
+            notes = [self._parse_notes(c, u.article_id) for c, u in zip(completions, units)]
+            prep.request = self._synthesis_request(prep, notes=list(zip(units, notes)))
+        request = prep.request
+        attempts: list[dict[str, Any]] = []
+        brief: StoryBrief | None = None  # the latest answer that parsed; a later bad answer doesn't erase it
+        for attempt in range(self.config.max_reasks + 1):
+            self.progress("writing the brief" if attempt == 0 else f"re-asking ({attempt}/{self.config.max_reasks})")
+            completion = (yield [request])[0]
+            parsed, problems = self._interpret(prep, completion)
+            attempts.append({"output": completion.text, "errors": problems})
+            brief = parsed or brief
+            if parsed is not None and not problems:
+                break
+            if attempt == self.config.max_reasks:
+                break
+            state.reasks += 1
+            request = _reask(request, completion.text, problems)
+        if brief is None:
+            if completion.finish_reason == "length":
+                raise errors.LengthError(
+                    f"the model hit max_tokens ({request.max_tokens}) before finishing its answer on every "
+                    "attempt; raise max_output_tokens or use a larger model")
+            raise errors.OutputValidationError(
+                f"the model's output failed validation on all {len(attempts)} attempt(s); see .attempts",
+                attempts)
+        return self._finish(prep, brief, state)
+
+    def finalize(self, prepared: Prepared, completion: Completion) -> StoryBrief:
+        """Turn one synthesis completion into a brief without re-asking (used by the Batch API path)."""
+        brief, problems = self._interpret(prepared, completion)
+        if brief is None:
+            raise errors.OutputValidationError("the model's output failed validation",
+                                               [{"output": completion.text, "errors": problems}])
+        state = _RunState(llm_calls=1, prompt_tokens=completion.usage.prompt_tokens,
+                          completion_tokens=completion.usage.completion_tokens, model=completion.model)
+        return self._finish(prepared, brief, state)
+
+    # ------------------------------------------------------------------ requests
+
+    def _messages(self, user: str) -> tuple[dict[str, str], ...]:
+        return ({"role": "system", "content": prompts.render("system.j2")}, {"role": "user", "content": user})
+
+    def _synthesis_request(self, prep: Prepared, notes: list[tuple[Any, ArticleNotes]] | None) -> ChatRequest:
+        by_id = {a.id: a for a in prep.articles}
+        quotes = [
+            {"id": q.id, "speaker": q.speaker, "number": prep.numbers[q.article_id], "text": q.text}
+            for q in prep.evidence.quotes
+        ]
+        disagreements = [
+            {"subject": d.subject, "claims": [
+                {"value": c.value, "claimant": c.claimant, "numbers": [prep.numbers[s] for s in c.sources
+                                                                          if s in prep.numbers]}
+                for c in d.claims]}
+            for d in prep.evidence.disagreements
+        ]
+        if notes is None:
+            units = [
+                {"number": prep.numbers[a.id], "outlet": a.outlet or "unknown", "title": a.title,
+                 "text": _mark_quotes(a, prep.evidence)}
+                for a in prep.articles
+            ]
+        else:
+            units = [
+                {"number": prep.numbers[u.article_id], "outlet": by_id[u.article_id].outlet or "unknown",
+                 "facts": n.facts}
+                for u, n in notes
+            ]
+        user = prompts.render("synthesize.j2", units=units, notes=notes is not None, quotes=quotes,
+                              disagreements=disagreements)
+        return ChatRequest(
+            messages=self._messages(user),
+            schema=prep.draft.model_json_schema(),
+            schema_name="story_brief",
+            max_tokens=self.config.max_output_tokens,
+            purpose="synthesize",
+        )
+
+    def _extract_request(self, prep: Prepared, unit: Any) -> ChatRequest:
+        article = next(a for a in prep.articles if a.id == unit.article_id)
+        user = prompts.render("extract.j2", number=prep.numbers[article.id], outlet=article.outlet or "unknown",
+                              title=article.title if unit.part == 1 else "", text=unit.text, part=unit.part,
+                              part_count=unit.part_count)
+        return ChatRequest(
+            messages=self._messages(user),
+            schema=ArticleNotes.model_json_schema(),
+            schema_name="article_notes",
+            max_tokens=400,
+            purpose=f"extract {article.id}" + (f" part {unit.part}" if unit.part_count > 1 else ""),
+        )
+
+    def _parse_notes(self, completion: Completion, article_id: str) -> ArticleNotes:
+        _raise_for_refusal(completion)
+        try:
+            return ArticleNotes.model_validate(completion.json())
+        except (ValueError, ValidationError) as exc:
+            # A part whose notes cannot be read still counts: its text must not vanish silently.
+            raise errors.OutputValidationError(
+                f"notes for article {article_id} were not valid JSON for the notes schema: {exc}",
+                [{"output": completion.text, "errors": [str(exc)]}]) from exc
+
+    # ------------------------------------------------------------------ interpreting an answer
+
+    def _interpret(self, prep: Prepared, completion: Completion) -> tuple[StoryBrief | None, list[str]]:
+        """Parse, validate and ground-check one answer. Returns the brief and what to re-ask about."""
+        _raise_for_refusal(completion)
+        try:
+            data = completion.json()
+            draft = prep.draft.model_validate(data)
+        except ValidationError as exc:
+            problems = [_describe_validation_error(e) for e in exc.errors()[:8]]
+            if completion.finish_reason == "length":
+                problems.insert(0, "your answer was cut off at the length limit: write a shorter answer")
+            return None, problems
+        except ValueError as exc:
+            problem = ("your answer was cut off at the length limit: write a shorter answer"
+                       if completion.finish_reason == "length" else f"your answer was not valid JSON ({exc})")
+            return None, [problem]
+        brief = self._assemble(prep, draft)
+        issues = grounding.check(brief, prep.articles, prep.evidence)
+        reaskable = [i for i in issues if i.kind in grounding.REASKABLE]
+        return brief, grounding.describe_for_reask(reaskable) if reaskable else []
+
+    def _assemble(self, prep: Prepared, draft: Any) -> StoryBrief:
+        ids = {n: a for a, n in prep.numbers.items()}
+
+        def cited(sentences: Sequence[Any]) -> list[CitedSentence]:
+            out: list[CitedSentence] = []
+            for s in sentences:
+                text = " ".join(s.text.split())
+                if text and all(text != o.text for o in out):
+                    out.append(CitedSentence(text=text, sources=list(dict.fromkeys(ids[n] for n in s.sources))))
+            return out
+
+        quotes_by_id = {q.id: q for q in prep.evidence.quotes}
+        perspectives: list[Perspective] = []
+        for p in draft.perspectives:
+            actor = " ".join(p.actor.split())
+            chosen = [i for i in dict.fromkeys(p.quotes) if i in quotes_by_id
+                      and _same_actor(actor, quotes_by_id[i].speaker)]
+            if not chosen:  # the model named the actor but picked no (or wrong) quotes: attach theirs
+                chosen = [q.id for q in prep.evidence.quotes if _same_actor(actor, q.speaker)][:2]
+            statements = prep.evidence.statements(chosen, speaker=actor) if chosen else []
+            sources = sorted({r.article_id for s in statements for r in s.renderings}
+                             | {a.id for a in prep.articles if _mentions(a, actor)},
+                             key=lambda i: prep.numbers.get(i, 0))
+            if any(_same_actor(actor, q.actor) for q in perspectives):
+                continue
+            perspectives.append(Perspective(actor=actor, role=" ".join(p.role.split()),
+                                            stance=" ".join(p.stance.split()), statements=statements,
+                                            sources=sources))
+        return StoryBrief(
+            title=" ".join(draft.title.split()),
+            summary=Summary(cited(draft.summary)),
+            key_points=cited(draft.key_points),
+            perspectives=perspectives,
+            disagreements=list(prep.evidence.disagreements),
+            sources=[Source(article_id=a.id, outlet=a.outlet, title=a.title, url=a.url, author=a.author,
+                            published_at=a.published_at, language=a.language, duplicate_of=a.duplicate_of)
+                     for a in prep.all_articles],
+            entities=prep.evidence.entities,
+            topics=list(dict.fromkeys(t.strip() for t in draft.topics if t.strip())),
+        )
+
+    def _finish(self, prep: Prepared, brief: StoryBrief, state: _RunState) -> StoryBrief:
+        brief = grounding.repair(brief, prep.articles, prep.evidence)
+        report = brief.grounding.model_copy(update={"reasks": state.reasks})
+        from . import __version__
+
+        model = state.model or self.backend.model
+        run = RunMetadata(
+            model=model,
+            backend=getattr(self.backend, "name", type(self.backend).__name__),
+            llm_calls=state.llm_calls,
+            prompt_tokens=state.prompt_tokens,
+            completion_tokens=state.completion_tokens,
+            cache_hits=state.cache_hits,
+            reasks=state.reasks,
+            transport_retries=state.retries,
+            duration_s=round(time.perf_counter() - state.started, 3),
+            plan=prep.plan.mode,
+            prompts={name: prompts.version(name) for name in ("system.j2", "synthesize.j2", "extract.j2",
+                                                                "reask.j2")},
+            estimated_cost_usd=estimate_cost(self.backend.model, state.prompt_tokens, state.completion_tokens,
+                                             self.config.prices)
+            if getattr(self.backend, "name", "") == "openai" else None,
+            created_at=datetime.now(timezone.utc),
+            summarizer_version=__version__,
+        )
+        final = brief.model_copy(update={"grounding": report, "run": run})
+        # The truth layer's guarantees are checked once more, strictly, on what we return.
+        try:
+            return StoryBrief.model_validate(final.model_dump(), context={"articles": prep.articles})
+        except ValidationError as exc:
+            raise errors.OutputValidationError(f"the repaired brief still failed grounding: {exc}") from exc
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _raise_for_refusal(completion: Completion) -> None:
+    if completion.refusal:
+        raise errors.RefusalError(f"the model refused: {completion.refusal}")
+
+
+def _reask(request: ChatRequest, previous: str, problems: list[str]) -> ChatRequest:
+    """A new request: the original conversation, the bad answer, and what was wrong. Never mutates."""
+    messages = (
+        *request.messages,
+        {"role": "assistant", "content": previous},
+        {"role": "user", "content": prompts.render("reask.j2", problems=problems)},
+    )
+    return ChatRequest(messages=messages, schema=request.schema, schema_name=request.schema_name,
+                       max_tokens=request.max_tokens, temperature=request.temperature, purpose="reask")
+
+
+def _describe_validation_error(err: Any) -> str:
+    loc = ".".join(str(p) for p in err.get("loc", ()))
+    return f"{loc or 'answer'}: {err.get('msg', 'invalid')}"
+
+
+def _mark_quotes(article: Article, ev: evidence_mod.Evidence) -> str:
+    """The article text with a [Qn] marker after each quote, so the model can refer to quotes by number."""
+    text = article.text
+    marks = sorted(((q.end, q.id) for q in ev.quotes if q.article_id == article.id), reverse=True)
+    for end, qid in marks:
+        pos = end
+        while pos < len(text) and text[pos] in "\"'”’»":  # after the closing quote mark
+            pos += 1
+        text = f"{text[:pos]} [Q{qid}]{text[pos:]}"
+    return text
+
+
+_TITLES = {"president", "secretary", "minister", "spokesperson", "spokesman", "chief", "general", "deputy",
+           "mr", "ms", "mrs", "dr", "u.s.", "defense", "russian", "ukrainian", "prime", "leader", "the"}
+
+
+def _name_tokens(name: str | None) -> set[str]:
+    if not name:
+        return set()
+    return {t.strip(".,'’s").lower() for t in name.replace("-", " ").split()
+            if t[:1].isupper() and t.strip(".,'’s").lower() not in _TITLES}
+
+
+def _same_actor(a: str | None, b: str | None) -> bool:
+    """Two names refer to the same actor when they share a significant capitalised token."""
+    return bool(_name_tokens(a) & _name_tokens(b))
+
+
+def _mentions(article: Article, actor: str) -> bool:
+    tokens = _name_tokens(actor)
+    lowered = article.text.lower()
+    return any(t in lowered for t in tokens if len(t) > 2)
+
+
+# --------------------------------------------------------------------------- convenience entry points
+
+
+def summarize(
+    articles: Sequence[Article],
+    *,
+    backend: ChatBackend | None = None,
+    config: Config | None = None,
+    progress: Progress | None = None,
+) -> StoryBrief:
+    """Summarize one cluster of articles into a :class:`StoryBrief`.
+
+    With no backend, the configuration decides: the embedded local model unless
+    ``OPENAI_API_KEY`` or ``OPENAI_BASE_URL`` is set (see :func:`summarizer.config.resolve`).
+    """
+    from .config import resolve
+
+    return Pipeline(backend, config or resolve(), progress=progress).run(articles)
+
+
+async def asummarize(
+    articles: Sequence[Article],
+    *,
+    backend: ChatBackend | None = None,
+    config: Config | None = None,
+    progress: Progress | None = None,
+) -> StoryBrief:
+    """Async form of :func:`summarize`."""
+    from .config import resolve
+
+    return await Pipeline(backend, config or resolve(), progress=progress).arun(articles)

@@ -1,0 +1,38 @@
+from pathlib import Path
+
+import pytest
+
+from summarizer.config import Config, resolve
+from summarizer.errors import ConfigError
+
+
+def test_flag_beats_env_beats_default():
+    env = {"SUMMARIZER_MODEL": "env-model", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}
+    assert resolve({}, env=env).model == "env-model"
+    assert resolve({"model": "flag-model"}, env=env).model == "flag-model"
+    assert resolve({}, env={}).model is None
+
+
+def test_backend_auto_is_local_without_key_or_url():
+    assert resolve({}, env={}).resolved_backend == "local"
+    assert resolve({}, env={"OPENAI_API_KEY": "k"}).resolved_backend == "openai"
+    assert resolve({"base_url": "http://127.0.0.1:1/v1"}, env={}).resolved_backend == "openai"
+
+
+def test_openai_backend_without_key_or_url_says_how_to_fix():
+    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+        resolve({"backend": "openai"}, env={})
+
+
+def test_casts_and_bad_values():
+    cfg = resolve({}, env={"SUMMARIZER_TIMEOUT": "12.5", "SUMMARIZER_THREADS": "2", "SUMMARIZER_CACHE_DIR": "/tmp/x"})
+    assert cfg.timeout == 12.5 and cfg.threads == 2 and cfg.cache_dir == Path("/tmp/x")
+    with pytest.raises(ConfigError, match="timeout"):
+        resolve({}, env={"SUMMARIZER_TIMEOUT": "soon"})
+    with pytest.raises(ConfigError, match="unknown"):
+        resolve({"colour": "red"}, env={})
+
+
+def test_api_key_never_in_repr():
+    cfg = Config(api_key="sk-secretsecretsecret")
+    assert "secret" not in repr(cfg)

@@ -1,0 +1,189 @@
+"""Control flow of the pipeline on a scripted fake backend: calls, re-asks, map-reduce, cache, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer import errors
+from summarizer.config import Config
+from summarizer.llm import Completion, Usage
+from summarizer.pipeline import Pipeline, draft_model
+from summarizer.schema import Article, StoryBrief
+from summarizer.testing import FakeBackend, FunctionBackend
+
+SEEDS = Path(__file__).resolve().parent.parent / "examples" / "putin-nk-troops"
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[Article]:
+    out = []
+    for i, path in enumerate(sorted(SEEDS.glob("*.txt")), 1):
+        text = path.read_text(encoding="utf-8")
+        out.append(Article(id=f"a{i}", outlet=f"Outlet {i}", title=text.strip().splitlines()[0], text=text))
+    return out
+
+
+GOOD = {
+    "title": "Putin does not deny North Korean troop deployment",
+    "summary": [
+        {"text": "Russian President Vladimir Putin did not deny that North Korean troops are in Russia.",
+         "sources": [1, 4]},
+        {"text": "South Korea's intelligence agency estimated that around 3,000 North Korean soldiers are "
+                 "on Russian territory, while Ukraine has claimed that as many as 12,000 could be deployed.",
+         "sources": [3]},
+    ],
+    "key_points": [{"text": "The Duma ratified the treaty with North Korea.", "sources": [4]}],
+    "perspectives": [{"actor": "Vladimir Putin", "role": "President of Russia",
+                      "stance": "Says it is Russia's business how to apply the treaty.", "quotes": [1]}],
+    "topics": ["Russia-North Korea Relations"],
+}
+
+
+def config(tmp_path: Path, **kw) -> Config:
+    return Config(cache_dir=tmp_path / "cache", **kw)
+
+
+def test_one_call_for_a_cluster_that_fits(articles, tmp_path):
+    fake = FakeBackend([GOOD])
+    brief = Pipeline(fake, config(tmp_path)).run(articles)
+    assert isinstance(brief, StoryBrief)
+    assert len(fake.requests) == 1 and fake.requests[0].purpose == "synthesize"
+    assert brief.run.llm_calls == 1 and brief.run.plan == "single" and brief.run.reasks == 0
+    assert brief.run.prompt_tokens > 0 and brief.run.completion_tokens > 0
+    assert [s.article_id for s in brief.sources] == ["a1", "a2", "a3", "a4"]
+    assert str(brief.summary).startswith("Russian President Vladimir Putin did not deny")
+    assert brief.summary[0].sources == ["a1", "a4"]
+    # the article text reaches the model inside delimiters, with quote markers
+    user = fake.requests[0].messages[1]["content"]
+    assert '<article number="1"' in user and "[Q1]" in user
+
+
+def test_invalid_json_is_reasked_and_usage_is_summed(articles, tmp_path):
+    bad = Completion(text='{"title": "x", "summary": [', usage=Usage(100, 7))
+    good = Completion(text=json.dumps(GOOD), usage=Usage(150, 90))
+    fake = FakeBackend([bad, good])
+    brief = Pipeline(fake, config(tmp_path, max_reasks=1)).run(articles)
+    assert brief.run.llm_calls == 2 and brief.run.reasks == 1 and brief.grounding.reasks == 1
+    assert (brief.run.prompt_tokens, brief.run.completion_tokens) == (250, 97)
+    reask = fake.requests[1]
+    assert reask.purpose == "reask"
+    assert reask.messages[-2] == {"role": "assistant", "content": bad.text}
+    assert "not valid JSON" in reask.messages[-1]["content"]
+    # the original request was not mutated by the re-ask
+    assert len(fake.requests[0].messages) == 2
+
+
+def test_validation_failure_after_budget_carries_every_attempt(articles, tmp_path):
+    wrong = {"title": "x"}  # no summary
+    fake = FakeBackend([wrong, wrong, wrong])
+    with pytest.raises(errors.OutputValidationError) as info:
+        Pipeline(fake, config(tmp_path, max_reasks=2)).run(articles)
+    assert len(info.value.attempts) == 3 and len(fake.requests) == 3
+    assert any("summary" in e for e in info.value.attempts[0]["errors"])
+
+
+def test_schema_errors_go_back_to_the_model(articles, tmp_path):
+    bad = dict(GOOD, summary=[{"text": "Only one sentence citing article 9.", "sources": [9]}])
+    fake = FakeBackend([bad, GOOD])
+    brief = Pipeline(fake, config(tmp_path)).run(articles)
+    assert brief.run.reasks == 1
+    problems = fake.requests[1].messages[-1]["content"]
+    assert "summary" in problems
+
+
+def test_length_cutoff_raises_typed_error(articles, tmp_path):
+    cut = Completion(text='{"title": "Putin', finish_reason="length")
+    fake = FakeBackend([cut, cut])
+    with pytest.raises(errors.LengthError, match="max_tokens"):
+        Pipeline(fake, config(tmp_path, max_reasks=1)).run(articles)
+    assert "cut off" in fake.requests[1].messages[-1]["content"]
+
+
+def test_refusal_raises_typed_error(articles, tmp_path):
+    fake = FakeBackend([Completion(text="", refusal="I can't help with that.")])
+    with pytest.raises(errors.RefusalError, match="refused"):
+        Pipeline(fake, config(tmp_path)).run(articles)
+
+
+def test_unsupported_number_is_reasked_then_dropped(articles, tmp_path):
+    invented = dict(GOOD, summary=[*GOOD["summary"],
+                                   {"text": "Russia has 45,000 North Korean troops, according to Putin.",
+                                    "sources": [1]}])
+    fake = FakeBackend([invented, invented])
+    brief = Pipeline(fake, config(tmp_path, max_reasks=1)).run(articles)
+    assert brief.run.reasks == 1
+    assert "45,000" in fake.requests[1].messages[-1]["content"]
+    assert "45,000" not in str(brief.summary)
+    assert brief.grounding.sentences_dropped >= 1
+
+
+def test_map_reduce_when_the_cluster_exceeds_the_budget(articles, tmp_path):
+    def answer(request):
+        if request.purpose.startswith("extract"):
+            return {"facts": ["Putin spoke at the BRICS summit in Kazan."], "actors": ["Vladimir Putin"]}
+        assert "Notes taken from" in request.messages[1]["content"]
+        return GOOD
+
+    fake = FunctionBackend(answer)
+    brief = Pipeline(fake, config(tmp_path, context_budget=600)).run(articles)
+    purposes = [r.purpose for r in fake.requests]
+    assert purposes[-1] == "synthesize" and all(p.startswith("extract") for p in purposes[:-1])
+    assert len(purposes) - 1 >= len(articles)  # at least one extraction per article, more for split ones
+    assert brief.run.plan == "map-reduce" and brief.run.llm_calls == len(purposes)
+
+
+def test_async_runs_extractions_concurrently(articles, tmp_path):
+    in_flight = 0
+    peak = 0
+
+    class SlowAsync(FunctionBackend):
+        async def acomplete(self, request):
+            nonlocal in_flight, peak
+            in_flight += 1
+            peak = max(peak, in_flight)
+            await asyncio.sleep(0.01)
+            in_flight -= 1
+            return self.complete(request)
+
+    def answer(request):
+        if request.purpose.startswith("extract"):
+            return {"facts": ["Putin spoke in Kazan."], "actors": []}
+        return GOOD
+
+    brief = asyncio.run(Pipeline(SlowAsync(answer), config(tmp_path, context_budget=600, concurrency=3))
+                        .arun(articles))
+    assert brief.run.plan == "map-reduce" and 1 < peak <= 3
+
+
+def test_second_identical_run_makes_no_model_calls(articles, tmp_path):
+    cfg = config(tmp_path)
+    first = Pipeline(FakeBackend([GOOD]), cfg).run(articles)
+    empty = FakeBackend([])  # would raise if asked
+    second = Pipeline(empty, cfg).run(articles)
+    assert first.run.llm_calls == 1 and second.run.llm_calls == 0 and second.run.cache_hits == 1
+    assert str(second.summary) == str(first.summary) and not empty.requests
+    # --no-cache calls the model again
+    third = Pipeline(FakeBackend([GOOD]), cfg.with_(use_cache=False)).run(articles)
+    assert third.run.llm_calls == 1
+
+
+def test_duplicates_are_sources_but_not_sent_twice(articles, tmp_path):
+    dup = articles[0].model_copy(update={"id": "a5", "duplicate_of": "a1"})
+    fake = FakeBackend([GOOD])
+    brief = Pipeline(fake, config(tmp_path)).run([*articles, dup])
+    assert [s.duplicate_of for s in brief.sources][-1] == "a1"
+    assert '<article number="5"' not in fake.requests[0].messages[1]["content"]
+
+
+def test_no_articles_is_an_input_error(tmp_path):
+    with pytest.raises(errors.InputError):
+        Pipeline(FakeBackend([]), config(tmp_path)).run([])
+
+
+def test_draft_schema_enumerates_articles_and_quotes():
+    schema = json.dumps(draft_model(3, 2).model_json_schema())
+    assert "[1, 2, 3]" in schema and "[1, 2]" in schema
