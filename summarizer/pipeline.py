@@ -380,7 +380,7 @@ class Pipeline:
                        if completion.finish_reason == "length" else f"your answer was not valid JSON ({exc})")
             return None, [problem]
         brief = self._assemble(prep, draft)
-        issues = grounding.check(brief, prep.articles, prep.evidence)
+        issues = grounding.check(brief, prep.all_articles, prep.evidence)
         reaskable = [i for i in issues if i.kind in grounding.REASKABLE]
         return brief, grounding.describe_for_reask(reaskable) if reaskable else []
 
@@ -426,7 +426,7 @@ class Pipeline:
         )
 
     def _finish(self, prep: Prepared, brief: StoryBrief, state: _RunState) -> StoryBrief:
-        brief = grounding.repair(brief, prep.articles, prep.evidence)
+        brief = grounding.repair(brief, prep.all_articles, prep.evidence)
         report = brief.grounding.model_copy(update={"reasks": state.reasks})
         from . import __version__
 
@@ -453,7 +453,7 @@ class Pipeline:
         final = brief.model_copy(update={"grounding": report, "run": run})
         # The truth layer's guarantees are checked once more, strictly, on what we return.
         try:
-            return StoryBrief.model_validate(final.model_dump(), context={"articles": prep.articles})
+            return StoryBrief.model_validate(final.model_dump(), context={"articles": prep.all_articles})
         except ValidationError as exc:
             raise errors.OutputValidationError(f"the repaired brief still failed grounding: {exc}") from exc
 
