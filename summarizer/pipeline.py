@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
@@ -43,8 +44,11 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
-# Tokens reserved in each call for the system prompt, instructions and the quote list.
-PROMPT_OVERHEAD_TOKENS = 700
+# Tokens reserved in each call for the system prompt, instructions and the speaker list.
+PROMPT_OVERHEAD_TOKENS = 600
+MAX_PERSPECTIVES = 4
+MAX_STATEMENTS_PER_ACTOR = 3
+MAX_SPEAKERS = 8
 
 
 def make_backend(config: Config, progress: Progress | None = None) -> ChatBackend:
@@ -74,14 +78,16 @@ def make_backend(config: Config, progress: Progress | None = None) -> ChatBacken
 # --------------------------------------------------------------------------- per-cluster draft schema
 
 
-def draft_model(n_articles: int, n_quotes: int) -> type[BaseModel]:
+def draft_model(n_articles: int, speakers: Sequence[str] = ()) -> type[BaseModel]:
     """The JSON the model fills for one cluster.
 
-    Article numbers and quote numbers are enums, so a grammar-constrained model
-    cannot cite an article or a quote that does not exist.
+    Article numbers are an enum, so a grammar-constrained model cannot cite an
+    article that does not exist. When the evidence found quoted speakers, the
+    perspectives' actors are an enum of them: quotes are attached in code, so the
+    model cannot invent a quote or hand one to the wrong person.
     """
     article_no: Any = Literal[tuple(range(1, n_articles + 1))]  # type: ignore[valid-type]
-    quote_no: Any = Literal[tuple(range(1, n_quotes + 1))] if n_quotes else int  # type: ignore[valid-type]
+    actor: Any = Literal[tuple(speakers)] if speakers else str  # type: ignore[valid-type]
     sentence = create_model(
         "DraftSentence",
         text=(str, Field(min_length=3, max_length=400)),
@@ -89,17 +95,16 @@ def draft_model(n_articles: int, n_quotes: int) -> type[BaseModel]:
     )
     perspective = create_model(
         "DraftPerspective",
-        actor=(str, Field(min_length=2, max_length=80)),
+        actor=(actor, Field(min_length=2, max_length=80) if not speakers else ...),
         role=(str, Field(max_length=100)),
-        stance=(str, Field(max_length=220)),
-        quotes=(list[quote_no], Field(max_length=3 if n_quotes else 0)),
+        stance=(str, Field(min_length=3, max_length=220)),
     )
     return create_model(
         "BriefDraft",
         title=(str, Field(min_length=3, max_length=120)),
         summary=(list[sentence], Field(min_length=2, max_length=5)),  # type: ignore[valid-type]
-        key_points=(list[sentence], Field(max_length=5)),  # type: ignore[valid-type]
-        perspectives=(list[perspective], Field(max_length=5)),  # type: ignore[valid-type]
+        key_points=(list[sentence], Field(max_length=4)),  # type: ignore[valid-type]
+        perspectives=(list[perspective], Field(max_length=MAX_PERSPECTIVES)),  # type: ignore[valid-type]
         topics=(list[str], Field(max_length=5)),
     )
 
@@ -116,6 +121,7 @@ class Prepared:
     evidence: evidence_mod.Evidence
     plan: Plan
     numbers: dict[str, int]  # article id -> number used in prompts
+    speakers: list[str]  # quoted speakers found by the evidence step, most quoted first
     draft: type[BaseModel]
     request: ChatRequest | None = None  # the synthesis request (None until notes exist, in map-reduce)
 
@@ -250,7 +256,9 @@ class Pipeline:
         )
         the_plan = make_plan(usable, budget, self.backend.count_tokens)
         numbers = {a.id: i for i, a in enumerate(usable, 1)}
-        prepared = Prepared(all_articles, usable, ev, the_plan, numbers, draft_model(len(usable), len(ev.quotes)))
+        speakers = _speakers(ev)
+        prepared = Prepared(all_articles, usable, ev, the_plan, numbers, speakers,
+                            draft_model(len(usable), speakers))
         if the_plan.mode == "single":
             prepared.request = self._synthesis_request(prepared, notes=None)
         return prepared
@@ -306,9 +314,10 @@ class Pipeline:
 
     def _synthesis_request(self, prep: Prepared, notes: list[tuple[Any, ArticleNotes]] | None) -> ChatRequest:
         by_id = {a.id: a for a in prep.articles}
-        quotes = [
-            {"id": q.id, "speaker": q.speaker, "number": prep.numbers[q.article_id], "text": q.text}
-            for q in prep.evidence.quotes
+        speakers = [
+            {"name": name, "numbers": sorted({prep.numbers[q.article_id] for q in prep.evidence.quotes
+                                              if q.speaker == name})}
+            for name in prep.speakers
         ]
         disagreements = [
             {"subject": d.subject, "claims": [
@@ -320,7 +329,7 @@ class Pipeline:
         if notes is None:
             units = [
                 {"number": prep.numbers[a.id], "outlet": a.outlet or "unknown", "title": a.title,
-                 "text": _mark_quotes(a, prep.evidence)}
+                 "text": a.text}
                 for a in prep.articles
             ]
         else:
@@ -329,7 +338,7 @@ class Pipeline:
                  "facts": n.facts}
                 for u, n in notes
             ]
-        user = prompts.render("synthesize.j2", units=units, notes=notes is not None, quotes=quotes,
+        user = prompts.render("synthesize.j2", units=units, notes=notes is not None, speakers=speakers,
                               disagreements=disagreements)
         return ChatRequest(
             messages=self._messages(user),
@@ -381,7 +390,7 @@ class Pipeline:
             return None, [problem]
         brief = self._assemble(prep, draft)
         issues = grounding.check(brief, prep.all_articles, prep.evidence)
-        reaskable = [i for i in issues if i.kind in grounding.REASKABLE]
+        reaskable = [i for i in issues if i.kind in REASK_KINDS]
         return brief, grounding.describe_for_reask(reaskable) if reaskable else []
 
     def _assemble(self, prep: Prepared, draft: Any) -> StoryBrief:
@@ -390,27 +399,27 @@ class Pipeline:
         def cited(sentences: Sequence[Any]) -> list[CitedSentence]:
             out: list[CitedSentence] = []
             for s in sentences:
-                text = " ".join(s.text.split())
-                if text and all(text != o.text for o in out):
+                text = _clean_model_text(s.text)
+                # Fragments like "President Putin in article 1" say nothing; a sentence needs a few words.
+                if len(text.split()) >= MIN_SENTENCE_WORDS and all(text != o.text for o in out):
                     out.append(CitedSentence(text=text, sources=list(dict.fromkeys(ids[n] for n in s.sources))))
             return out
 
-        quotes_by_id = {q.id: q for q in prep.evidence.quotes}
         perspectives: list[Perspective] = []
         for p in draft.perspectives:
             actor = " ".join(p.actor.split())
-            chosen = [i for i in dict.fromkeys(p.quotes) if i in quotes_by_id
-                      and _same_actor(actor, quotes_by_id[i].speaker)]
-            if not chosen:  # the model named the actor but picked no (or wrong) quotes: attach theirs
-                chosen = [q.id for q in prep.evidence.quotes if _same_actor(actor, q.speaker)][:2]
-            statements = prep.evidence.statements(chosen, speaker=actor) if chosen else []
+            # Quotes come from the evidence, never from the model: every quote this actor is found saying.
+            said = [q.id for q in prep.evidence.quotes if q.speaker and _same_actor(actor, q.speaker)]
+            statements = prep.evidence.statements(said, speaker=actor) if said else []
+            # Statements quoted by more outlets first; a few per actor.
+            statements = sorted(statements, key=lambda st: -len(st.renderings))[:MAX_STATEMENTS_PER_ACTOR]
             sources = sorted({r.article_id for s in statements for r in s.renderings}
                              | {a.id for a in prep.articles if _mentions(a, actor)},
                              key=lambda i: prep.numbers.get(i, 0))
             if any(_same_actor(actor, q.actor) for q in perspectives):
                 continue
-            perspectives.append(Perspective(actor=actor, role=" ".join(p.role.split()),
-                                            stance=" ".join(p.stance.split()), statements=statements,
+            perspectives.append(Perspective(actor=actor, role=_clean_model_text(p.role),
+                                            stance=_clean_model_text(p.stance), statements=statements,
                                             sources=sources))
         return StoryBrief(
             title=" ".join(draft.title.split()),
@@ -482,16 +491,26 @@ def _describe_validation_error(err: Any) -> str:
     return f"{loc or 'answer'}: {err.get('msg', 'invalid')}"
 
 
-def _mark_quotes(article: Article, ev: evidence_mod.Evidence) -> str:
-    """The article text with a [Qn] marker after each quote, so the model can refer to quotes by number."""
-    text = article.text
-    marks = sorted(((q.end, q.id) for q in ev.quotes if q.article_id == article.id), reverse=True)
-    for end, qid in marks:
-        pos = end
-        while pos < len(text) and text[pos] in "\"'”’»":  # after the closing quote mark
-            pos += 1
-        text = f"{text[:pos]} [Q{qid}]{text[pos:]}"
-    return text
+MIN_SENTENCE_WORDS = 4
+# A citation that points at the wrong article is re-pointed in code (grounding.repair); a re-ask
+# would cost a whole model call to fix what code fixes for free.
+REASK_KINDS = grounding.REASKABLE - {"citation_unsupported"}
+# Prompt scaffolding a small model sometimes copies into its answer.
+_SCAFFOLDING = re.compile(r"\s*[\[(]\s*(?:articles?|sources?|Q)\s*\d+(?:\s*(?:,|and)\s*\d+)*\s*[\])]"
+                          r"|\s+\b(?:in|from|according to) articles? \d+(?:\s*(?:,|and)\s*\d+)*\b", re.I)
+
+
+def _clean_model_text(text: str) -> str:
+    return " ".join(_SCAFFOLDING.sub("", text).split())
+
+
+def _speakers(ev: evidence_mod.Evidence) -> list[str]:
+    """Distinct quoted speakers, most quoted first (ties: first seen)."""
+    counts: dict[str, int] = {}
+    for q in ev.quotes:
+        if q.speaker:
+            counts[q.speaker] = counts.get(q.speaker, 0) + 1
+    return sorted(counts, key=lambda name: -counts[name])[:MAX_SPEAKERS]
 
 
 _TITLES = {"president", "secretary", "minister", "spokesperson", "spokesman", "chief", "general", "deputy",

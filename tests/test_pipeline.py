@@ -38,7 +38,7 @@ GOOD = {
     ],
     "key_points": [{"text": "The Duma ratified the treaty with North Korea.", "sources": [4]}],
     "perspectives": [{"actor": "Vladimir Putin", "role": "President of Russia",
-                      "stance": "Says it is Russia's business how to apply the treaty.", "quotes": [1]}],
+                      "stance": "Says it is Russia's business how to apply the treaty."}],
     "topics": ["Russia-North Korea Relations"],
 }
 
@@ -57,9 +57,29 @@ def test_one_call_for_a_cluster_that_fits(articles, tmp_path):
     assert [s.article_id for s in brief.sources] == ["a1", "a2", "a3", "a4"]
     assert str(brief.summary).startswith("Russian President Vladimir Putin did not deny")
     assert brief.summary[0].sources == ["a1", "a4"]
-    # the article text reaches the model inside delimiters, with quote markers
+    # the article text reaches the model inside delimiters, with the quoted speakers listed
     user = fake.requests[0].messages[1]["content"]
-    assert '<article number="1"' in user and "[Q1]" in user
+    assert '<article number="1"' in user and "People quoted in the articles: " in user
+    assert "Vladimir Putin" in user.split("People quoted in the articles: ")[1]
+
+
+def test_quotes_come_from_the_articles_not_the_model(articles, tmp_path):
+    brief = Pipeline(FakeBackend([GOOD]), config(tmp_path)).run(articles)
+    putin = brief.perspectives[0]
+    assert putin.actor == "Vladimir Putin" and putin.statements
+    by_id = {a.id: a for a in articles}
+    for quote in brief.quotes:
+        assert by_id[quote.article_id].text[quote.start:quote.end] == quote.text
+    # the "images" remark is one statement rendered by several outlets
+    assert max(len(st.renderings) for st in putin.statements) >= 3
+
+
+def test_prompt_scaffolding_copied_by_the_model_is_removed(articles, tmp_path):
+    leaky = dict(GOOD, key_points=[{"text": "President Putin in article 1", "sources": [1]},
+                                   {"text": "The Duma ratified the treaty with North Korea [Q3] (article 4).",
+                                    "sources": [4]}])
+    brief = Pipeline(FakeBackend([leaky]), config(tmp_path)).run(articles)
+    assert [k.text for k in brief.key_points] == ["The Duma ratified the treaty with North Korea."]
 
 
 def test_invalid_json_is_reasked_and_usage_is_summed(articles, tmp_path):
@@ -184,6 +204,7 @@ def test_no_articles_is_an_input_error(tmp_path):
         Pipeline(FakeBackend([]), config(tmp_path)).run([])
 
 
-def test_draft_schema_enumerates_articles_and_quotes():
-    schema = json.dumps(draft_model(3, 2).model_json_schema())
-    assert "[1, 2, 3]" in schema and "[1, 2]" in schema
+def test_draft_schema_enumerates_articles_and_speakers():
+    schema = json.dumps(draft_model(3, ["Vladimir Putin", "Lloyd Austin"]).model_json_schema())
+    assert "[1, 2, 3]" in schema and '["Vladimir Putin", "Lloyd Austin"]' in schema
+    assert draft_model(2).model_json_schema()["$defs"]["DraftPerspective"]["properties"]["actor"]["type"] == "string"
