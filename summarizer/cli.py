@@ -88,12 +88,19 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"summarizer {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="log progress (-vv: debug, tracebacks)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress, warnings only")
+    # -v/-q work before or after the command; SUPPRESS keeps a later default from erasing an earlier flag.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
+                        help="log progress (-vv: debug, tracebacks)")
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="no progress, warnings only")
+    for action in common._actions:
+        parser._add_action(action)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser(
         "summarize",
+        parents=[common],
         help="summarize one cluster of articles",
         description="Summarize the articles given as files, folders, JSON/JSONL, or '-' for stdin.",
         epilog=_env_help() + "\n\n" + EXIT_CODES,
@@ -104,11 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", help="write to FILE instead of stdout")
     _add_model_options(s)
 
-    sc = sub.add_parser("schema", help="print the StoryBrief JSON Schema")
+    sc = sub.add_parser("schema", parents=[common], help="print the StoryBrief JSON Schema")
     sc.add_argument("--draft", action="store_true", help="print the schema the model fills instead")
 
     b = sub.add_parser(
         "batch",
+        parents=[common],
         help="summarize many clusters from a cluster JSONL file, resumably",
         description="Each input line is a cluster: {id, title, articles: [{id, source, title, url, text}], ...}. "
         "Briefs are appended to OUTPUT as they finish; failures go to a .failures.jsonl file; "
@@ -123,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--retry-failed", dest="retry_failed", action="store_true", help="retry clusters listed as failed")
     _add_model_options(b)
 
-    m = sub.add_parser("models", help="list the embedded models, or assemble one ahead of time")
+    m = sub.add_parser("models", parents=[common], help="list the embedded models, or assemble one ahead of time")
     m.add_argument("--prepare", metavar="NAME", help="assemble and verify NAME's weights now")
     return parser
 
@@ -215,6 +223,8 @@ def cmd_models(args: argparse.Namespace, progress: Progress) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.verbose = getattr(args, "verbose", 0)
+    args.quiet = getattr(args, "quiet", False)
     _configure_logging(args.verbose, args.quiet)
     if not args.command:
         parser.print_help(sys.stderr)

@@ -1,0 +1,94 @@
+"""The command line, in-process, talking HTTP to a loopback Chat Completions server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer import __version__
+from summarizer.cli import main
+from summarizer.schema import StoryBrief
+
+from .fault_server import Fault, FaultServer
+from .test_pipeline import GOOD
+
+EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "putin-nk-troops")
+
+
+@pytest.fixture
+def server():
+    with FaultServer(lambda body: json.dumps(GOOD)) as srv:
+        yield srv
+
+
+def test_version_and_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert __version__ in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["summarize", "--help"])
+    out = capsys.readouterr().out
+    assert "OPENAI_BASE_URL" in out and "--base-url" in out and "exit codes" in out
+
+
+def test_schema_prints_the_story_brief_json_schema(capsys):
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["title"] == "StoryBrief" and "disagreements" in schema["properties"]
+
+
+def test_summarize_against_an_openai_compatible_server(server, capsys, tmp_path):
+    code = main(["summarize", EXAMPLE, "--base-url", server.base_url, "--model", "test-model", "-q"])
+    assert code == 0
+    brief = StoryBrief.model_validate_json(capsys.readouterr().out)
+    assert brief.run.backend == "openai" and brief.run.llm_calls == 1
+    assert len(brief.sources) == 4 and brief.disagreements
+    body = server.completions[0].body
+    assert body["model"] == "test-model" and body["response_format"]["type"] == "json_schema"
+
+
+def test_second_identical_run_makes_zero_model_calls(server, tmp_path):
+    args = ["summarize", EXAMPLE, "--base-url", server.base_url, "-q", "-o"]
+    assert main([*args, str(tmp_path / "1.json")]) == 0 and main([*args, str(tmp_path / "2.json")]) == 0
+    first = StoryBrief.model_validate_json((tmp_path / "1.json").read_text())
+    second = StoryBrief.model_validate_json((tmp_path / "2.json").read_text())
+    assert len(server.completions) == 1
+    assert (first.run.llm_calls, second.run.llm_calls, second.run.cache_hits) == (1, 0, 1)
+    assert str(second.summary) == str(first.summary)
+    assert main(["summarize", EXAMPLE, "--base-url", server.base_url, "-q", "--no-cache"]) == 0
+    assert len(server.completions) == 2
+
+
+@pytest.mark.parametrize("fmt,marker", [("md", "# "), ("html", "<!DOCTYPE html>")])
+def test_formats_to_a_file(server, tmp_path, fmt, marker):
+    out = tmp_path / f"story.{fmt}"
+    assert main(["summarize", EXAMPLE, "--base-url", server.base_url, "-q", "-f", fmt, "-o", str(out)]) == 0
+    assert marker.lower() in out.read_text()[:200].lower()
+
+
+def test_bad_input_exit_code_names_the_file_without_traceback(tmp_path, capsys):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    assert main(["summarize", str(empty), "--base-url", "http://127.0.0.1:9/v1"]) == 3
+    err = capsys.readouterr().err
+    assert "empty.txt" in err and "Traceback" not in err
+
+
+def test_missing_key_is_a_config_error(capsys):
+    assert main(["summarize", EXAMPLE, "--backend", "openai"]) == 2
+    assert "OPENAI_API_KEY" in capsys.readouterr().err
+
+
+def test_server_failure_is_a_backend_error_and_hides_the_key(capsys):
+    with FaultServer(script=[Fault.unauthorized()]) as srv:
+        code = main(["summarize", EXAMPLE, "--base-url", srv.base_url, "--api-key", "sk-test-secret-1234567890"])
+    err = capsys.readouterr().err
+    assert code == 5 and "API key" in err and "sk-test-secret" not in err
+
+
+def test_validation_failure_after_reasks_exit_code(capsys):
+    with FaultServer(script=[Fault.bad_schema(), Fault.bad_schema()]) as srv:
+        code = main(["summarize", EXAMPLE, "--base-url", srv.base_url, "--max-reasks", "1", "--no-cache"])
+    assert code == 6 and "validation" in capsys.readouterr().err
