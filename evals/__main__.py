@@ -1,0 +1,171 @@
+"""``python -m evals run|score|compare``: the eval harness's command line.
+
+Exit codes: 0 when every threshold holds, 1 when a metric breaks its threshold
+(the breach is named on stderr), and the summarizer error codes (2 config,
+3 input, 4 model, 5 backend, 6 output) when the run itself cannot proceed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from summarizer import errors
+
+from . import runner
+from .datasets import EVALS_DIR
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m evals", description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--thresholds",
+            type=Path,
+            default=runner.DEFAULT_THRESHOLDS,
+            help="thresholds file (default: evals/thresholds.json)",
+        )
+        sp.add_argument("--no-thresholds", action="store_true", help="report only; never fail on a threshold")
+        sp.add_argument(
+            "--baseline",
+            type=Path,
+            default=None,
+            help="baseline file to diff against (default: evals/baseline.json when it exists)",
+        )
+        sp.add_argument(
+            "--save-baseline",
+            type=Path,
+            default=None,
+            metavar="PATH",
+            help="store this run's aggregates as the dataset's baseline in PATH",
+        )
+        sp.add_argument(
+            "--judge",
+            action="store_true",
+            help="also score with the LLM judge (needs OPENAI_API_KEY or --judge-base-url)",
+        )
+        sp.add_argument(
+            "--judge-model", default=None, help="judge model (default: SUMMARIZER_MODEL or gpt-4o-mini)"
+        )
+        sp.add_argument("--judge-base-url", default=None, help="judge server (default: OPENAI_BASE_URL)")
+        sp.add_argument("--quiet", action="store_true", help="do not print the report")
+
+    r = sub.add_parser("run", help="generate briefs for a dataset (cached), score them, check thresholds")
+    r.add_argument(
+        "--dataset",
+        default="seed",
+        help="'seed', 'dev' (../shared/evalsets/allsides-dev.jsonl) or a cluster JSONL path",
+    )
+    r.add_argument("--limit", type=int, default=None, help="only the first N clusters")
+    r.add_argument(
+        "--backend",
+        choices=("local", "openai", "extractive"),
+        default="local",
+        help="local (embedded llama.cpp, default), openai (any OpenAI-protocol server), "
+        "or extractive (the lead-sentence baseline, no model)",
+    )
+    r.add_argument(
+        "--model", default=None, help="local: qwen2.5-1.5b (default) or qwen2.5-0.5b; openai: the model name"
+    )
+    r.add_argument("--base-url", default=None, help="OpenAI-compatible server URL (openai backend)")
+    r.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output folder (default: evals/results/<dataset>-<backend>-<model>)",
+    )
+    r.add_argument("--no-cache", action="store_true", help="regenerate every brief; bypass all caches")
+    common(r)
+
+    s = sub.add_parser("score", help="re-score the cached briefs of an earlier run without regenerating")
+    s.add_argument("--out", type=Path, required=True, help="the folder of an earlier `run`")
+    common(s)
+
+    c = sub.add_parser("compare", help="one Markdown table row per scored run (for the README)")
+    c.add_argument("outs", type=Path, nargs="+", help="folders of scored runs")
+    return p
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "run"
+
+
+def _generator(args: argparse.Namespace) -> runner.Generator:
+    if args.backend == "extractive":
+        return runner.extractive_generator()
+    from summarizer.config import resolve
+    from summarizer.pipeline import make_backend
+
+    flags: dict[str, Any] = {"backend": args.backend, "use_cache": not args.no_cache}
+    if args.backend == "local":
+        flags["local_model"] = args.model
+    else:
+        flags.update(model=args.model, base_url=args.base_url)
+    config = resolve(flags)
+    progress = (lambda m: None) if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr, flush=True))
+    return runner.pipeline_generator(make_backend(config, progress), config, progress=progress)
+
+
+def _judge(args: argparse.Namespace, out: Path) -> Any:
+    if not args.judge:
+        return None
+    from .judge import cached_judge, judge_backend, make_judge
+
+    backend = judge_backend(model=args.judge_model, base_url=args.judge_base_url)
+    return cached_judge(make_judge(backend), out / "judge", backend.model)
+
+
+def _finish(args: argparse.Namespace, out: Path) -> int:
+    baseline = args.baseline
+    if baseline is None and (EVALS_DIR / "baseline.json").exists():
+        baseline = EVALS_DIR / "baseline.json"
+    results, report = runner.score_run(
+        out,
+        thresholds=None if args.no_thresholds else args.thresholds,
+        baseline=baseline,
+        judge=_judge(args, out),
+    )
+    if not args.quiet:
+        print(report)
+    if args.save_baseline:
+        runner.save_baseline(args.save_baseline, results)
+        print(f"baseline for {results['dataset']} saved to {args.save_baseline}", file=sys.stderr)
+    print(f"results: {out / runner.RESULTS}  report: {out / runner.REPORT}", file=sys.stderr)
+    if results["breaches"]:
+        for b in results["breaches"]:
+            print(f"threshold breached: {b}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the eval command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "compare":
+            from .report import compare_table
+
+            print(compare_table([runner._read_json(o / runner.RESULTS) for o in args.outs]))
+            return 0
+        if args.command == "score":
+            return _finish(args, args.out)
+        from .datasets import load_dataset
+
+        dataset = load_dataset(args.dataset, args.limit)
+        gen = _generator(args)
+        out = args.out or EVALS_DIR / "results" / _slug(f"{dataset.name}-{gen.backend}-{gen.model}")
+        progress = (lambda m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
+        runner.generate(dataset, gen, out, use_cache=not args.no_cache, progress=progress)
+        return _finish(args, out)
+    except errors.SummarizerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
