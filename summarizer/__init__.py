@@ -23,7 +23,6 @@ __all__ = [
     "asummarize",
     "load_articles",
     "load_clusters",
-    "render",
     "resolve",
     "summarize",
     "__version__",
@@ -40,14 +39,12 @@ _LAZY = {
     "asummarize": "summarizer.pipeline",
     "load_articles": "summarizer.ingest",
     "load_clusters": "summarizer.ingest",
-    "render": "summarizer.render",
 }
 
 if TYPE_CHECKING:
     from .config import Config, resolve
     from .ingest import load_articles, load_clusters
     from .pipeline import Pipeline, asummarize, summarize
-    from .render import render
     from .schema import Article, Cluster, StoryBrief
 
 

@@ -131,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--retry-failed", dest="retry_failed", action="store_true", help="retry clusters listed as failed")
     _add_model_options(b)
 
+    sub.add_parser("eval", add_help=False, help="run the eval harness (same as python -m evals; see eval --help)")
+
     m = sub.add_parser("models", parents=[common], help="list the embedded models, or assemble one ahead of time")
     m.add_argument("--prepare", metavar="NAME", help="assemble and verify NAME's weights now")
     return parser
@@ -168,8 +170,9 @@ def _write(text: str, output: str | None) -> None:
 
 
 def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
-    from . import load_articles, render
+    from .ingest import load_articles
     from .pipeline import Pipeline
+    from .render import render
 
     config = _config_from(args)
     paths = [p for p in args.paths if p != "-"]
@@ -222,6 +225,11 @@ def cmd_models(args: argparse.Namespace, progress: Progress) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["eval"]:  # the harness has its own parser; hand it the rest untouched
+        from evals.__main__ import main as eval_main
+
+        return eval_main(argv[1:])
     args = parser.parse_args(argv)
     args.verbose = getattr(args, "verbose", 0)
     args.quiet = getattr(args, "quiet", False)

@@ -16,6 +16,7 @@ import asyncio
 import logging
 import re
 import time
+import weakref
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -163,7 +164,9 @@ class Pipeline:
         if cache is None and self.config.use_cache:
             cache = Cache(self.config.cache_dir / "responses")
         self.cache = cache
-        self._semaphore: asyncio.Semaphore | None = None
+        # One semaphore per event loop: a Pipeline may serve several asyncio.run() calls in turn.
+        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary())
 
     # ------------------------------------------------------------------ drivers
 
@@ -231,9 +234,11 @@ class Pipeline:
         cached = self._cached(request, state)
         if cached is not None:
             return cached
-        if self._semaphore is None:
-            self._semaphore = asyncio.Semaphore(max(1, self.config.concurrency))
-        async with self._semaphore:
+        loop = asyncio.get_running_loop()
+        semaphore = self._semaphores.get(loop)
+        if semaphore is None:
+            semaphore = self._semaphores[loop] = asyncio.Semaphore(max(1, self.config.concurrency))
+        async with semaphore:
             self.progress(f"{request.purpose}: asking {self.backend.model}")
             completion = await self.backend.acomplete(request)
         return self._record(request, completion, state)
@@ -328,14 +333,14 @@ class Pipeline:
         ]
         if notes is None:
             units = [
-                {"number": prep.numbers[a.id], "outlet": a.outlet or "unknown", "title": a.title,
-                 "text": a.text}
+                {"number": prep.numbers[a.id], "outlet": _data(a.outlet or "unknown"), "title": _data(a.title),
+                 "text": _data(a.text)}
                 for a in prep.articles
             ]
         else:
             units = [
-                {"number": prep.numbers[u.article_id], "outlet": by_id[u.article_id].outlet or "unknown",
-                 "facts": n.facts}
+                {"number": prep.numbers[u.article_id], "outlet": _data(by_id[u.article_id].outlet or "unknown"),
+                 "facts": [_data(f) for f in n.facts]}
                 for u, n in notes
             ]
         user = prompts.render("synthesize.j2", units=units, notes=notes is not None, speakers=speakers,
@@ -350,9 +355,10 @@ class Pipeline:
 
     def _extract_request(self, prep: Prepared, unit: Any) -> ChatRequest:
         article = next(a for a in prep.articles if a.id == unit.article_id)
-        user = prompts.render("extract.j2", number=prep.numbers[article.id], outlet=article.outlet or "unknown",
-                              title=article.title if unit.part == 1 else "", text=unit.text, part=unit.part,
-                              part_count=unit.part_count)
+        user = prompts.render("extract.j2", number=prep.numbers[article.id],
+                              outlet=_data(article.outlet or "unknown"),
+                              title=_data(article.title) if unit.part == 1 else "", text=_data(unit.text),
+                              part=unit.part, part_count=unit.part_count)
         return ChatRequest(
             messages=self._messages(user),
             schema=ArticleNotes.model_json_schema(),
@@ -498,6 +504,14 @@ REASK_KINDS = grounding.REASKABLE - {"citation_unsupported"}
 # Prompt scaffolding a small model sometimes copies into its answer.
 _SCAFFOLDING = re.compile(r"\s*[\[(]\s*(?:articles?|sources?|Q)\s*\d+(?:\s*(?:,|and)\s*\d+)*\s*[\])]"
                           r"|\s+\b(?:in|from|according to) articles? \d+(?:\s*(?:,|and)\s*\d+)*\b", re.I)
+
+
+_DELIMITER = re.compile(r"<(/?)(article)\b", re.I)
+
+
+def _data(text: str) -> str:
+    """Article-derived text for a prompt: it must not be able to close or open an <article> block."""
+    return _DELIMITER.sub(r"‹\1\2", text)
 
 
 def _clean_model_text(text: str) -> str:

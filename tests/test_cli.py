@@ -11,8 +11,8 @@ from summarizer import __version__
 from summarizer.cli import main
 from summarizer.schema import StoryBrief
 
-from .fault_server import Fault, FaultServer
-from .test_pipeline import GOOD
+from tests.fault_server import Fault, FaultServer
+from tests.test_pipeline import GOOD
 
 EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "putin-nk-troops")
 
