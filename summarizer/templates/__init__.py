@@ -1,0 +1,1 @@
+"""Jinja2 templates and the stylesheet for rendering a StoryBrief (HTML page and Markdown)."""
