@@ -107,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     s.add_argument("paths", nargs="+", metavar="PATH", help="article files (.txt .md .html .json .jsonl), folders, or -")
-    s.add_argument("-f", "--format", choices=["json", "md", "html"], default="json", help="output format (default json)")
+    s.add_argument("-f", "--format", choices=["json", "md", "html"], default="json",
+                   help="output format: json (the schema), md, or html (a self-contained page); default json")
     s.add_argument("-o", "--output", help="write to FILE instead of stdout")
     _add_model_options(s)
 
