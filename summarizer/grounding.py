@@ -746,17 +746,29 @@ class _Repairer:
                 self.note(i.kind, where, i.detail, "repaired")
                 repaired = True
         assert facts is not None
-        if facts.uncited_facts:
-            # A cited article with none of the sentence's facts is a wrong citation: drop it.
-            checkable = facts.n_numbers + facts.n_names
-            keep = [
-                s
+        checkable = facts.n_numbers + facts.n_names
+        if checkable and len(sources) > 1:
+            # A citation must support the sentence, not just share a word with it: each cited article
+            # has to hold at least half of the sentence's names and numbers ("cite everything" fails).
+            held = {
+                s: checkable - len(_check_facts(cs.text, [self.by_id[s]], self.articles).uncited_facts)
                 for s in sources
-                if len(_check_facts(cs.text, [self.by_id[s]], self.articles).uncited_facts) < checkable
-            ]
-            sources = keep
-        # Re-cite: add, per uncited fact, an article that has it (preferring one that covers most).
-        pending = dict(facts.uncited_facts)
+            }
+            keep = [s for s in sources if 2 * held[s] >= checkable] or [max(sources, key=lambda s: held[s])]
+            if keep != sources:
+                dropped = [s for s in sources if s not in keep]
+                self.note(
+                    "citation_repaired",
+                    where,
+                    "removed citation(s) to " + ", ".join(dropped)
+                    + ", which hold fewer than half of the sentence's names and numbers",
+                    "repaired",
+                )
+                repaired = True
+                sources = keep
+        # Re-cite: add, per fact no cited article holds, an article that has it (preferring one that covers most).
+        uncited = _check_facts(cs.text, [self.by_id[s] for s in sources], self.articles).uncited_facts
+        pending = dict(uncited)
         while pending:
             counts: dict[str, int] = {}
             for others in pending.values():
@@ -765,14 +777,14 @@ class _Repairer:
             best = max(counts, key=lambda a: (counts[a], -[x.id for x in self.articles].index(a)))
             sources.append(best)
             pending = {f: o for f, o in pending.items() if best not in o}
-        if facts.uncited_facts:
+        if uncited:
             self.note(
                 "citation_repaired",
                 where,
                 "re-cited to "
                 + ", ".join(sources)
                 + " ("
-                + ", ".join(map(repr, facts.uncited_facts))
+                + ", ".join(map(repr, uncited))
                 + " were not in the cited articles)",
                 "repaired",
             )

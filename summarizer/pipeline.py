@@ -20,7 +20,7 @@ import weakref
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
@@ -34,6 +34,7 @@ from .schema import (
     Article,
     ArticleNotes,
     CitedSentence,
+    Disagreement,
     Perspective,
     Source,
     StoryBrief,
@@ -80,6 +81,8 @@ def make_backend(config: Config, progress: Progress | None = None) -> ChatBacken
 
 
 def draft_model(n_articles: int, speakers: Sequence[str] = ()) -> type[BaseModel]:
+    # Length bounds keep a small model from copying whole paragraphs (each token costs ~0.1 s on a
+    # laptop CPU); they are generous enough that a normal sentence never reaches them.
     """The JSON the model fills for one cluster.
 
     Article numbers are an enum, so a grammar-constrained model cannot cite an
@@ -91,22 +94,22 @@ def draft_model(n_articles: int, speakers: Sequence[str] = ()) -> type[BaseModel
     actor: Any = Literal[tuple(speakers)] if speakers else str  # type: ignore[valid-type]
     sentence = create_model(
         "DraftSentence",
-        text=(str, Field(min_length=3, max_length=400)),
+        text=(str, Field(min_length=3, max_length=320)),
         sources=(list[article_no], Field(min_length=1, max_length=4)),
     )
     perspective = create_model(
         "DraftPerspective",
         actor=(actor, Field(min_length=2, max_length=80) if not speakers else ...),
-        role=(str, Field(max_length=100)),
-        stance=(str, Field(min_length=3, max_length=220)),
+        role=(str, Field(max_length=60)),
+        stance=(str, Field(min_length=3, max_length=180)),
     )
     return create_model(
         "BriefDraft",
         title=(str, Field(min_length=3, max_length=120)),
         summary=(list[sentence], Field(min_length=2, max_length=5)),  # type: ignore[valid-type]
-        key_points=(list[sentence], Field(max_length=4)),  # type: ignore[valid-type]
+        key_points=(list[sentence], Field(max_length=3)),  # type: ignore[valid-type]
         perspectives=(list[perspective], Field(max_length=MAX_PERSPECTIVES)),  # type: ignore[valid-type]
-        topics=(list[str], Field(max_length=5)),
+        topics=(list[Annotated[str, Field(max_length=50)]], Field(max_length=4)),
     )
 
 
@@ -396,7 +399,7 @@ class Pipeline:
             return None, [problem]
         brief = self._assemble(prep, draft)
         issues = grounding.check(brief, prep.all_articles, prep.evidence)
-        reaskable = [i for i in issues if i.kind in REASK_KINDS]
+        reaskable = [i for i in issues if i.kind in REASK_KINDS and i.where.startswith(REASK_WHERE)]
         return brief, grounding.describe_for_reask(reaskable) if reaskable else []
 
     def _assemble(self, prep: Prepared, draft: Any) -> StoryBrief:
@@ -427,9 +430,13 @@ class Pipeline:
             perspectives.append(Perspective(actor=actor, role=_clean_model_text(p.role),
                                             stance=_clean_model_text(p.stance), statements=statements,
                                             sources=sources))
+        summary = cited(draft.summary)
+        for d in prep.evidence.disagreements:
+            if not _mentions_claims(summary, d):
+                summary.append(_disagreement_sentence(d))
         return StoryBrief(
             title=" ".join(draft.title.split()),
-            summary=Summary(cited(draft.summary)),
+            summary=Summary(summary),
             key_points=cited(draft.key_points),
             perspectives=perspectives,
             disagreements=list(prep.evidence.disagreements),
@@ -501,6 +508,9 @@ MIN_SENTENCE_WORDS = 4
 # A citation that points at the wrong article is re-pointed in code (grounding.repair); a re-ask
 # would cost a whole model call to fix what code fixes for free.
 REASK_KINDS = grounding.REASKABLE - {"citation_unsupported"}
+# Only the headline and summary are worth a whole extra call; problems in key points, perspectives
+# and entities are repaired, dropped or flagged in code (grounding.repair).
+REASK_WHERE = ("title", "summary")
 # Prompt scaffolding a small model sometimes copies into its answer.
 _SCAFFOLDING = re.compile(r"\s*[\[(]\s*(?:articles?|sources?|Q)\s*\d+(?:\s*(?:,|and)\s*\d+)*\s*[\])]"
                           r"|\s+\b(?:in|from|according to) articles? \d+(?:\s*(?:,|and)\s*\d+)*\b", re.I)
@@ -516,6 +526,23 @@ def _data(text: str) -> str:
 
 def _clean_model_text(text: str) -> str:
     return " ".join(_SCAFFOLDING.sub("", text).split())
+
+
+def _figures(text: str) -> set[str]:
+    return {m.replace(",", "") for m in re.findall(r"\d[\d,.]*\d|\d", text)}
+
+
+def _mentions_claims(summary: Sequence[CitedSentence], d: Disagreement) -> bool:
+    """True when the summary already states at least two of the disputed figures."""
+    said = set().union(*(_figures(s.text) for s in summary)) if summary else set()
+    return sum(1 for c in d.claims if _figures(c.value) & said) >= 2
+
+
+def _disagreement_sentence(d: Disagreement) -> CitedSentence:
+    """One attributed sentence listing each side's figure, so the summary never picks one silently."""
+    parts = [f"{c.value} according to {' and '.join(x.strip() for x in c.claimant.split(';'))}" for c in d.claims]
+    sources = list(dict.fromkeys(s for c in d.claims for s in c.sources))
+    return CitedSentence(text=f"Sources differ on the {d.subject}: {'; '.join(parts)}.", sources=sources)
 
 
 def _speakers(ev: evidence_mod.Evidence) -> list[str]:

@@ -453,3 +453,15 @@ def test_validate_rejects_wrong_offsets_and_distant_speakers(arts):
     assert "not verbatim" in g.validate_brief(_quote_brief(shifted), arts)[0]
     far = Quote(text=text, speaker="Lloyd Austin", article_id="002")
     assert "speaker" in g.validate_brief(_quote_brief(far), arts)[0]
+
+
+def test_citing_every_article_keeps_only_those_that_support_the_sentence(arts):
+    # Only 003 names Guterres, the U.N. Charter and Mariupol; 001, 002 and 004 share at most a word.
+    sentence = CitedSentence(
+        text="United Nations Secretary-General António Guterres called for a just peace in accordance "
+        "with the U.N. Charter during his first visit to Russia since April 2022, when Mariupol was besieged.",
+        sources=["001", "002", "003", "004"],
+    )
+    repaired = g.repair(_brief(summary=[sentence]), arts)
+    assert repaired.summary[0].sources == ["003"]
+    assert any(i.kind == "citation_repaired" and "removed citation" in i.detail for i in repaired.grounding.issues)

@@ -208,3 +208,17 @@ def test_draft_schema_enumerates_articles_and_speakers():
     schema = json.dumps(draft_model(3, ["Vladimir Putin", "Lloyd Austin"]).model_json_schema())
     assert "[1, 2, 3]" in schema and '["Vladimir Putin", "Lloyd Austin"]' in schema
     assert draft_model(2).model_json_schema()["$defs"]["DraftPerspective"]["properties"]["actor"]["type"] == "string"
+
+
+def test_summary_that_omits_disputed_figures_gets_them_attributed(articles, tmp_path):
+    silent = dict(GOOD, summary=GOOD["summary"][:1] + [
+        {"text": "The Duma ratified the treaty with North Korea.", "sources": [4]}])
+    brief = Pipeline(FakeBackend([silent]), config(tmp_path)).run(articles)
+    added = brief.summary[-1]
+    assert added.text.startswith("Sources differ on the")
+    for figure in ("3,000", "12,000"):
+        assert figure in added.text
+    assert "according to" in added.text and len(added.sources) >= 2
+    # a summary that already attributes the figures is left alone
+    said = Pipeline(FakeBackend([GOOD]), config(tmp_path, use_cache=False)).run(articles)
+    assert not any(s.text.startswith("Sources differ") for s in said.summary)
