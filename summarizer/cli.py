@@ -143,7 +143,7 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
     level = logging.WARNING if quiet or not verbose else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if verbose < 2:  # the SDKs are chatty at INFO
-        for noisy in ("httpx", "openai", "httpcore"):
+        for noisy in ("httpx", "httpx2", "openai", "httpcore", "httpcore2"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

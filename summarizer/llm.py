@@ -189,6 +189,7 @@ class OpenAIBackend:
         self._sleep = sleep
         self._client = client
         self._async_client = async_client
+        self._async_loop: Any = None  # the event loop our own async client was built on
         self._encoding: Any = None
 
     def __repr__(self) -> str:  # never show the key
@@ -208,7 +209,15 @@ class OpenAIBackend:
         return self._client
 
     def _async(self) -> Any:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        if self._async_loop is not None and self._async_loop is not loop:
+            # An async client's connections belong to the loop it first ran on; a later
+            # asyncio.run() (a second batch, a Ray block) needs a fresh one.
+            self._async_client = None
         if self._async_client is None:
+            self._async_loop = loop
             import openai
 
             self._async_client = openai.AsyncOpenAI(
@@ -243,6 +252,14 @@ class OpenAIBackend:
             elif fmt == "json_object":
                 kw["response_format"] = {"type": "json_object"}
         return kw
+
+    def request_body(self, request: ChatRequest) -> dict[str, Any]:
+        """The JSON body this backend would POST to /chat/completions (used for Batch API files)."""
+        return self._kwargs(request, self.response_format)
+
+    def _secrets(self) -> tuple[str, ...]:
+        # A server may echo the key in an error body; keys that don't look like "sk-..." must go too.
+        return (self._api_key,) if self._api_key and len(self._api_key) >= 4 else ()
 
     def _completion(self, resp: Any, retries: int) -> Completion:
         choice = resp.choices[0]
@@ -283,7 +300,7 @@ class OpenAIBackend:
                 if self._downgrade(exc):
                     attempt -= 1
                     continue
-                err = translate_error(exc)
+                err = translate_error(exc, secrets=self._secrets())
                 if not err.retryable or attempt > self.max_retries:
                     raise err from exc
                 delay = retry_delay(attempt, _retry_after_of(exc))
@@ -303,7 +320,7 @@ class OpenAIBackend:
                 if self._downgrade(exc):
                     attempt -= 1
                     continue
-                err = translate_error(exc)
+                err = translate_error(exc, secrets=self._secrets())
                 if not err.retryable or attempt > self.max_retries:
                     raise err from exc
                 delay = retry_delay(attempt, _retry_after_of(exc))
@@ -320,9 +337,12 @@ def _retry_after_of(exc: Exception) -> float | None:
     return parse_retry_after(dict(headers) if headers is not None else None)
 
 
-def translate_error(exc: Exception) -> errors.BackendError:
-    """Map an ``openai`` SDK exception to one of ours. Never includes the API key."""
+def translate_error(exc: Exception, secrets: tuple[str, ...] = ()) -> errors.BackendError:
+    """Map an ``openai`` SDK exception to one of ours. Never includes the API key (nor ``secrets``)."""
     import openai
+
+    def _redact(text: str) -> str:
+        return _redact_all(text, secrets)
 
     request_id = getattr(exc, "request_id", None)
     if isinstance(exc, errors.BackendError):
@@ -368,6 +388,12 @@ _KEYLIKE = re.compile(r"(sk-[A-Za-z0-9_\-]{8,}|Bearer\s+[A-Za-z0-9_\-\.]{8,})")
 
 def _redact(text: str) -> str:
     return _KEYLIKE.sub("[redacted]", text)
+
+
+def _redact_all(text: str, secrets: tuple[str, ...] = ()) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "[redacted]")
+    return _redact(text)
 
 
 def _known_context_window(model: str) -> int:
