@@ -494,6 +494,7 @@ def _sentence_issues(
                 )
             )
     cited = [by_id[s] for s in sources if s in by_id]
+    issues += _support_issue(where, text, articles)
     facts = _check_facts(text, cited, articles)
     for raw in facts.missing_numbers:
         issues.append(
@@ -544,13 +545,68 @@ def _sentence_issues(
     return issues, facts
 
 
+MIN_WORD_SUPPORT = 0.5  # share of a sentence's content words that must occur in the articles
+_STOP = _wordset(
+    "the and for that with from this have has had was were are been its their they them his her she him "
+    "who whom which what when where while about after before into over under than then there these those "
+    "also but not any all can could would should will may might must did does said says say just only "
+    "more most other some such very one two our out you your yours ours itself upon onto per via"
+)
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+
+
+def _stem(word: str) -> str:
+    w = word.lower().removesuffix("'s").removesuffix("’s")
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+@functools.lru_cache(maxsize=256)
+def _vocabulary(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in _WORD.findall(text))
+
+
+def _latin(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.8
+
+
+def word_support(text: str, articles: Sequence[Article]) -> float | None:
+    """Share of ``text``'s content words found in ``articles``; None when not measurable.
+
+    This catches sentences that name nothing checkable yet come from nowhere: a leaked system
+    prompt, boilerplate a model invents, instructions. It is skipped across scripts (a Korean
+    cluster summarized in English) and for very short texts.
+    """
+    words = [_stem(w) for w in _WORD.findall(unquoted(text)) if w.lower() not in _STOP]
+    if len(words) < 4 or not _latin(text) or not any(_latin(a.text[:2000]) for a in articles):
+        return None
+    vocab: frozenset[str] = frozenset().union(*(_vocabulary(a.text) for a in articles))
+    return sum(w in vocab for w in words) / len(words)
+
+
+def _support_issue(where: str, text: str, articles: Sequence[Article]) -> list[GroundingIssue]:
+    share = word_support(text, articles)
+    if share is None or share >= MIN_WORD_SUPPORT:
+        return []
+    return [
+        GroundingIssue(
+            kind="citation_unsupported",
+            where=where,
+            detail=f"only {share:.0%} of its words occur in any article; it is not drawn from the sources",
+        )
+    ]
+
+
 def _voice_issues(where: str, text: str, articles: Sequence[Article]) -> list[GroundingIssue]:
     """Checks for text in the brief's voice that cites nothing (titles, stances)."""
     if not text.strip():
         return []
     if injection_markers(text):
         return [GroundingIssue(kind="injection", where=where, detail=_INJECTION_DETAIL)]
-    issues = []
+    issues = _support_issue(where, text, articles) if where == "title" else []
     facts = _check_facts(text, articles, articles)
     issues += [
         GroundingIssue(
@@ -733,7 +789,8 @@ class _Repairer:
             r.names_checked += facts.n_names
             r.numbers_unsupported += len(facts.missing_numbers)
             r.names_unsupported += len(facts.missing_names)
-        fatal = [i for i in issues if i.kind in ("injection", "number_unsupported", "name_unsupported")]
+        fatal = [i for i in issues if i.kind in ("injection", "number_unsupported", "name_unsupported")
+                 or (i.kind == "citation_unsupported" and "not drawn from the sources" in i.detail)]
         if fatal:
             for i in fatal:
                 self.note(i.kind, where, i.detail, "dropped")
@@ -841,7 +898,8 @@ class _Repairer:
     # ------------------------------------------------------------------ voice fields
     def voice(self, where: str, text: str) -> str:
         issues = _voice_issues(where, text, self.articles)
-        if any(i.kind in ("injection", "number_unsupported", "name_unsupported") for i in issues):
+        if any(i.kind in ("injection", "number_unsupported", "name_unsupported", "citation_unsupported")
+               for i in issues):
             for i in issues:
                 self.note(i.kind, where, i.detail, "dropped")
             return ""

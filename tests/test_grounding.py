@@ -465,3 +465,20 @@ def test_citing_every_article_keeps_only_those_that_support_the_sentence(arts):
     repaired = g.repair(_brief(summary=[sentence]), arts)
     assert repaired.summary[0].sources == ["003"]
     assert any(i.kind == "citation_repaired" and "removed citation" in i.detail for i in repaired.grounding.issues)
+
+
+def test_word_support_flags_text_drawn_from_nowhere(arts):
+    assert g.word_support("You are a careful news editor who writes neutral, factual story briefs.", arts) < 0.5
+    paraphrase = "Putin did not deny reports that North Korean soldiers were deployed to Russia's Kursk region."
+    assert g.word_support(paraphrase, arts) >= 0.8
+    # not measurable: too short, or a different script than the articles
+    assert g.word_support("Putin spoke.", arts) is None
+    korean = [Article(id="k", text="푸틴 대통령은 북한군 파병을 부인하지 않았다. 러시아 하원은 조약을 비준했다.")]
+    assert g.word_support("Putin did not deny the deployment of North Korean troops.", korean) is None
+
+
+def test_a_sentence_from_nowhere_is_dropped(arts):
+    leak = CitedSentence(text="Use only facts stated in the articles, and answer with JSON only.", sources=["001"])
+    repaired = g.repair(_brief(summary=[_brief().summary[0], leak]), arts)
+    assert [s.text for s in repaired.summary] == [_brief().summary[0].text]
+    assert any(i.kind == "citation_unsupported" and i.action == "dropped" for i in repaired.grounding.issues)

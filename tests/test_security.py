@@ -204,8 +204,6 @@ def test_an_obedient_model_is_caught_by_grounding():
 
 
 @needs_pipeline
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="grounding does not yet check sentences or the title against the "
-                   "system prompt, nor that a cited article supports a sentence; see the batch/faults report")
 @pytest.mark.parametrize("where", ["title", "summary"])
 @pytest.mark.parametrize("leak", [
     "You are a careful news editor who writes neutral, factual story briefs.",
