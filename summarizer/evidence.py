@@ -331,7 +331,8 @@ class Evidence:
 # ============================================================================ names
 
 
-def _name_tokens(name: str) -> list[str]:
+def name_tokens(name: str) -> list[str]:
+    """The significant tokens of a name: titles (President, Mr, ...) and possessives removed."""
     return [
         t
         for t in re.split(r"[\s\-]+", re.sub(r"['’]s\b", "", name))
@@ -341,13 +342,13 @@ def _name_tokens(name: str) -> list[str]:
 
 def names_match(a: str, b: str) -> bool:
     """Whether two spellings name the same actor ("Putin" / "Vladimir Putin" / "President Putin")."""
-    ta = {t.lower() for t in _name_tokens(a)}
-    tb = {t.lower() for t in _name_tokens(b)}
+    ta = {t.lower() for t in name_tokens(a)}
+    tb = {t.lower() for t in name_tokens(b)}
     if not ta or not tb:
         return False
     if ta <= tb or tb <= ta:
         return True
-    la, lb = _name_tokens(a)[-1].lower(), _name_tokens(b)[-1].lower()
+    la, lb = name_tokens(a)[-1].lower(), name_tokens(b)[-1].lower()
     return la == lb and len(la) > 2
 
 

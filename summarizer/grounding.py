@@ -224,7 +224,7 @@ def verify_quote(quote: Quote, articles: Sequence[Article]) -> QuoteCheck:
 
 
 def _speaker_keys(speaker: str) -> list[str]:
-    toks = [t for t in ev._name_tokens(speaker) if t[:1].isupper() and t.lower() not in ev._NOT_NAME]
+    toks = [t for t in ev.name_tokens(speaker) if t[:1].isupper() and t.lower() not in ev._NOT_NAME]
     keys = [speaker.strip()]
     if toks:
         keys.append(toks[-1])

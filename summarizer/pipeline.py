@@ -554,26 +554,14 @@ def _speakers(ev: evidence_mod.Evidence) -> list[str]:
     return sorted(counts, key=lambda name: -counts[name])[:MAX_SPEAKERS]
 
 
-_TITLES = {"president", "secretary", "minister", "spokesperson", "spokesman", "chief", "general", "deputy",
-           "mr", "ms", "mrs", "dr", "u.s.", "defense", "russian", "ukrainian", "prime", "leader", "the"}
-
-
-def _name_tokens(name: str | None) -> set[str]:
-    if not name:
-        return set()
-    return {t.strip(".,'’s").lower() for t in name.replace("-", " ").split()
-            if t[:1].isupper() and t.strip(".,'’s").lower() not in _TITLES}
-
-
 def _same_actor(a: str | None, b: str | None) -> bool:
-    """Two names refer to the same actor when they share a significant capitalised token."""
-    return bool(_name_tokens(a) & _name_tokens(b))
+    return bool(a and b) and evidence_mod.names_match(a, b)  # type: ignore[arg-type]
 
 
 def _mentions(article: Article, actor: str) -> bool:
-    tokens = _name_tokens(actor)
-    lowered = article.text.lower()
-    return any(t in lowered for t in tokens if len(t) > 2)
+    """The article names the actor (by their last significant name token, e.g. a surname)."""
+    tokens = evidence_mod.name_tokens(actor)
+    return bool(tokens) and re.search(rf"\b{re.escape(tokens[-1])}\b", article.text, re.I) is not None
 
 
 # --------------------------------------------------------------------------- convenience entry points
