@@ -289,46 +289,47 @@ class OpenAIBackend:
             return True
         return False
 
+    def _after_failure(self, exc: Exception, attempt: int) -> float:
+        """How long to wait before the next attempt (0: retry at once), or raise our typed error."""
+        if self._downgrade(exc):
+            return 0.0  # not a transport retry: the same request in the form this server accepts
+        err = translate_error(exc, secrets=self._secrets())
+        if not err.retryable or attempt > self.max_retries:
+            raise err from exc
+        delay = retry_delay(attempt, _retry_after_of(exc))
+        log.warning("transport error (%s); retry %d/%d in %.1fs", err, attempt, self.max_retries, delay)
+        return delay
+
     def complete(self, request: ChatRequest) -> Completion:
         attempt = 0
         while True:
-            attempt += 1
             try:
                 resp = self._sync().chat.completions.create(**self._kwargs(request, self.response_format))
-                return self._completion(resp, attempt - 1)
+                return self._completion(resp, attempt)
             except Exception as exc:  # noqa: BLE001 - translated at this one boundary
-                if self._downgrade(exc):
-                    attempt -= 1
-                    continue
-                err = translate_error(exc, secrets=self._secrets())
-                if not err.retryable or attempt > self.max_retries:
-                    raise err from exc
-                delay = retry_delay(attempt, _retry_after_of(exc))
-                log.warning("transport error (%s); retry %d/%d in %.1fs", err, attempt, self.max_retries, delay)
-                self._sleep(delay)
+                format_before = self.response_format
+                delay = self._after_failure(exc, attempt + 1)
+                if self.response_format == format_before:
+                    attempt += 1
+                    self._sleep(delay)
 
     async def acomplete(self, request: ChatRequest) -> Completion:
         import asyncio
 
         attempt = 0
         while True:
-            attempt += 1
             try:
                 resp = await self._async().chat.completions.create(**self._kwargs(request, self.response_format))
-                return self._completion(resp, attempt - 1)
+                return self._completion(resp, attempt)
             except Exception as exc:  # noqa: BLE001
-                if self._downgrade(exc):
-                    attempt -= 1
-                    continue
-                err = translate_error(exc, secrets=self._secrets())
-                if not err.retryable or attempt > self.max_retries:
-                    raise err from exc
-                delay = retry_delay(attempt, _retry_after_of(exc))
-                log.warning("transport error (%s); retry %d/%d in %.1fs", err, attempt, self.max_retries, delay)
-                if self._sleep is time.sleep:
-                    await asyncio.sleep(delay)
-                else:
-                    self._sleep(delay)
+                format_before = self.response_format
+                delay = self._after_failure(exc, attempt + 1)
+                if self.response_format == format_before:
+                    attempt += 1
+                    if self._sleep is time.sleep:
+                        await asyncio.sleep(delay)
+                    else:  # an injected clock (tests) decides how waiting looks
+                        self._sleep(delay)
 
 
 def _retry_after_of(exc: Exception) -> float | None:

@@ -56,6 +56,18 @@ def test_embedded_model_writes_a_grounded_brief(tmp_path):
     assert_grounded(brief, articles)
 
 
+def test_embedded_model_map_reduce_when_the_cluster_does_not_fit(tmp_path):
+    from summarizer.local import LocalBackend
+
+    articles = load_articles(EXAMPLE)
+    # A budget below the cluster's size forces per-article (and per-chunk) notes, then synthesis.
+    config = Config(cache_dir=tmp_path, use_cache=False, context_budget=700)
+    with LocalBackend(SMALL, cache_dir=weights_cache()) as backend:
+        brief = Pipeline(backend, config).run(articles)
+    assert brief.run.plan == "map-reduce" and brief.run.llm_calls >= len(articles) + 1
+    assert_grounded(brief, articles)
+
+
 def test_cli_against_llama_cpp_server(tmp_path):
     from llama_server import llama_server, server_available
 
