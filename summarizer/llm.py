@@ -289,47 +289,66 @@ class OpenAIBackend:
             return True
         return False
 
-    def _after_failure(self, exc: Exception, attempt: int) -> float:
-        """How long to wait before the next attempt (0: retry at once), or raise our typed error."""
-        if self._downgrade(exc):
-            return 0.0  # not a transport retry: the same request in the form this server accepts
-        err = translate_error(exc, secrets=self._secrets())
-        if not err.retryable or attempt > self.max_retries:
-            raise err from exc
-        delay = retry_delay(attempt, _retry_after_of(exc))
-        log.warning("transport error (%s); retry %d/%d in %.1fs", err, attempt, self.max_retries, delay)
-        return delay
+    # -- transport retries: tenacity, with our policy (Retry-After, else capped backoff) and typed errors
 
-    def complete(self, request: ChatRequest) -> Completion:
-        attempt = 0
+    def _create(self, request: ChatRequest) -> Any:
+        """One HTTP call, translated into our errors; a rejected json_schema form is re-sent as json_object."""
         while True:
             try:
-                resp = self._sync().chat.completions.create(**self._kwargs(request, self.response_format))
-                return self._completion(resp, attempt)
+                return self._sync().chat.completions.create(**self._kwargs(request, self.response_format))
             except Exception as exc:  # noqa: BLE001 - translated at this one boundary
-                format_before = self.response_format
-                delay = self._after_failure(exc, attempt + 1)
-                if self.response_format == format_before:
-                    attempt += 1
-                    self._sleep(delay)
+                if not self._downgrade(exc):
+                    raise translate_error(exc, secrets=self._secrets()) from exc
+
+    async def _acreate(self, request: ChatRequest) -> Any:
+        while True:
+            try:
+                return await self._async().chat.completions.create(**self._kwargs(request, self.response_format))
+            except Exception as exc:  # noqa: BLE001
+                if not self._downgrade(exc):
+                    raise translate_error(exc, secrets=self._secrets()) from exc
+
+    def _retry_policy(self) -> dict[str, Any]:
+        import tenacity
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            return retry_delay(state.attempt_number, _retry_after_of(exc.__cause__) if exc else None)
+
+        def log_retry(state: tenacity.RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            log.warning("transport error (%s); retry %d/%d in %.1fs", exc, state.attempt_number,
+                        self.max_retries, state.next_action.sleep if state.next_action else 0.0)
+
+        return {
+            "retry": tenacity.retry_if_exception(lambda e: isinstance(e, errors.BackendError) and e.retryable),
+            "stop": tenacity.stop_after_attempt(self.max_retries + 1),
+            "wait": wait,
+            "before_sleep": log_retry,
+            "reraise": True,  # the caller sees our typed error, not tenacity's RetryError
+        }
+
+    def complete(self, request: ChatRequest) -> Completion:
+        import tenacity
+
+        retrying = tenacity.Retrying(sleep=self._sleep, **self._retry_policy())
+        resp = retrying(self._create, request)
+        return self._completion(resp, retrying.statistics.get("attempt_number", 1) - 1)
 
     async def acomplete(self, request: ChatRequest) -> Completion:
         import asyncio
 
-        attempt = 0
-        while True:
-            try:
-                resp = await self._async().chat.completions.create(**self._kwargs(request, self.response_format))
-                return self._completion(resp, attempt)
-            except Exception as exc:  # noqa: BLE001
-                format_before = self.response_format
-                delay = self._after_failure(exc, attempt + 1)
-                if self.response_format == format_before:
-                    attempt += 1
-                    if self._sleep is time.sleep:
-                        await asyncio.sleep(delay)
-                    else:  # an injected clock (tests) decides how waiting looks
-                        self._sleep(delay)
+        import tenacity
+
+        async def sleep(seconds: float) -> None:
+            if self._sleep is time.sleep:
+                await asyncio.sleep(seconds)
+            else:  # an injected clock (tests) decides how waiting looks
+                self._sleep(seconds)
+
+        retrying = tenacity.AsyncRetrying(sleep=sleep, **self._retry_policy())
+        resp = await retrying(self._acreate, request)
+        return self._completion(resp, retrying.statistics.get("attempt_number", 1) - 1)
 
 
 def _retry_after_of(exc: Exception) -> float | None:
