@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, TextIO
@@ -39,27 +40,53 @@ def _env_help() -> str:
 
 
 class Progress:
-    """One self-updating status line on stderr, only when stderr is a terminal."""
+    """One self-updating status line on stderr, only when stderr is a terminal.
+
+    The line ticks (elapsed seconds) while a model call is running, so a long local generation
+    visibly makes progress; piped or redirected stderr gets nothing.
+    """
 
     def __init__(self, stream: TextIO, enabled: bool) -> None:
         self.stream = stream
         self.enabled = enabled and stream.isatty()
         self.started = time.perf_counter()
+        self._message = ""
         self._width = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
 
     def __call__(self, message: str) -> None:
         log.info("%s", message)
         if not self.enabled:
             return
-        line = f"[{time.perf_counter() - self.started:6.1f}s] {message}"[:120]
+        with self._lock:
+            self._message = message
+            self._draw()
+        if self._ticker is None:
+            self._ticker = threading.Thread(target=self._tick, name="summarizer-progress", daemon=True)
+            self._ticker.start()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.5):
+            with self._lock:
+                self._draw()
+
+    def _draw(self) -> None:
+        line = f"[{time.perf_counter() - self.started:6.1f}s] {self._message}"[:120]
         self.stream.write("\r" + line.ljust(self._width))
         self.stream.flush()
         self._width = len(line)
 
     def close(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join(timeout=1)
         if self.enabled and self._width:
-            self.stream.write("\r" + " " * self._width + "\r")
-            self.stream.flush()
+            with self._lock:
+                self.stream.write("\r" + " " * self._width + "\r")
+                self.stream.flush()
+                self._width = 0
 
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:

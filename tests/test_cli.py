@@ -92,3 +92,35 @@ def test_validation_failure_after_reasks_exit_code(capsys):
     with FaultServer(script=[Fault.bad_schema(), Fault.bad_schema()]) as srv:
         code = main(["summarize", EXAMPLE, "--base-url", srv.base_url, "--max-reasks", "1", "--no-cache"])
     assert code == 6 and "validation" in capsys.readouterr().err
+
+
+class _Tty:
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.parts = tty, []
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_ticks_on_a_terminal_and_is_silent_when_piped():
+    import time
+
+    from summarizer.cli import Progress
+
+    tty = _Tty(True)
+    progress = Progress(tty, enabled=True)
+    progress("writing the brief")
+    time.sleep(1.2)
+    progress.close()
+    drawn = [p for p in tty.parts if "writing the brief" in p]
+    assert len(drawn) >= 3  # redrawn while waiting, with the elapsed time
+    assert tty.parts[-1].strip() == ""  # the line is erased at the end
+    piped = _Tty(False)
+    Progress(piped, enabled=True)("writing the brief")
+    assert piped.parts == []
