@@ -323,3 +323,12 @@ def is_installed(name: str) -> bool:
     except ModelNotFoundError:
         return False
     return True
+
+
+def status(name: str, cache_dir: Path | str) -> str:
+    """'ready' (assembled and verified), 'installed' (pieces present, not yet assembled) or 'missing'."""
+    spec = get_spec(name)
+    path = model_file(name, cache_dir)
+    if path.exists() and _sidecar_ok(path, spec):
+        return "ready"
+    return "installed" if is_installed(name) else "missing"

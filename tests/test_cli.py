@@ -124,3 +124,10 @@ def test_progress_ticks_on_a_terminal_and_is_silent_when_piped():
     piped = _Tty(False)
     Progress(piped, enabled=True)("writing the brief")
     assert piped.parts == []
+
+
+def test_models_lists_the_embedded_models(capsys):
+    assert main(["models"]) == 0
+    out = capsys.readouterr().out
+    assert "qwen2.5-1.5b" in out and "qwen2.5-0.5b" in out
+    assert any(state in out for state in ("ready", "installed", "missing"))

@@ -208,3 +208,16 @@ def test_real_small_model_assembles_and_verifies(tmp_path):
     assert weights.sha256_file(path) == weights.MODELS["qwen2.5-0.5b"].sha256
     with path.open("rb") as fh:
         assert fh.read(4) == b"GGUF"
+
+
+def test_status_reports_missing_installed_and_ready(tmp_path, monkeypatch):
+    from summarizer import weights
+
+    monkeypatch.setattr(weights, "is_installed", lambda name: False)
+    assert weights.status("qwen2.5-0.5b", tmp_path) == "missing"
+    monkeypatch.setattr(weights, "is_installed", lambda name: True)
+    assert weights.status("qwen2.5-0.5b", tmp_path) == "installed"
+    monkeypatch.setattr(weights, "_sidecar_ok", lambda path, spec: True)
+    weights.model_file("qwen2.5-0.5b", tmp_path).parent.mkdir(parents=True)
+    weights.model_file("qwen2.5-0.5b", tmp_path).write_bytes(b"gguf")
+    assert weights.status("qwen2.5-0.5b", tmp_path) == "ready"
