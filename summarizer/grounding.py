@@ -600,6 +600,16 @@ def _support_issue(where: str, text: str, articles: Sequence[Article]) -> list[G
     ]
 
 
+def _role_supported(role: str, articles: Sequence[Article]) -> bool:
+    """Roles are written in Title Case ("Speaker of the Senate"), so the name check skips them;
+    instead every capitalised word of a role must occur, in any case, in some article."""
+    if _check_facts(role, articles, articles).missing_names:
+        return False
+    words = {w.lower() for w in re.findall(r"\b[A-Z][\w.'’-]*", role)} - _STOP
+    vocab = " ".join(a.text.lower() for a in articles)
+    return all(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", vocab) for w in words)
+
+
 def _voice_issues(where: str, text: str, articles: Sequence[Article]) -> list[GroundingIssue]:
     """Checks for text in the brief's voice that cites nothing (titles, stances)."""
     if not text.strip():
@@ -971,7 +981,9 @@ class _Repairer:
             if renderings:
                 statements.append(Statement(speaker=st.speaker, renderings=renderings))
         stance = self.voice(f"{base}.stance", p.stance)
-        role = p.role if not _check_facts(p.role, self.articles, self.articles).missing_names else ""
+        role = p.role if _role_supported(p.role, self.articles) else ""
+        if p.role and not role:
+            self.note("name_unsupported", f"{base}.role", f"role {p.role!r} is not in the articles", "dropped")
         dangling = [s for s in p.sources if s not in self.by_id]
         for s in dangling:
             self.note(

@@ -524,8 +524,11 @@ def _data(text: str) -> str:
     return _DELIMITER.sub(r"‹\1\2", text)
 
 
+_SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")  # "U. S." -> "U.S." (a small-model tokenizer quirk)
+
+
 def _clean_model_text(text: str) -> str:
-    return " ".join(_SCAFFOLDING.sub("", text).split())
+    return " ".join(_SPACED_INITIALS.sub(r"\1.", _SCAFFOLDING.sub("", text)).split())
 
 
 def _figures(text: str) -> set[str]:

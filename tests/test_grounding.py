@@ -482,3 +482,11 @@ def test_a_sentence_from_nowhere_is_dropped(arts):
     repaired = g.repair(_brief(summary=[_brief().summary[0], leak]), arts)
     assert [s.text for s in repaired.summary] == [_brief().summary[0].text]
     assert any(i.kind == "citation_unsupported" and i.action == "dropped" for i in repaired.grounding.issues)
+
+
+def test_a_role_the_articles_do_not_support_is_cleared(arts):
+    p = Perspective(actor="Vladimir Putin", role="Speaker of the Senate", stance="Did not deny the reports.")
+    kept = g.repair(_brief(perspectives=[p]), arts).perspectives[0]
+    assert kept.role == "" and any(i.where.endswith(".role") for i in g.repair(_brief(perspectives=[p]), arts).grounding.issues)
+    p2 = p.model_copy(update={"role": "Russian President"})
+    assert g.repair(_brief(perspectives=[p2]), arts).perspectives[0].role == "Russian President"

@@ -222,3 +222,10 @@ def test_summary_that_omits_disputed_figures_gets_them_attributed(articles, tmp_
     # a summary that already attributes the figures is left alone
     said = Pipeline(FakeBackend([GOOD]), config(tmp_path, use_cache=False)).run(articles)
     assert not any(s.text.startswith("Sources differ") for s in said.summary)
+
+
+def test_spaced_initials_from_the_model_are_joined(articles, tmp_path):
+    spaced = dict(GOOD, key_points=[{"text": "The U. S. Secretary of Defense Lloyd Austin spoke in Rome.",
+                                     "sources": [1]}])
+    brief = Pipeline(FakeBackend([spaced]), config(tmp_path)).run(articles)
+    assert brief.key_points[0].text.startswith("The U.S. Secretary of Defense")
