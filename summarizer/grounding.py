@@ -587,7 +587,34 @@ def word_support(text: str, articles: Sequence[Article]) -> float | None:
     return sum(w in vocab for w in words) / len(words)
 
 
+def _scripts(text: str) -> set[str]:
+    """Writing systems of the letters in ``text`` (LATIN, CJK, HANGUL, CYRILLIC, ...)."""
+    out = set()
+    for ch in set(text):
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            out.add(name.split(" ")[0] if name else "?")
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _article_scripts(text: str) -> frozenset[str]:
+    return frozenset(_scripts(text))
+
+
 def _support_issue(where: str, text: str, articles: Sequence[Article]) -> list[GroundingIssue]:
+    # A small model sometimes slips into another language mid-sentence ("global领导"): letters of a
+    # writing system that no article uses cannot come from the sources.
+    foreign = _scripts(text) - frozenset().union(*(_article_scripts(a.text) for a in articles))
+    if foreign:
+        return [
+            GroundingIssue(
+                kind="citation_unsupported",
+                where=where,
+                detail=f"uses {', '.join(sorted(foreign)).lower()} script, which no article uses; "
+                "it is not drawn from the sources",
+            )
+        ]
     share = word_support(text, articles)
     if share is None or share >= MIN_WORD_SUPPORT:
         return []

@@ -490,3 +490,10 @@ def test_a_role_the_articles_do_not_support_is_cleared(arts):
     assert kept.role == "" and any(i.where.endswith(".role") for i in g.repair(_brief(perspectives=[p]), arts).grounding.issues)
     p2 = p.model_copy(update={"role": "Russian President"})
     assert g.repair(_brief(perspectives=[p2]), arts).perspectives[0].role == "Russian President"
+
+
+def test_a_sentence_slipping_into_another_script_is_dropped(arts):
+    slip = CitedSentence(text="The summit was attended by a multitude of global领导, including Putin.", sources=["003"])
+    repaired = g.repair(_brief(summary=[_brief().summary[0], slip]), arts)
+    assert len(repaired.summary) == 1
+    assert any("script" in i.detail for i in repaired.grounding.issues)
