@@ -103,8 +103,16 @@ class _Citations:
 
 
 def source_label(source: Source) -> str:
-    """What a reader calls a source: its outlet, else its title, else its id."""
-    return source.outlet or source.title or source.article_id
+    """What a reader calls a source: its outlet, else its web site, else "source <id>".
+
+    A headline is not a name: in "rendered differently by ..." lists it would read as prose.
+    """
+    if source.outlet:
+        return source.outlet
+    host = urlsplit(source.url).hostname if source.url else None
+    if host:
+        return host.removeprefix("www.")
+    return f"source {source.article_id}"
 
 
 def safe_url(url: str | None) -> str | None:

@@ -366,3 +366,12 @@ def test_render_dispatches(brief):
 def test_render_rejects_unknown_format(brief):
     with pytest.raises(ValueError, match=r"unknown output format 'pdf'; choose one of: json, md, html"):
         render(brief, "pdf")  # type: ignore[arg-type]
+
+
+def test_source_label_never_uses_a_headline():
+    from summarizer.render import source_label
+    from summarizer.schema import Source
+
+    assert source_label(Source(article_id="a3", title="Putin seems to indicate that...")) == "source a3"
+    assert source_label(Source(article_id="a3", url="https://www.nytimes.com/x")) == "nytimes.com"
+    assert source_label(Source(article_id="a3", outlet="The New York Times")) == "The New York Times"
