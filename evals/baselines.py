@@ -78,19 +78,7 @@ def extractive_brief(articles: Sequence[Article], *, per_article: int | None = N
     return StoryBrief(
         title=title,
         summary=Summary(sentences),
-        sources=[
-            Source(
-                article_id=a.id,
-                outlet=a.outlet,
-                title=a.title,
-                url=a.url,
-                author=a.author,
-                published_at=a.published_at,
-                language=a.language,
-                duplicate_of=a.duplicate_of,
-            )
-            for a in articles
-        ],
+        sources=[Source.from_article(a) for a in articles],
         run=RunMetadata(
             model=f"lead-{k}",
             backend="extractive",

@@ -440,9 +440,7 @@ class Pipeline:
             key_points=cited(draft.key_points),
             perspectives=perspectives,
             disagreements=list(prep.evidence.disagreements),
-            sources=[Source(article_id=a.id, outlet=a.outlet, title=a.title, url=a.url, author=a.author,
-                            published_at=a.published_at, language=a.language, duplicate_of=a.duplicate_of)
-                     for a in prep.all_articles],
+            sources=[Source.from_article(a) for a in prep.all_articles],
             entities=prep.evidence.entities,
             topics=list(dict.fromkeys(t.strip() for t in draft.topics if t.strip())),
         )

@@ -115,6 +115,12 @@ class Source(_Model):
     language: str | None = None
     duplicate_of: str | None = None
 
+    @classmethod
+    def from_article(cls, article: Article) -> Source:
+        return cls(article_id=article.id, outlet=article.outlet, title=article.title, url=article.url,
+                   author=article.author, published_at=article.published_at, language=article.language,
+                   duplicate_of=article.duplicate_of)
+
 
 class Entity(_Model):
     name: str
