@@ -29,10 +29,10 @@ demo: install
 	$(BIN)/python -m summarizer summarize examples/putin-nk-troops/ --format md
 
 test: install-test browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -rs
 
 eval: install-test
-	$(BIN)/python -m evals run --dataset seed --backend local
+	$(BIN)/python -m evals run --dataset seed --backend local --no-cache
 
 bench: install-test
 	$(BIN)/python benchmarks/bench_local.py
