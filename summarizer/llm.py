@@ -313,7 +313,8 @@ class OpenAIBackend:
 
         def wait(state: tenacity.RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
-            return retry_delay(state.attempt_number, _retry_after_of(exc.__cause__) if exc else None)
+            cause = exc.__cause__ if exc else None  # the SDK exception, which carries the response headers
+            return retry_delay(state.attempt_number, _retry_after_of(cause) if isinstance(cause, Exception) else None)
 
         def log_retry(state: tenacity.RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
@@ -347,7 +348,7 @@ class OpenAIBackend:
                 self._sleep(seconds)
 
         retrying = tenacity.AsyncRetrying(sleep=sleep, **self._retry_policy())
-        resp = await retrying(self._acreate, request)
+        resp: Any = await retrying(self._acreate, request)
         return self._completion(resp, retrying.statistics.get("attempt_number", 1) - 1)
 
 
