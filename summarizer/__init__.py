@@ -20,12 +20,12 @@ __all__ = [
     "Config",
     "Pipeline",
     "StoryBrief",
+    "__version__",
     "asummarize",
     "load_articles",
     "load_clusters",
     "resolve",
     "summarize",
-    "__version__",
 ]
 
 _LAZY = {

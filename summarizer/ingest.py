@@ -155,8 +155,7 @@ _TZ_OFFSETS = {
     name: int(hours)
     for name, hours in (
         p.split("=")
-        for p in "UTC=0 GMT=0 Z=0 KST=9 JST=9 EST=-5 EDT=-4 CST=-6 CDT=-5 "
-        "PST=-8 PDT=-7 CET=1 CEST=2 MSK=3".split()
+        for p in ["UTC=0", "GMT=0", "Z=0", "KST=9", "JST=9", "EST=-5", "EDT=-4", "CST=-6", "CDT=-5", "PST=-8", "PDT=-7", "CET=1", "CEST=2", "MSK=3"]
     )
 }
 _DATE_FORMATS = tuple(
@@ -590,11 +589,10 @@ class _HTMLArticle(HTMLParser):
 
     # Not "head": its end tag is optional in HTML5, and an unclosed skip would swallow the body.
     SKIP = frozenset(
-        "script style nav header footer aside noscript template svg form button select iframe title".split()
+        ["script", "style", "nav", "header", "footer", "aside", "noscript", "template", "svg", "form", "button", "select", "iframe", "title"]
     )
     BLOCK = frozenset(
-        "p div li ul ol h1 h2 h3 h4 h5 h6 blockquote section article main tr table pre figure figcaption dd dt hr "
-        "br title time".split()
+        ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article", "main", "tr", "table", "pre", "figure", "figcaption", "dd", "dt", "hr", "br", "title", "time"]
     )
 
     def __init__(self) -> None:

@@ -99,7 +99,7 @@ class ChatBackend(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
-_FENCE = re.compile(r"^\s*```(?:json)?\s*\n?(.*?)\n?\s*```\s*$", re.S)
+_FENCE = re.compile(r"^\s*```(?:json)?\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
 
 
 def strip_fences(text: str) -> str:
@@ -296,7 +296,7 @@ class OpenAIBackend:
         while True:
             try:
                 return self._sync().chat.completions.create(**self._kwargs(request, self.response_format))
-            except Exception as exc:  # noqa: BLE001 - translated at this one boundary
+            except Exception as exc:
                 if not self._downgrade(exc):
                     raise translate_error(exc, secrets=self._secrets()) from exc
 
@@ -304,7 +304,7 @@ class OpenAIBackend:
         while True:
             try:
                 return await self._async().chat.completions.create(**self._kwargs(request, self.response_format))
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 if not self._downgrade(exc):
                     raise translate_error(exc, secrets=self._secrets()) from exc
 

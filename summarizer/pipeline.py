@@ -24,9 +24,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
-from . import errors, evidence as evidence_mod, grounding, prompts
+from . import errors, grounding, prompts
+from . import evidence as evidence_mod
 from .cache import Cache
-from .chunking import Plan, plan as make_plan
+from .chunking import Plan
+from .chunking import plan as make_plan
 from .config import Config
 from .llm import ChatBackend, ChatRequest, Completion
 from .pricing import estimate_cost
@@ -36,10 +38,10 @@ from .schema import (
     CitedSentence,
     Disagreement,
     Perspective,
+    RunMetadata,
     Source,
     StoryBrief,
     Summary,
-    RunMetadata,
 )
 
 log = logging.getLogger(__name__)
@@ -511,10 +513,10 @@ REASK_KINDS = grounding.REASKABLE - {"citation_unsupported"}
 REASK_WHERE = ("title", "summary")
 # Prompt scaffolding a small model sometimes copies into its answer.
 _SCAFFOLDING = re.compile(r"\s*[\[(]\s*(?:articles?|sources?|Q)\s*\d+(?:\s*(?:,|and)\s*\d+)*\s*[\])]"
-                          r"|\s+\b(?:in|from|according to) articles? \d+(?:\s*(?:,|and)\s*\d+)*\b", re.I)
+                          r"|\s+\b(?:in|from|according to) articles? \d+(?:\s*(?:,|and)\s*\d+)*\b", re.IGNORECASE)
 
 
-_DELIMITER = re.compile(r"<(/?)(article)\b", re.I)
+_DELIMITER = re.compile(r"<(/?)(article)\b", re.IGNORECASE)
 
 
 def _data(text: str) -> str:
@@ -562,7 +564,7 @@ def _same_actor(a: str | None, b: str | None) -> bool:
 def _mentions(article: Article, actor: str) -> bool:
     """The article names the actor (by their last significant name token, e.g. a surname)."""
     tokens = evidence_mod.name_tokens(actor)
-    return bool(tokens) and re.search(rf"\b{re.escape(tokens[-1])}\b", article.text, re.I) is not None
+    return bool(tokens) and re.search(rf"\b{re.escape(tokens[-1])}\b", article.text, re.IGNORECASE) is not None
 
 
 # --------------------------------------------------------------------------- convenience entry points

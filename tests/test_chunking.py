@@ -1,4 +1,5 @@
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summarizer.chunking import plan, split_text
 from summarizer.schema import Article

@@ -10,7 +10,6 @@ import pytest
 from summarizer import __version__
 from summarizer.cli import main
 from summarizer.schema import StoryBrief
-
 from tests.fault_server import Fault, FaultServer
 from tests.test_pipeline import GOOD
 
