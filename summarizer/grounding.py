@@ -496,20 +496,7 @@ def _sentence_issues(
     cited = [by_id[s] for s in sources if s in by_id]
     issues += _support_issue(where, text, articles)
     facts = _check_facts(text, cited, articles)
-    for raw in facts.missing_numbers:
-        issues.append(
-            GroundingIssue(
-                kind="number_unsupported",
-                where=where,
-                detail=f"says {raw!r} but no article contains that number",
-            )
-        )
-    for name in facts.missing_names:
-        issues.append(
-            GroundingIssue(
-                kind="name_unsupported", where=where, detail=f"names {name!r}, which appears in no article"
-            )
-        )
+    issues += _missing_fact_issues(where, facts)
     for fact, others in facts.uncited_facts.items():
         issues.append(
             GroundingIssue(
@@ -522,15 +509,7 @@ def _sentence_issues(
         issues.append(
             GroundingIssue(kind="citation_unsupported", where=where, detail="cites no article of the cluster")
         )
-    hits = find_loaded(text)
-    if hits:
-        issues.append(
-            GroundingIssue(
-                kind="loaded_language",
-                where=where,
-                detail="uses " + ", ".join(repr(h.text) for h in hits) + " in the brief's own voice",
-            )
-        )
+    issues += _loaded_issues(where, text)
     if disputed and not _ATTRIBUTION_RE.search(text):
         for raw, values in _numbers_in(unquoted(text)):  # a quoted figure is the speaker's
             if any(v in disputed for v in values):
@@ -637,6 +616,26 @@ def _role_supported(role: str, articles: Sequence[Article]) -> bool:
     return all(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", vocab) for w in words)
 
 
+def _missing_fact_issues(where: str, facts: _SentenceCheck) -> list[GroundingIssue]:
+    """Numbers and names that no article contains."""
+    return [
+        GroundingIssue(kind="number_unsupported", where=where, detail=f"says {r!r} but no article contains that number")
+        for r in facts.missing_numbers
+    ] + [
+        GroundingIssue(kind="name_unsupported", where=where, detail=f"names {n!r}, which appears in no article")
+        for n in facts.missing_names
+    ]
+
+
+def _loaded_issues(where: str, text: str) -> list[GroundingIssue]:
+    """Loaded or evaluative terms in the brief's own voice (quoted text is the speaker's)."""
+    hits = find_loaded(text)
+    if not hits:
+        return []
+    detail = "uses " + ", ".join(repr(h.text) for h in hits) + " in the brief's own voice"
+    return [GroundingIssue(kind="loaded_language", where=where, detail=detail)]
+
+
 def _voice_issues(where: str, text: str, articles: Sequence[Article]) -> list[GroundingIssue]:
     """Checks for text in the brief's voice that cites nothing (titles, stances)."""
     if not text.strip():
@@ -644,29 +643,8 @@ def _voice_issues(where: str, text: str, articles: Sequence[Article]) -> list[Gr
     if injection_markers(text):
         return [GroundingIssue(kind="injection", where=where, detail=_INJECTION_DETAIL)]
     issues = _support_issue(where, text, articles) if where == "title" else []
-    facts = _check_facts(text, articles, articles)
-    issues += [
-        GroundingIssue(
-            kind="number_unsupported", where=where, detail=f"says {r!r} but no article contains that number"
-        )
-        for r in facts.missing_numbers
-    ]
-    issues += [
-        GroundingIssue(
-            kind="name_unsupported", where=where, detail=f"names {n!r}, which appears in no article"
-        )
-        for n in facts.missing_names
-    ]
-    hits = find_loaded(text)
-    if hits:
-        issues.append(
-            GroundingIssue(
-                kind="loaded_language",
-                where=where,
-                detail="uses " + ", ".join(repr(h.text) for h in hits) + " in the brief's own voice",
-            )
-        )
-    return issues
+    issues += _missing_fact_issues(where, _check_facts(text, articles, articles))
+    return issues + _loaded_issues(where, text)
 
 
 def _entity_in_sources(name: str, articles: Sequence[Article]) -> bool:
