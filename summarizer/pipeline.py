@@ -20,9 +20,9 @@ import weakref
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError, create_model
+from pydantic import BaseModel, ValidationError
 
 from . import errors, grounding, prompts
 from . import evidence as evidence_mod
@@ -42,6 +42,7 @@ from .schema import (
     Source,
     StoryBrief,
     Summary,
+    draft_model,
 )
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,6 @@ Progress = Callable[[str], None]
 
 # Tokens reserved in each call for the system prompt, instructions and the speaker list.
 PROMPT_OVERHEAD_TOKENS = 600
-MAX_PERSPECTIVES = 4
 MAX_STATEMENTS_PER_ACTOR = 3
 MAX_SPEAKERS = 8
 
@@ -76,42 +76,6 @@ def make_backend(config: Config, progress: Progress | None = None) -> ChatBacken
         threads=config.threads,
         cache_dir=config.cache_dir,
         progress=progress,
-    )
-
-
-# --------------------------------------------------------------------------- per-cluster draft schema
-
-
-def draft_model(n_articles: int, speakers: Sequence[str] = ()) -> type[BaseModel]:
-    # Length bounds keep a small model from copying whole paragraphs (each token costs ~0.1 s on a
-    # laptop CPU); they are generous enough that a normal sentence never reaches them.
-    """The JSON the model fills for one cluster.
-
-    Article numbers are an enum, so a grammar-constrained model cannot cite an
-    article that does not exist. When the evidence found quoted speakers, the
-    perspectives' actors are an enum of them: quotes are attached in code, so the
-    model cannot invent a quote or hand one to the wrong person.
-    """
-    article_no: Any = Literal[tuple(range(1, n_articles + 1))]  # type: ignore[valid-type]
-    actor: Any = Literal[tuple(speakers)] if speakers else str  # type: ignore[valid-type]
-    sentence = create_model(
-        "DraftSentence",
-        text=(str, Field(min_length=3, max_length=320)),
-        sources=(list[article_no], Field(min_length=1, max_length=4)),
-    )
-    perspective = create_model(
-        "DraftPerspective",
-        actor=(actor, Field(min_length=2, max_length=80) if not speakers else ...),
-        role=(str, Field(max_length=60)),
-        stance=(str, Field(min_length=3, max_length=180)),
-    )
-    return create_model(
-        "BriefDraft",
-        title=(str, Field(min_length=3, max_length=120)),
-        summary=(list[sentence], Field(min_length=2, max_length=5)),  # type: ignore[valid-type]
-        key_points=(list[sentence], Field(max_length=3)),  # type: ignore[valid-type]
-        perspectives=(list[perspective], Field(max_length=MAX_PERSPECTIVES)),  # type: ignore[valid-type]
-        topics=(list[Annotated[str, Field(max_length=50)]], Field(max_length=4)),
     )
 
 
