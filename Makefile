@@ -32,7 +32,7 @@ test: install-test browser
 	$(BIN)/python -m pytest -q -rs
 
 eval: install-test
-	$(BIN)/python -m evals run --dataset seed --backend local --no-cache
+	$(BIN)/python -m summarizer eval run --dataset seed --backend local --no-cache
 
 bench: install-test
 	$(BIN)/python benchmarks/bench_local.py

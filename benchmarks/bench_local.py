@@ -21,8 +21,9 @@ EXAMPLE = ROOT / "examples" / "putin-nk-troops"
 CHILD = r"""
 import json, resource, sys, time
 from summarizer import load_articles
+from summarizer.backends.factory import make_backend
 from summarizer.config import resolve
-from summarizer.pipeline import Pipeline, make_backend
+from summarizer.pipeline import Pipeline
 
 name, example = sys.argv[1], sys.argv[2]
 t0 = time.perf_counter()

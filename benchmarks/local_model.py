@@ -18,8 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-from summarizer.llm import ChatRequest
-from summarizer.local import LocalBackend
+from summarizer.backends.base import ChatRequest
+from summarizer.backends.local import LocalBackend
 from summarizer.schema import BriefDraft
 
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "putin-nk-troops"

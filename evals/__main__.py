@@ -1,4 +1,4 @@
-"""``python -m evals run|score|compare``: the eval harness's command line.
+"""``python -m summarizer eval run|score|compare``: the eval harness's command line.
 
 Exit codes: 0 when every threshold holds, 1 when a metric breaks its threshold
 (the breach is named on stderr), and the summarizer error codes (2 config,
@@ -20,7 +20,7 @@ from .datasets import EVALS_DIR
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m evals", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m summarizer eval", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(sp: argparse.ArgumentParser) -> None:
@@ -98,8 +98,8 @@ def _slug(text: str) -> str:
 def _generator(args: argparse.Namespace) -> runner.Generator:
     if args.backend == "extractive":
         return runner.extractive_generator()
+    from summarizer.backends.factory import make_backend
     from summarizer.config import resolve
-    from summarizer.pipeline import make_backend
 
     flags: dict[str, Any] = {"backend": args.backend, "use_cache": not args.no_cache}
     if args.backend == "local":

@@ -17,7 +17,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from summarizer import errors
-from summarizer.llm import ChatBackend, ChatRequest, OpenAIBackend
+from summarizer.backends.base import ChatBackend, ChatRequest
+from summarizer.backends.openai import OpenAIBackend
 from summarizer.prompts import render
 from summarizer.schema import Article, StoryBrief
 
@@ -51,7 +52,7 @@ def judge_request(articles: Sequence[Article], brief: StoryBrief) -> ChatRequest
 
 def parse_judgement(text: str) -> Judgement:
     """Decode the judge's JSON answer; raises OutputValidationError naming what was wrong."""
-    from summarizer.llm import strip_fences
+    from summarizer.backends.base import strip_fences
 
     try:
         return Judgement.model_validate(json.loads(strip_fences(text)))
@@ -72,7 +73,10 @@ def judge_brief(
 
 
 def make_judge(backend: ChatBackend) -> Callable[[EvalCase, StoryBrief], Mapping[str, float | None]]:
-    """A judge function for :func:`evals.runner.score_records`. A malformed answer scores None, not zero."""
+    """A judge function for :func:`summarizer_evals.runner.score_records`.
+
+    A malformed answer scores None, not zero.
+    """
 
     def judge(case: EvalCase, brief: StoryBrief) -> Mapping[str, float | None]:
         try:

@@ -18,7 +18,7 @@ WORST_OF = (
     "rougeL",
     "loaded_per_100w",
 )
-# Columns of the per-cluster table and of `python -m evals compare`.
+# Columns of the per-cluster table and of `python -m summarizer eval compare`.
 KEY_METRICS = (
     "schema_valid",
     "quote_verbatim_rate",

@@ -74,7 +74,7 @@ def extractive_generator() -> Generator:
 
 
 def pipeline_generator(backend: Any, config: Any = None, *, progress: Progress | None = None) -> Generator:
-    """The summarizer pipeline with any :class:`~summarizer.llm.ChatBackend` object."""
+    """The summarizer pipeline with any :class:`~summarizer.backends.base.ChatBackend` object."""
     from summarizer.pipeline import Pipeline
 
     pipeline = Pipeline(backend=backend, config=config, progress=progress)
@@ -109,7 +109,9 @@ def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise errors.InputError("not found; run `python -m evals run` first", path=str(path)) from None
+        raise errors.InputError(
+            "not found; run `python -m summarizer eval run` first", path=str(path)
+        ) from None
     except json.JSONDecodeError as exc:
         raise errors.InputError(f"invalid JSON ({exc}); delete it and re-run", path=str(path)) from None
 
@@ -183,7 +185,8 @@ def load_run(out: Path) -> tuple[dict[str, Any], Dataset, list[dict[str, Any]]]:
     missing = [c.id for c in dataset.cases if c.id not in by_id]
     if missing:
         raise errors.InputError(
-            f"no cached brief for {', '.join(missing[:5])}; re-run `python -m evals run`", path=str(out)
+            f"no cached brief for {', '.join(missing[:5])}; re-run `python -m summarizer eval run`",
+            path=str(out),
         )
     return manifest, dataset, [by_id[c.id] for c in dataset.cases]
 

@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--retry-failed", dest="retry_failed", action="store_true", help="retry clusters listed as failed")
     _add_model_options(b)
 
-    sub.add_parser("eval", add_help=False, help="run the eval harness (same as python -m evals; see eval --help)")
+    sub.add_parser("eval", add_help=False, help="run the eval harness (see eval --help)")
 
     m = sub.add_parser("models", parents=[common], help="list the embedded models, or assemble one ahead of time")
     m.add_argument("--prepare", metavar="NAME", help="assemble and verify NAME's weights now")
@@ -237,7 +237,7 @@ def cmd_batch(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def cmd_models(args: argparse.Namespace, progress: Progress) -> int:
-    from . import weights
+    from .backends import weights
     from .config import resolve
 
     config = resolve({"backend": "local"})
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["eval"]:  # the harness has its own parser; hand it the rest untouched
-        from evals.__main__ import main as eval_main
+        from summarizer_evals.__main__ import main as eval_main
 
         return eval_main(argv[1:])
     args = parser.parse_args(argv)

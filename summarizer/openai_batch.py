@@ -5,7 +5,7 @@ a lower price). The flow:
 
 1. :func:`write_requests` writes one line per cluster,
    ``{"custom_id": <cluster id>, "method": "POST", "url": "/v1/chat/completions", "body": {...}}``,
-   where ``body`` is exactly what :class:`~summarizer.llm.OpenAIBackend` would send.
+   where ``body`` is exactly what :class:`~summarizer.backends.openai.OpenAIBackend` would send.
 2. Upload it and create the batch (``client.files.create(purpose="batch")``,
    ``client.batches.create(endpoint="/v1/chat/completions", completion_window="24h")``).
 3. Download the output (and error) file, then :func:`read_results` turns each line,
@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 from . import errors
 from .atomic import LineAppender, write_atomic
+from .backends.base import Completion, Usage
 from .batch import (
     BadRecord,
     BatchReport,
@@ -41,7 +42,6 @@ from .batch import (
     default_failures_path,
     read_clusters,
 )
-from .llm import Completion, Usage
 from .schema import Article, Cluster, StoryBrief
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def write_requests(
     """Write a Batch API input file with one synthesis request per cluster (atomically).
 
     The request bodies come from the pipeline's backend, which must speak the OpenAI
-    protocol (:class:`~summarizer.llm.OpenAIBackend`), so the model name and the
+    protocol (:class:`~summarizer.backends.openai.OpenAIBackend`), so the model name and the
     structured-output format are the ones a direct run would use. Clusters that need
     map-reduce, or that cannot be read, are listed in ``.skipped`` with the reason.
     """

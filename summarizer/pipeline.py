@@ -6,7 +6,7 @@ blocking calls, :meth:`Pipeline.arun` with concurrent async calls, so the two
 forms cannot drift apart.
 
 Budgets are separate: transport retries live in the backend
-(:mod:`summarizer.llm`); validation re-asks (bad JSON, schema errors, grounding
+(:mod:`summarizer.backends`); validation re-asks (bad JSON, schema errors, grounding
 problems) are counted here against ``Config.max_reasks``.
 """
 
@@ -24,13 +24,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import errors, grounding, prompts
+from . import errors, prompts, truth
 from . import evidence as evidence_mod
+from .text.names import name_tokens, names_match
+from .backends.base import ChatBackend, ChatRequest, Completion
+from .backends.factory import make_backend
 from .cache import Cache
 from .chunking import Plan
 from .chunking import plan as make_plan
 from .config import Config
-from .llm import ChatBackend, ChatRequest, Completion
 from .pricing import estimate_cost
 from .schema import (
     Article,
@@ -53,30 +55,6 @@ Progress = Callable[[str], None]
 PROMPT_OVERHEAD_TOKENS = 600
 MAX_STATEMENTS_PER_ACTOR = 3
 MAX_SPEAKERS = 8
-
-
-def make_backend(config: Config, progress: Progress | None = None) -> ChatBackend:
-    """Build the backend the configuration asks for (local unless a key or base URL is set)."""
-    if config.resolved_backend == "openai":
-        from .llm import OpenAIBackend
-
-        return OpenAIBackend(
-            model=config.model or "gpt-4o-mini",
-            api_key=config.api_key,
-            base_url=config.base_url,
-            timeout=config.timeout,
-            max_retries=config.max_retries,
-            response_format=config.response_format,  # type: ignore[arg-type]
-        )
-    from .local import LocalBackend
-
-    return LocalBackend(
-        model=config.local_model,
-        model_path=config.model_path,
-        threads=config.threads,
-        cache_dir=config.cache_dir,
-        progress=progress,
-    )
 
 
 # --------------------------------------------------------------------------- state
@@ -114,7 +92,7 @@ Flow = Generator[list[ChatRequest], list[Completion], StoryBrief]
 class Pipeline:
     """Summarize clusters with one backend and one configuration.
 
-    >>> from summarizer.testing import FakeBackend
+    >>> from summarizer.backends.testing import FakeBackend
     >>> pipeline = Pipeline(backend=FakeBackend([...]))        # doctest: +SKIP
     >>> brief = pipeline.run(articles)                          # doctest: +SKIP
     """
@@ -364,9 +342,8 @@ class Pipeline:
                        if completion.finish_reason == "length" else f"your answer was not valid JSON ({exc})")
             return None, [problem]
         brief = self._assemble(prep, draft)
-        issues = grounding.check(brief, prep.all_articles, prep.evidence)
-        reaskable = [i for i in issues if i.kind in REASK_KINDS and i.where.startswith(REASK_WHERE)]
-        return brief, grounding.describe_for_reask(reaskable) if reaskable else []
+        issues = truth.check(brief, prep.all_articles, prep.evidence)
+        return brief, truth.describe_for_reask(issues)
 
     def _assemble(self, prep: Prepared, draft: Any) -> StoryBrief:
         ids = {n: a for a, n in prep.numbers.items()}
@@ -412,7 +389,7 @@ class Pipeline:
         )
 
     def _finish(self, prep: Prepared, brief: StoryBrief, state: _RunState) -> StoryBrief:
-        brief = grounding.repair(brief, prep.all_articles, prep.evidence)
+        brief = truth.repair(brief, prep.all_articles, prep.evidence)
         report = brief.grounding.model_copy(update={"reasks": state.reasks})
         from . import __version__
 
@@ -469,12 +446,6 @@ def _describe_validation_error(err: Any) -> str:
 
 
 MIN_SENTENCE_WORDS = 4
-# A citation that points at the wrong article is re-pointed in code (grounding.repair); a re-ask
-# would cost a whole model call to fix what code fixes for free.
-REASK_KINDS = grounding.REASKABLE - {"citation_unsupported"}
-# Only the headline and summary are worth a whole extra call; problems in key points, perspectives
-# and entities are repaired, dropped or flagged in code (grounding.repair).
-REASK_WHERE = ("title", "summary")
 # Prompt scaffolding a small model sometimes copies into its answer.
 _SCAFFOLDING = re.compile(r"\s*[\[(]\s*(?:articles?|sources?|Q)\s*\d+(?:\s*(?:,|and)\s*\d+)*\s*[\])]"
                           r"|\s+\b(?:in|from|according to) articles? \d+(?:\s*(?:,|and)\s*\d+)*\b", re.IGNORECASE)
@@ -522,12 +493,12 @@ def _speakers(ev: evidence_mod.Evidence) -> list[str]:
 
 
 def _same_actor(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and evidence_mod.names_match(a, b)  # type: ignore[arg-type]
+    return bool(a and b) and names_match(a, b)  # type: ignore[arg-type]
 
 
 def _mentions(article: Article, actor: str) -> bool:
     """The article names the actor (by their last significant name token, e.g. a surname)."""
-    tokens = evidence_mod.name_tokens(actor)
+    tokens = name_tokens(actor)
     return bool(tokens) and re.search(rf"\b{re.escape(tokens[-1])}\b", article.text, re.IGNORECASE) is not None
 
 

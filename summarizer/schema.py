@@ -7,7 +7,7 @@ model cannot cite something that does not exist).
 
 Validation covers truth, not only types: ``StoryBrief.model_validate(data,
 context={"articles": articles})`` also checks every quote, citation, number and
-name against the source articles (see :mod:`summarizer.grounding`).
+name against the source articles (see :mod:`summarizer.truth`).
 """
 
 from __future__ import annotations
@@ -233,9 +233,10 @@ class StoryBrief(_Model):
         # Truth checks need the source texts; they run when the caller passes them as context.
         ctx: Any = info.context
         if ctx and ctx.get("articles"):
-            from .grounding import validate_brief  # local import: grounding imports this module
+            # Imported here, not at the top: the truth layer is built on these models.
+            from .truth import verify
 
-            problems = validate_brief(self, ctx["articles"])
+            problems = verify(self, ctx["articles"])
             if problems:
                 raise ValueError("brief is not grounded in its sources: " + "; ".join(problems))
         return self

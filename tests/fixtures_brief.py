@@ -4,19 +4,18 @@ The brief is written by hand, but everything in it that claims to come from the
 articles does: each quote is located in the article text when the fixture is
 built (so its ``start``/``end`` offsets are real and a typo fails loudly), and
 entity mention counts are counted in the texts. Tests for the renderers, the
-CLI and grounding can reuse ``seed_articles()``, ``seed_brief()`` and
-``hostile_brief()``.
+CLI and grounding can reuse ``seed_brief(articles)`` and ``hostile_brief(articles)``,
+given the articles of the ``seed_cluster`` fixture (tests/conftest.py):
+``seed_brief(seed_cluster.articles())``.
 
-The articles are read straight from the seed files (no dependency on the ingest
-module), so ``Article.text`` is the file's exact content and the offsets are
-file offsets too.
+Those articles are the seed files' exact contents (no dependency on the ingest
+module), so the quote offsets are file offsets too.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from pathlib import Path
 
 from summarizer.schema import (
     Article,
@@ -35,56 +34,6 @@ from summarizer.schema import (
     StoryBrief,
     Summary,
 )
-
-SEED_DIR = Path(__file__).resolve().parent.parent / "examples" / "putin-nk-troops"
-
-# What the files themselves say about where they came from (bylines, footers, datelines).
-_META: dict[str, dict[str, object]] = {
-    "001_9794646b25902125.txt": {
-        "id": "a1",
-        "outlet": "The Dong-A Ilbo",
-        "title": "Putin acknowledges N. Korean troop deployment to Russia",
-        "author": "Eun-A Cho",
-        "published_at": datetime(2024, 10, 26, 7, 51, tzinfo=timezone.utc),
-    },
-    "002_1599dfc235326334.txt": {
-        "id": "a2",
-        "outlet": "Euromaidan Press",
-        "title": "Putin doesn’t deny deployment of North Korean troops",
-        "author": None,
-        "published_at": datetime(2024, 10, 25, tzinfo=timezone.utc),
-    },
-    "003_f0741a31f124eebe.txt": {
-        "id": "a3",
-        "outlet": "The New York Times",
-        "title": "Putin seems to indicate that troops from North Korea are present in Russia.",
-        "author": "Valerie Hopkins",
-        "published_at": datetime(2024, 10, 24, tzinfo=timezone.utc),
-    },
-    "004_35874357b911b020.txt": {
-        "id": "a4",
-        "outlet": "The Asia Business Daily",
-        "title": 'Putin Did Not Deny Sending Troops to North Korea... "It\'s Our Business to Handle"',
-        "author": None,
-        "published_at": datetime(2024, 10, 25, tzinfo=timezone.utc),
-    },
-}
-
-
-def seed_articles() -> list[Article]:
-    """The four seed articles as ``Article`` objects, ids ``a1``..``a4`` in file order."""
-    articles = []
-    for name, meta in _META.items():
-        path = SEED_DIR / name
-        articles.append(
-            Article(
-                text=path.read_text(encoding="utf-8"),
-                language="en",
-                source_path=str(path),
-                **meta,  # type: ignore[arg-type]
-            )
-        )
-    return articles
 
 
 def _quote(articles: dict[str, Article], article_id: str, speaker: str, span: str) -> Quote:
@@ -155,9 +104,8 @@ def _entities(articles: list[Article]) -> Entities:
     return Entities(**groups)
 
 
-def seed_brief(articles: list[Article] | None = None) -> StoryBrief:
-    """The hand-built brief of the seed cluster, grounded in ``seed_articles()``."""
-    articles = articles if articles is not None else seed_articles()
+def seed_brief(articles: list[Article]) -> StoryBrief:
+    """The hand-built brief of the seed cluster, grounded in its ``articles`` (ids ``001``..``004``)."""
     by_id = {a.id: a for a in articles}
 
     def q(article_id: str, speaker: str, span: str) -> Quote:
@@ -175,25 +123,25 @@ def seed_brief(articles: list[Article] | None = None) -> StoryBrief:
                 Statement(
                     speaker=putin,
                     renderings=[
-                        q("a2", putin, "Images are a serious thing. If there are images, then they reflect something."),
-                        q("a3", putin, "Images — if they exist, they indicate something significant"),
-                        q("a4", putin, "The satellite images are serious, and if the photos exist, they must reflect something."),
+                        q("002", putin, "Images are a serious thing. If there are images, then they reflect something."),
+                        q("003", putin, "Images — if they exist, they indicate something significant"),
+                        q("004", putin, "The satellite images are serious, and if the photos exist, they must reflect something."),
                     ],
                 ),
                 Statement(
                     speaker=putin,
                     renderings=[
-                        q("a1", putin, "But what we do within the framework of this article is our business."),
-                        q("a3", putin, "it is for us to determine how to implement it"),
-                        q("a4", putin, "It is our business to decide what and how to do under these provisions"),
+                        q("001", putin, "But what we do within the framework of this article is our business."),
+                        q("003", putin, "it is for us to determine how to implement it"),
+                        q("004", putin, "It is our business to decide what and how to do under these provisions"),
                     ],
                 ),
                 Statement(
                     speaker=putin,
-                    renderings=[q("a2", putin, "We’ll see how this process develops")],
+                    renderings=[q("002", putin, "We’ll see how this process develops")],
                 ),
             ],
-            sources=["a1", "a2", "a3", "a4"],
+            sources=["001", "002", "003", "004"],
         ),
         Perspective(
             actor="United States",
@@ -204,36 +152,36 @@ def seed_brief(articles: list[Article] | None = None) -> StoryBrief:
                 Statement(
                     speaker="Lloyd Austin",
                     renderings=[
-                        q("a1", "Lloyd Austin",
+                        q("001", "Lloyd Austin",
                           "We are seeing evidence that there are North Korean troops that have gone to … Russia"),
                     ],
                 ),
                 Statement(
                     speaker="Sabrina Singh",
                     renderings=[
-                        q("a4", "Sabrina Singh",
+                        q("004", "Sabrina Singh",
                           "There is evidence that North Korean troops went to Russia, and we need to observe "
                           "exactly what they are doing. This is something we are monitoring."),
                     ],
                 ),
             ],
-            sources=["a1", "a3", "a4"],
+            sources=["001", "003", "004"],
         ),
         Perspective(
             actor="Russian Foreign Ministry",
             role="Spokesperson Maria Zakharova",
             stance="Had denied the reports of a deployment the day before Putin spoke.",
             statements=[
-                Statement(speaker="Maria Zakharova", renderings=[q("a1", "Maria Zakharova", "false and exaggerated")]),
+                Statement(speaker="Maria Zakharova", renderings=[q("001", "Maria Zakharova", "false and exaggerated")]),
             ],
-            sources=["a1"],
+            sources=["001"],
         ),
         Perspective(
             actor="Ukraine",
             role="President Volodymyr Zelenskyy and military intelligence (HUR)",
             stance="Reports North Korean units already in the Kursk region and warns of a larger deployment.",
             statements=[],
-            sources=["a1", "a2", "a3", "a4"],
+            sources=["001", "002", "003", "004"],
         ),
     ]
 
@@ -241,26 +189,26 @@ def seed_brief(articles: list[Article] | None = None) -> StoryBrief:
         Claim(
             value="3,000 troops",
             claimant="South Korea's intelligence agency",
-            sources=["a2", "a3"],
-            evidence=_sentence_with(by_id, "a3", "around 3,000 North Korean soldiers"),
+            sources=["002", "003"],
+            evidence=_sentence_with(by_id, "003", "around 3,000 North Korean soldiers"),
         ),
         Claim(
             value="at least 3,000 soldiers",
             claimant="United States",
-            sources=["a4"],
-            evidence=_sentence_with(by_id, "a4", "at least 3,000 soldiers"),
+            sources=["004"],
+            evidence=_sentence_with(by_id, "004", "at least 3,000 soldiers"),
         ),
         Claim(
             value="about 10,000 soldiers",
             claimant="Volodymyr Zelenskyy",
-            sources=["a2"],
-            evidence=_sentence_with(by_id, "a2", "approximately 10,000 North Korean soldiers"),
+            sources=["002"],
+            evidence=_sentence_with(by_id, "002", "approximately 10,000 North Korean soldiers"),
         ),
         Claim(
             value="as many as 12,000 soldiers",
             claimant="Ukraine",
-            sources=["a1", "a3"],
-            evidence=_sentence_with(by_id, "a3", "as many as 12,000 North Korean soldiers"),
+            sources=["001", "003"],
+            evidence=_sentence_with(by_id, "003", "as many as 12,000 North Korean soldiers"),
         ),
     ]
     disagreements = [Disagreement(subject="North Korean troops sent to Russia", claims=claims)]
@@ -270,35 +218,35 @@ def seed_brief(articles: list[Article] | None = None) -> StoryBrief:
             CitedSentence(
                 text="At a press conference closing the BRICS summit in Kazan, Vladimir Putin neither confirmed "
                 "nor denied that North Korean troops had been deployed to Russia.",
-                sources=["a1", "a2", "a3", "a4"],
+                sources=["001", "002", "003", "004"],
             ),
             CitedSentence(
                 text="Asked about satellite images of North Korean soldiers, he said such images reflect "
                 "something, and that how Russia applies the mutual-defence article of its treaty with "
                 "North Korea is Russia's own business.",
-                sources=["a1", "a3", "a4"],
+                sources=["001", "003", "004"],
             ),
             CitedSentence(
                 text="Russia's parliament ratified the treaty, which provides for military assistance, "
                 "earlier the same day.",
-                sources=["a1", "a3", "a4"],
+                sources=["001", "003", "004"],
             ),
             CitedSentence(
                 text="Estimates of the deployment differ: South Korea's intelligence agency put it at about "
                 "3,000 soldiers, while Ukrainian officials spoke of 10,000 to 12,000.",
-                sources=["a2", "a3"],
+                sources=["002", "003"],
             ),
         ]
     )
     key_points = [
         CitedSentence(text="Putin's remarks were his first public comments on the reported deployment.",
-                      sources=["a2", "a4"]),
+                      sources=["002", "004"]),
         CitedSentence(text="Ukraine's military intelligence said the first North Korean units had reached "
-                      "Russia's Kursk region.", sources=["a1", "a2", "a3", "a4"]),
+                      "Russia's Kursk region.", sources=["001", "002", "003", "004"]),
         CitedSentence(text="U.S. Defense Secretary Lloyd Austin said there was evidence of North Korean "
-                      "troops in Russia and called it a very serious issue.", sources=["a1", "a3"]),
+                      "troops in Russia and called it a very serious issue.", sources=["001", "003"]),
         CitedSentence(text="A day earlier, Russia's Foreign Ministry had called the reports false and "
-                      "exaggerated.", sources=["a1"]),
+                      "exaggerated.", sources=["001"]),
     ]
 
     sources = [
@@ -337,13 +285,13 @@ def seed_brief(articles: list[Article] | None = None) -> StoryBrief:
             GroundingIssue(
                 kind="number_unsupported",
                 where="summary[3]",
-                detail="'11,500' appears in no article; the sentence was re-asked and now cites a2 and a3.",
+                detail="'11,500' appears in no article; the sentence was re-asked and now cites 002 and 003.",
                 action="reasked",
             ),
             GroundingIssue(
                 kind="citation_repaired",
                 where="key_points[0]",
-                detail="Cited a1, which does not say the remarks were his first; replaced with a2 and a4.",
+                detail="Cited 001, which does not say the remarks were his first; replaced with 002 and 004.",
                 action="repaired",
             ),
             GroundingIssue(
@@ -394,12 +342,12 @@ HOSTILE_URL = "javascript:alert(1)"
 HOSTILE_CLAIMANT = "South | Korea <img src=x onerror=document.title='pwned'>"
 
 
-def hostile_brief() -> StoryBrief:
+def hostile_brief(articles: list[Article]) -> StoryBrief:
     """The seed brief with script/HTML injected into a quote, an outlet, a title and a URL.
 
     Renderers must show these as text and never let them run or link.
     """
-    brief = seed_brief()
+    brief = seed_brief(articles)
     data = brief.model_dump(mode="json", by_alias=True)
     data["perspectives"][0]["statements"][2]["renderings"][0]["text"] = HOSTILE_QUOTE
     data["sources"][0]["outlet"] = HOSTILE_OUTLET

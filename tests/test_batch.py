@@ -318,8 +318,8 @@ def write_clusters(path: Path, n: int) -> list[str]:
 
 @needs_pipeline
 def test_real_pipeline_batch_against_fault_server(tmp_path):
+    from summarizer.backends.openai import OpenAIBackend
     from summarizer.config import Config
-    from summarizer.llm import OpenAIBackend
     from summarizer.pipeline import Pipeline
     from tests.fault_server import Fault, FaultServer
 
@@ -382,8 +382,8 @@ def test_kill_9_halfway_then_resume_loses_and_duplicates_nothing(tmp_path):
 def test_one_pipeline_serves_successive_batches(tmp_path):
     # The CLI runs one batch per process, but a library user (or a Ray actor) may call run_batch
     # again with the same Pipeline; each call is a new event loop.
+    from summarizer.backends.openai import OpenAIBackend
     from summarizer.config import Config
-    from summarizer.llm import OpenAIBackend
     from summarizer.pipeline import Pipeline
     from tests.fault_server import FaultServer
 

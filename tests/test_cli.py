@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,11 @@ from summarizer.schema import StoryBrief
 from tests.fault_server import Fault, FaultServer
 from tests.test_pipeline import GOOD
 
-EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "putin-nk-troops")
+
+@pytest.fixture
+def example(seed_cluster) -> str:
+    """The seed cluster's folder, as a command-line argument."""
+    return str(seed_cluster.dir)
 
 
 @pytest.fixture
@@ -38,8 +41,8 @@ def test_schema_prints_the_story_brief_json_schema(capsys):
     assert schema["title"] == "StoryBrief" and "disagreements" in schema["properties"]
 
 
-def test_summarize_against_an_openai_compatible_server(server, capsys, tmp_path):
-    code = main(["summarize", EXAMPLE, "--base-url", server.base_url, "--model", "test-model", "-q"])
+def test_summarize_against_an_openai_compatible_server(server, capsys, tmp_path, example):
+    code = main(["summarize", example, "--base-url", server.base_url, "--model", "test-model", "-q"])
     assert code == 0
     brief = StoryBrief.model_validate_json(capsys.readouterr().out)
     assert brief.run.backend == "openai" and brief.run.llm_calls == 1
@@ -48,22 +51,22 @@ def test_summarize_against_an_openai_compatible_server(server, capsys, tmp_path)
     assert body["model"] == "test-model" and body["response_format"]["type"] == "json_schema"
 
 
-def test_second_identical_run_makes_zero_model_calls(server, tmp_path):
-    args = ["summarize", EXAMPLE, "--base-url", server.base_url, "-q", "-o"]
+def test_second_identical_run_makes_zero_model_calls(server, tmp_path, example):
+    args = ["summarize", example, "--base-url", server.base_url, "-q", "-o"]
     assert main([*args, str(tmp_path / "1.json")]) == 0 and main([*args, str(tmp_path / "2.json")]) == 0
     first = StoryBrief.model_validate_json((tmp_path / "1.json").read_text())
     second = StoryBrief.model_validate_json((tmp_path / "2.json").read_text())
     assert len(server.completions) == 1
     assert (first.run.llm_calls, second.run.llm_calls, second.run.cache_hits) == (1, 0, 1)
     assert str(second.summary) == str(first.summary)
-    assert main(["summarize", EXAMPLE, "--base-url", server.base_url, "-q", "--no-cache"]) == 0
+    assert main(["summarize", example, "--base-url", server.base_url, "-q", "--no-cache"]) == 0
     assert len(server.completions) == 2
 
 
 @pytest.mark.parametrize("fmt,marker", [("md", "# "), ("html", "<!DOCTYPE html>")])
-def test_formats_to_a_file(server, tmp_path, fmt, marker):
+def test_formats_to_a_file(server, tmp_path, fmt, marker, example):
     out = tmp_path / f"story.{fmt}"
-    assert main(["summarize", EXAMPLE, "--base-url", server.base_url, "-q", "-f", fmt, "-o", str(out)]) == 0
+    assert main(["summarize", example, "--base-url", server.base_url, "-q", "-f", fmt, "-o", str(out)]) == 0
     assert marker.lower() in out.read_text()[:200].lower()
 
 
@@ -75,21 +78,21 @@ def test_bad_input_exit_code_names_the_file_without_traceback(tmp_path, capsys):
     assert "empty.txt" in err and "Traceback" not in err
 
 
-def test_missing_key_is_a_config_error(capsys):
-    assert main(["summarize", EXAMPLE, "--backend", "openai"]) == 2
+def test_missing_key_is_a_config_error(capsys, example):
+    assert main(["summarize", example, "--backend", "openai"]) == 2
     assert "OPENAI_API_KEY" in capsys.readouterr().err
 
 
-def test_server_failure_is_a_backend_error_and_hides_the_key(capsys):
+def test_server_failure_is_a_backend_error_and_hides_the_key(capsys, example):
     with FaultServer(script=[Fault.unauthorized()]) as srv:
-        code = main(["summarize", EXAMPLE, "--base-url", srv.base_url, "--api-key", "sk-test-secret-1234567890"])
+        code = main(["summarize", example, "--base-url", srv.base_url, "--api-key", "sk-test-secret-1234567890"])
     err = capsys.readouterr().err
     assert code == 5 and "API key" in err and "sk-test-secret" not in err
 
 
-def test_validation_failure_after_reasks_exit_code(capsys):
+def test_validation_failure_after_reasks_exit_code(capsys, example):
     with FaultServer(script=[Fault.bad_schema(), Fault.bad_schema()]) as srv:
-        code = main(["summarize", EXAMPLE, "--base-url", srv.base_url, "--max-reasks", "1", "--no-cache"])
+        code = main(["summarize", example, "--base-url", srv.base_url, "--max-reasks", "1", "--no-cache"])
     assert code == 6 and "validation" in capsys.readouterr().err
 
 

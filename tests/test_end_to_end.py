@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import weights
+from summarizer.backends import weights
 from summarizer.cli import main
 from summarizer.config import Config
 from summarizer.ingest import load_articles
@@ -21,7 +21,6 @@ from summarizer.pipeline import Pipeline
 from summarizer.schema import StoryBrief
 
 SMALL = "qwen2.5-0.5b"
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "putin-nk-troops"
 
 pytestmark = [
     pytest.mark.local_model,
@@ -45,10 +44,10 @@ def assert_grounded(brief: StoryBrief, articles) -> None:
     assert len(brief.sources) == 4 and len(brief.summary) >= 1
 
 
-def test_embedded_model_writes_a_grounded_brief(tmp_path):
-    from summarizer.local import LocalBackend
+def test_embedded_model_writes_a_grounded_brief(tmp_path, seed_cluster):
+    from summarizer.backends.local import LocalBackend
 
-    articles = load_articles(EXAMPLE)
+    articles = load_articles(seed_cluster.dir)
     config = Config(cache_dir=tmp_path, use_cache=False)
     with LocalBackend(SMALL, cache_dir=weights_cache()) as backend:
         brief = Pipeline(backend, config).run(articles)
@@ -56,10 +55,10 @@ def test_embedded_model_writes_a_grounded_brief(tmp_path):
     assert_grounded(brief, articles)
 
 
-def test_embedded_model_map_reduce_when_the_cluster_does_not_fit(tmp_path):
-    from summarizer.local import LocalBackend
+def test_embedded_model_map_reduce_when_the_cluster_does_not_fit(tmp_path, seed_cluster):
+    from summarizer.backends.local import LocalBackend
 
-    articles = load_articles(EXAMPLE)
+    articles = load_articles(seed_cluster.dir)
     # A budget below the cluster's size forces per-article (and per-chunk) notes, then synthesis.
     config = Config(cache_dir=tmp_path, use_cache=False, context_budget=700)
     with LocalBackend(SMALL, cache_dir=weights_cache()) as backend:
@@ -68,7 +67,7 @@ def test_embedded_model_map_reduce_when_the_cluster_does_not_fit(tmp_path):
     assert_grounded(brief, articles)
 
 
-def test_cli_against_llama_cpp_server(tmp_path):
+def test_cli_against_llama_cpp_server(tmp_path, seed_cluster):
     from llama_server import llama_server, server_available
 
     if not server_available():
@@ -76,12 +75,13 @@ def test_cli_against_llama_cpp_server(tmp_path):
     model_file = weights.ensure_model(SMALL, weights_cache())
     out = tmp_path / "brief.json"
     with llama_server(model_file, n_ctx=8192) as base_url:
-        code = main(["summarize", str(EXAMPLE), "--base-url", base_url, "--model", SMALL, "-o", str(out),
+        example = str(seed_cluster.dir)
+        code = main(["summarize", example, "--base-url", base_url, "--model", SMALL, "-o", str(out),
                      "--no-cache", "-q"])
     assert code == 0
     brief = StoryBrief.model_validate_json(out.read_text())
     assert brief.run.backend == "openai" and brief.run.llm_calls >= 1
-    assert_grounded(brief, load_articles(EXAMPLE))
+    assert_grounded(brief, load_articles(seed_cluster.dir))
 
 
 def weights_cache() -> Path:

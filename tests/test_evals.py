@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from evals import runner
-from evals.__main__ import main
-from evals.baselines import extractive_brief, lead_sentences, split_sentences
-from evals.datasets import (
+from summarizer import errors
+from summarizer.backends.testing import FakeBackend
+from summarizer.config import Config
+from summarizer.schema import Article, CitedSentence, Perspective, Quote, Statement, StoryBrief, Summary
+from summarizer_evals import runner
+from summarizer_evals.__main__ import main
+from summarizer_evals.baselines import extractive_brief, lead_sentences, split_sentences
+from summarizer_evals.datasets import (
     DATA_DIR,
     DEFAULT_DEV_SET,
     SEED_DIR,
@@ -22,13 +26,9 @@ from evals.datasets import (
     load_jsonl,
     parse_reference_page,
 )
-from evals.judge import cached_judge, judge_backend, judge_request, make_judge
-from evals.report import compare_table, render_report
-from evals.scorers import fact_matches, fact_units, score_brief
-from summarizer import errors
-from summarizer.config import Config
-from summarizer.schema import Article, CitedSentence, Perspective, Quote, Statement, StoryBrief, Summary
-from summarizer.testing import FakeBackend
+from summarizer_evals.judge import cached_judge, judge_backend, judge_request, make_judge
+from summarizer_evals.report import compare_table, render_report
+from summarizer_evals.scorers import fact_matches, fact_units, score_brief
 
 # --------------------------------------------------------------------------- datasets
 
@@ -178,10 +178,11 @@ def test_extractive_baseline_is_grounded_by_construction(seed):
     assert 0 < got.metrics["rouge1"] < 1
 
 
-def test_a_careful_hand_written_brief_scores_as_grounded(seed):
-    from fixtures_brief import seed_articles, seed_brief
+def test_a_careful_hand_written_brief_scores_as_grounded(seed, seed_cluster):
+    from fixtures_brief import seed_brief
 
-    articles, b = seed_articles(), seed_brief()
+    articles = seed_cluster.articles()
+    b = seed_brief(articles)
     case = seed.cases[0]
     got = score_brief(
         b, articles, reference=case.reference, facts=case.facts, gold_entities=case.gold_entities
@@ -378,7 +379,7 @@ def test_cli_run_extractive_on_seed_and_compare(tmp_path, capsys):
 
 def test_cli_reports_input_errors_with_their_exit_code(tmp_path, capsys):
     assert main(["score", "--out", str(tmp_path / "nothing")]) == errors.InputError.exit_code
-    assert "run `python -m evals run` first" in capsys.readouterr().err
+    assert "run `python -m summarizer eval run` first" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- report and baseline

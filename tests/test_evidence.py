@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from summarizer.evidence import collect, names_match, quote_spans, sentence_spans
+from summarizer.evidence import collect
+from summarizer.text.names import names_match
+from summarizer.text.sentences import quote_spans, sentence_spans
 from summarizer.schema import Article
-
-SEED_DIR = Path(__file__).resolve().parents[1] / "examples" / "putin-nk-troops"
 
 
 @pytest.fixture(scope="module")
-def seeds() -> list[Article]:
-    return [
-        Article(id=p.name[:3], outlet=p.name[:3], text=p.read_text(encoding="utf-8"))
-        for p in sorted(SEED_DIR.glob("00[1-4]_*.txt"))
-    ]
+def seeds(seed_cluster) -> list[Article]:
+    return seed_cluster.articles()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,9 @@ import logging
 import pytest
 
 from summarizer import errors
-from summarizer.llm import ChatRequest, OpenAIBackend, parse_retry_after, retry_delay
+from summarizer.backends.base import ChatRequest
+from summarizer.backends.openai import OpenAIBackend
+from summarizer.backends.retry import parse_retry_after, retry_delay
 from tests.fault_server import Fault, FaultServer, draft_responder
 
 ARTICLES = (
@@ -199,7 +201,7 @@ async def test_async_typed_error_after_budget():
 
 
 def test_retries_are_logged_without_the_key(caplog):
-    caplog.set_level(logging.WARNING, logger="summarizer.llm")
+    caplog.set_level(logging.WARNING, logger="summarizer.backends")
     with FaultServer(script=[Fault.rate_limit(retry_after=1)]) as srv:
         backend(srv, []).complete(REQUEST)
     assert "retry 1/2 in 1.0s" in caplog.text

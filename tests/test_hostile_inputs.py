@@ -12,11 +12,11 @@ import json
 import pytest
 
 from summarizer import errors
+from summarizer.backends.testing import FunctionBackend
 from summarizer.config import Config
 from summarizer.ingest import load_articles
 from summarizer.pipeline import Pipeline
 from summarizer.schema import StoryBrief
-from summarizer.testing import FunctionBackend
 from tests.fault_server import draft_responder
 
 STORY = ("The city council approved a new budget on Monday after a long debate. "

@@ -16,9 +16,7 @@ from summarizer.ingest import (
     MAX_ARTICLE_BYTES,
     clean,
     clean_text,
-    detect_language,
     find_duplicates,
-    injection_markers,
     load_articles,
     load_clusters,
     mark_duplicates,
@@ -26,14 +24,9 @@ from summarizer.ingest import (
     parse_date,
 )
 from summarizer.schema import Article
+from summarizer.text.injection import injection_markers
+from summarizer.text.scripts import detect_language
 
-SEEDS = Path(__file__).resolve().parent.parent / "examples" / "putin-nk-troops"
-SEED = {
-    "001": SEEDS / "001_9794646b25902125.txt",
-    "002": SEEDS / "002_1599dfc235326334.txt",
-    "003": SEEDS / "003_f0741a31f124eebe.txt",
-    "004": SEEDS / "004_35874357b911b020.txt",
-}
 DEV_SET = Path("/work/shared/evalsets/allsides-dev.jsonl")
 
 
@@ -139,25 +132,25 @@ GONE = {
 }
 
 
-@pytest.mark.parametrize("seed", sorted(SEED))
-def test_seed_story_sentences_survive_cleaning(seed):
-    article = _one(SEED[seed])
+@pytest.mark.parametrize("seed", sorted(KEPT))
+def test_seed_story_sentences_survive_cleaning(seed_cluster, seed):
+    article = _one(seed_cluster.path(seed))
     for sentence in KEPT[seed]:
         assert sentence in article.text, sentence
 
 
-@pytest.mark.parametrize("seed", sorted(SEED))
-def test_seed_boilerplate_is_removed(seed):
-    article = _one(SEED[seed])
+@pytest.mark.parametrize("seed", sorted(GONE))
+def test_seed_boilerplate_is_removed(seed_cluster, seed):
+    article = _one(seed_cluster.path(seed))
     for junk in GONE[seed]:
         assert junk not in article.text, junk
     assert not article.text.rstrip().endswith(("Top", "Related Posts", "Related Post"))
 
 
-def test_seed_story_paragraphs_all_survive():
+def test_seed_story_paragraphs_all_survive(seed_cluster):
     # Every paragraph of 003 that is a story paragraph (ends like a sentence) is kept verbatim.
-    raw = SEED["003"].read_text(encoding="utf-8")
-    article = _one(SEED["003"])
+    raw = seed_cluster.text("003")
+    article = _one(seed_cluster.path("003"))
     paragraphs = [p.strip() for p in raw.split("\n\n") if p.strip().endswith((".", "”"))]
     story = [p for p in paragraphs if p != article.title]
     assert len(story) >= 18
@@ -165,8 +158,8 @@ def test_seed_story_paragraphs_all_survive():
         assert p in article.text
 
 
-def test_seed_metadata():
-    a1, a2, a3, a4 = (_one(SEED[k]) for k in ("001", "002", "003", "004"))
+def test_seed_metadata(seed_cluster):
+    a1, a2, a3, a4 = (_one(seed_cluster.path(k)) for k in ("001", "002", "003", "004"))
     assert a1.title == "Putin acknowledges N. Korean troop deployment to Russia"
     assert a1.published_at == datetime(2024, 10, 26, 7, 51)
     assert a1.author == "Eun-A Cho"
@@ -187,19 +180,19 @@ def test_seed_metadata():
         assert a.text == a.text.strip()
 
 
-def test_seed_folder_loads_in_name_order_with_stem_ids():
-    articles = load_articles(SEEDS)
-    assert [a.id for a in articles] == [p.stem for p in sorted(SEED.values())]
+def test_seed_folder_loads_in_name_order_with_stem_ids(seed_cluster):
+    articles = load_articles(seed_cluster.dir)
+    assert [a.id for a in articles] == [p.stem for p in seed_cluster.paths]
     assert all(a.source_path and a.source_path.endswith(".txt") for a in articles)
     # The four seeds tell the same story in different words: none is a wire copy of another.
     assert find_duplicates(articles) == {}
 
 
-def test_clean_reports_what_it_removed():
-    result = clean(SEED["004"].read_text(encoding="utf-8"), take_title=True)
+def test_clean_reports_what_it_removed(seed_cluster):
+    result = clean(seed_cluster.text("004"), take_title=True)
     reasons = {reason for reason, _ in result.removed}
     assert {"navigation", "title", "headline", "copyright"} <= reasons
-    assert len(result.text) < len(SEED["004"].read_text(encoding="utf-8"))
+    assert len(result.text) < len(seed_cluster.text("004"))
 
 
 # --------------------------------------------------------------------------- cleaning rules
@@ -540,13 +533,14 @@ def test_cp1252_bytes_decode_with_a_warning(tmp_path):
     assert any("cp1252" in w and "UTF-8" in w for w in a.warnings)
 
 
-def test_fallback_decoding_warning_reaches_json_records_and_clusters(tmp_path):
+def test_fallback_decoding_warning_reaches_json_records_and_clusters(tmp_path, seed_cluster):
     record = json.dumps(
         {"id": "w", "title": "Caf\u00e9", "text": "Caf\u00e9 owners protested."}, ensure_ascii=False
     )
     (a,) = load_articles(_write(tmp_path, "w.jsonl", record.encode("cp1252")))
     assert a.title == "Café" and any("cp1252" in w for w in a.warnings)
-    cluster = json.dumps(_cluster(), ensure_ascii=False).replace("Paper L", "Papier \u00e9").encode("cp1252")
+    line = json.dumps(_cluster(seed_cluster), ensure_ascii=False)
+    cluster = line.replace("Paper L", "Papier \u00e9").encode("cp1252")
     (c,) = load_clusters(_write(tmp_path, "w_clusters.jsonl", cluster))
     assert c.articles[0].outlet == "Papier é"
     assert all(any("cp1252" in w for w in art.warnings) for art in c.articles)
@@ -621,8 +615,8 @@ def test_record_without_text_names_file_and_line(tmp_path):
 # --------------------------------------------------------------------------- clusters
 
 
-def _cluster(cid: str = "c1", **over) -> dict:
-    long_story = SEED["003"].read_text(encoding="utf-8")
+def _cluster(seed_cluster, cid: str = "c1", **over) -> dict:
+    long_story = seed_cluster.text("003")
     base = {
         "id": cid,
         "title": "Bridge opens",
@@ -661,9 +655,11 @@ def _cluster(cid: str = "c1", **over) -> dict:
     return base
 
 
-def test_load_clusters(tmp_path):
+def test_load_clusters(tmp_path, seed_cluster):
     p = _write(
-        tmp_path, "clusters.jsonl", json.dumps(_cluster("c1")) + "\n" + json.dumps(_cluster("c2")) + "\n"
+        tmp_path,
+        "clusters.jsonl",
+        json.dumps(_cluster(seed_cluster, "c1")) + "\n" + json.dumps(_cluster(seed_cluster, "c2")) + "\n",
     )
     clusters = load_clusters(p)
     assert [c.id for c in clusters] == ["c1", "c2"]
@@ -678,18 +674,18 @@ def test_load_clusters(tmp_path):
 
 
 @pytest.mark.parametrize("drop", ["id", "articles"])
-def test_cluster_missing_fields_name_file_and_line(tmp_path, drop):
-    bad = _cluster("c2")
+def test_cluster_missing_fields_name_file_and_line(tmp_path, seed_cluster, drop):
+    bad = _cluster(seed_cluster, "c2")
     del bad[drop]
-    p = _write(tmp_path, "clusters.jsonl", json.dumps(_cluster()) + "\n" + json.dumps(bad) + "\n")
+    p = _write(tmp_path, "clusters.jsonl", json.dumps(_cluster(seed_cluster)) + "\n" + json.dumps(bad) + "\n")
     with pytest.raises(InputError) as exc:
         load_clusters(p)
     msg = str(exc.value)
     assert "clusters.jsonl" in msg and "line 2" in msg and drop in msg
 
 
-def test_cluster_article_without_text_is_reported(tmp_path):
-    bad = _cluster()
+def test_cluster_article_without_text_is_reported(tmp_path, seed_cluster):
+    bad = _cluster(seed_cluster)
     bad["articles"][1]["text"] = "   "
     p = _write(tmp_path, "clusters.jsonl", json.dumps(bad))
     with pytest.raises(InputError) as exc:
@@ -698,9 +694,9 @@ def test_cluster_article_without_text_is_reported(tmp_path):
     assert "clusters.jsonl" in msg and "line 1, article 2" in msg and "'center'" in msg
 
 
-def test_cluster_with_empty_articles_and_non_object_lines(tmp_path):
+def test_cluster_with_empty_articles_and_non_object_lines(tmp_path, seed_cluster):
     with pytest.raises(InputError, match="no articles"):
-        load_clusters(_write(tmp_path, "a.jsonl", json.dumps(_cluster(articles=[]))))
+        load_clusters(_write(tmp_path, "a.jsonl", json.dumps(_cluster(seed_cluster, articles=[]))))
     with pytest.raises(InputError, match="line 1: expected a cluster object"):
         load_clusters(_write(tmp_path, "b.jsonl", "[1, 2]"))
     with pytest.raises(InputError, match="empty"):
@@ -709,8 +705,9 @@ def test_cluster_with_empty_articles_and_non_object_lines(tmp_path):
         load_clusters(tmp_path / "missing.jsonl")
 
 
-def test_load_clusters_accepts_a_json_list(tmp_path):
-    p = _write(tmp_path, "clusters.json", json.dumps([_cluster("c1"), _cluster("c2")]))
+def test_load_clusters_accepts_a_json_list(tmp_path, seed_cluster):
+    clusters = [_cluster(seed_cluster, "c1"), _cluster(seed_cluster, "c2")]
+    p = _write(tmp_path, "clusters.json", json.dumps(clusters))
     assert [c.id for c in load_clusters(p)] == ["c1", "c2"]
 
 
@@ -729,9 +726,9 @@ def test_dev_eval_set_loads_without_changes():
 # --------------------------------------------------------------------------- duplicates
 
 
-def test_fifty_copies_point_at_the_first(caplog):
+def test_fifty_copies_point_at_the_first(caplog, seed_cluster):
     records = [
-        {"id": f"copy{i}", "title": "Wire", "text": SEED["003"].read_text(encoding="utf-8")}
+        {"id": f"copy{i}", "title": "Wire", "text": seed_cluster.text("003")}
         for i in range(50)
     ]
     with caplog.at_level(logging.WARNING, logger="summarizer.ingest"):
@@ -741,12 +738,12 @@ def test_fifty_copies_point_at_the_first(caplog):
     assert caplog.text.count("near-duplicate") == 49
 
 
-def test_wire_copy_with_small_edits_is_a_duplicate_but_rewrites_are_not():
-    base = SEED["003"].read_text(encoding="utf-8")
+def test_wire_copy_with_small_edits_is_a_duplicate_but_rewrites_are_not(seed_cluster):
+    base = seed_cluster.text("003")
     wire = "KAZAN (Wire) -\n" + base.replace("Thursday", "Thu.", 1)
     arts = load_articles(
         [{"id": "orig", "text": base}, {"id": "wire", "text": wire}],
-        [{"id": "other", "text": SEED["001"].read_text(encoding="utf-8")}],
+        [{"id": "other", "text": seed_cluster.text("001")}],
     )
     assert find_duplicates(arts) == {"wire": "orig"}
     assert [a.duplicate_of for a in arts] == [None, "orig", None]

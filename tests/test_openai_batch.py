@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from summarizer import errors
+from summarizer.backends.base import ChatRequest, Completion
+from summarizer.backends.openai import OpenAIBackend
 from summarizer.batch import default_failures_path
-from summarizer.llm import ChatRequest, Completion, OpenAIBackend
 from summarizer.openai_batch import (
     ENDPOINT,
     collect_results,

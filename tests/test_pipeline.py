@@ -9,22 +9,16 @@ from pathlib import Path
 import pytest
 
 from summarizer import errors
+from summarizer.backends.base import Completion, Usage
+from summarizer.backends.testing import FakeBackend, FunctionBackend
 from summarizer.config import Config
-from summarizer.llm import Completion, Usage
 from summarizer.pipeline import Pipeline, draft_model
 from summarizer.schema import Article, StoryBrief
-from summarizer.testing import FakeBackend, FunctionBackend
-
-SEEDS = Path(__file__).resolve().parent.parent / "examples" / "putin-nk-troops"
 
 
-@pytest.fixture(scope="module")
-def articles() -> list[Article]:
-    out = []
-    for i, path in enumerate(sorted(SEEDS.glob("*.txt")), 1):
-        text = path.read_text(encoding="utf-8")
-        out.append(Article(id=f"a{i}", outlet=f"Outlet {i}", title=text.strip().splitlines()[0], text=text))
-    return out
+@pytest.fixture
+def articles(seed_cluster) -> list[Article]:
+    return seed_cluster.articles()
 
 
 GOOD = {
@@ -54,9 +48,9 @@ def test_one_call_for_a_cluster_that_fits(articles, tmp_path):
     assert len(fake.requests) == 1 and fake.requests[0].purpose == "synthesize"
     assert brief.run.llm_calls == 1 and brief.run.plan == "single" and brief.run.reasks == 0
     assert brief.run.prompt_tokens > 0 and brief.run.completion_tokens > 0
-    assert [s.article_id for s in brief.sources] == ["a1", "a2", "a3", "a4"]
+    assert [s.article_id for s in brief.sources] == ["001", "002", "003", "004"]
     assert str(brief.summary).startswith("Russian President Vladimir Putin did not deny")
-    assert brief.summary[0].sources == ["a1", "a4"]
+    assert brief.summary[0].sources == ["001", "004"]
     # the article text reaches the model inside delimiters, with the quoted speakers listed
     user = fake.requests[0].messages[1]["content"]
     assert '<article number="1"' in user and "People quoted in the articles: " in user
@@ -192,10 +186,10 @@ def test_second_identical_run_makes_no_model_calls(articles, tmp_path):
 
 
 def test_duplicates_are_sources_but_not_sent_twice(articles, tmp_path):
-    dup = articles[0].model_copy(update={"id": "a5", "duplicate_of": "a1"})
+    dup = articles[0].model_copy(update={"id": "005", "duplicate_of": "001"})
     fake = FakeBackend([GOOD])
     brief = Pipeline(fake, config(tmp_path)).run([*articles, dup])
-    assert [s.duplicate_of for s in brief.sources][-1] == "a1"
+    assert [s.duplicate_of for s in brief.sources][-1] == "001"
     assert '<article number="5"' not in fake.requests[0].messages[1]["content"]
 
 

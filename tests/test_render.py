@@ -12,7 +12,6 @@ from fixtures_brief import (
     HOSTILE_QUOTE,
     HOSTILE_URL,
     hostile_brief,
-    seed_articles,
     seed_brief,
 )
 
@@ -34,13 +33,13 @@ SECTION_IDS = ("headline", "summary", "key-points", "perspectives", "disagreemen
 
 
 @pytest.fixture(scope="module")
-def brief() -> StoryBrief:
-    return seed_brief()
+def brief(seed_cluster) -> StoryBrief:
+    return seed_brief(seed_cluster.articles())
 
 
 @pytest.fixture(scope="module")
-def hostile() -> StoryBrief:
-    return hostile_brief()
+def hostile(seed_cluster) -> StoryBrief:
+    return hostile_brief(seed_cluster.articles())
 
 
 class Page(HTMLParser):
@@ -107,8 +106,8 @@ class Page(HTMLParser):
 # --------------------------------------------------------------------------- the fixture itself
 
 
-def test_fixture_quotes_are_verbatim_spans_with_offsets(brief):
-    texts = {a.id: a.text for a in seed_articles()}
+def test_fixture_quotes_are_verbatim_spans_with_offsets(brief, seed_cluster):
+    texts = dict(zip(seed_cluster.ids, seed_cluster.texts))
     assert len(brief.quotes) >= 8
     for q in brief.quotes:
         assert texts[q.article_id][q.start:q.end] == q.text
@@ -122,8 +121,8 @@ def test_fixture_groups_one_remark_rendered_by_three_outlets(brief):
     assert len({r.text for r in images.renderings}) == 3  # three different wordings
 
 
-def test_fixture_disagreement_figures_are_in_their_sources(brief):
-    texts = {a.id: a.text for a in seed_articles()}
+def test_fixture_disagreement_figures_are_in_their_sources(brief, seed_cluster):
+    texts = dict(zip(seed_cluster.ids, seed_cluster.texts))
     claims = brief.disagreements[0].claims
     figures = {re.search(r"\d[\d,]*", c.value).group() for c in claims}
     assert {"3,000", "10,000", "12,000"} <= figures

@@ -91,33 +91,33 @@ def luma(row: bytes, bpp: int) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory):
+def pages(tmp_path_factory, seed_cluster):
     root = tmp_path_factory.mktemp("page")
     clean, hostile = root / "story.html", root / "hostile.html"
-    clean.write_text(to_html(seed_brief()), encoding="utf-8")
-    hostile.write_text(to_html(hostile_brief()), encoding="utf-8")
+    clean.write_text(to_html(seed_brief(seed_cluster.articles())), encoding="utf-8")
+    hostile.write_text(to_html(hostile_brief(seed_cluster.articles())), encoding="utf-8")
     return root, clean, hostile
 
 
-def test_rendered_dom_has_the_key_elements(pages):
+def test_rendered_dom_has_the_key_elements(pages, seed_cluster):
     root, clean, _ = pages
     dom = chromium(root / "profile-dom", "--dump-dom", clean.as_uri()).stdout
     page = Page(dom)
     for section in SECTION_IDS:
         assert section in page.ids, section
-    brief = seed_brief()
+    brief = seed_brief(seed_cluster.articles())
     assert page.text("headline") == brief.title
     assert page.title == brief.title
     assert all(f"src-{n}" in page.ids for n in range(1, len(brief.sources) + 1))
     assert "Images are a serious thing." in page.text("perspectives")
 
 
-def test_injected_script_does_not_run(pages):
+def test_injected_script_does_not_run(pages, seed_cluster):
     root, _, hostile = pages
     dom = chromium(root / "profile-hostile", "--dump-dom", hostile.as_uri()).stdout
     page = Page(dom)
     # The script would retitle the page and append <p id="injected">; the browser shows it as text instead.
-    assert page.title == hostile_brief().title
+    assert page.title == hostile_brief(seed_cluster.articles()).title
     assert "injected" not in page.ids
     assert not any(tag in ("script", "b", "img") for tag, _ in page.tags)
     assert HOSTILE_QUOTE in page.text("perspectives")

@@ -6,9 +6,6 @@ import math
 
 import pytest
 
-from evals import matching as m
-from evals import scorers as s
-from evals.datasets import Fact, Reference
 from summarizer.schema import (
     Article,
     CitedSentence,
@@ -24,6 +21,9 @@ from summarizer.schema import (
     StoryBrief,
     Summary,
 )
+from summarizer_evals import matching as m
+from summarizer_evals import scorers as s
+from summarizer_evals.datasets import Fact, Reference
 
 A1 = Article(
     id="a1",

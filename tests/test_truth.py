@@ -2,35 +2,32 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pydantic import ValidationError
 
-from summarizer import grounding as g
+from summarizer import truth as g
 from summarizer.evidence import collect
 from summarizer.schema import (
     Article,
     CitedSentence,
     Entities,
     Entity,
+    GroundingIssue,
     GroundingReport,
     Perspective,
     Quote,
     Statement,
     StoryBrief,
 )
+from summarizer.text.injection import injection_markers
+from summarizer.text.normalize import normalize
 
-SEED_DIR = Path(__file__).resolve().parents[1] / "examples" / "putin-nk-troops"
 IMAGES_001 = "Images are a serious thing. If there are images, then they reflect something"
 
 
 @pytest.fixture(scope="module")
-def arts() -> list[Article]:
-    return [
-        Article(id=p.name[:3], outlet=p.name[:3], text=p.read_text(encoding="utf-8"))
-        for p in sorted(SEED_DIR.glob("00[1-4]_*.txt"))
-    ]
+def arts(seed_cluster) -> list[Article]:
+    return seed_cluster.articles()
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +64,8 @@ def _kinds(issues):
 
 
 def test_normalize_unifies_marks_dashes_and_space():
-    assert g.normalize("“Images —  if”\n they…") == '"Images-if" they...'
-    assert g.normalize("It’s", casefold=True) == "it's"
+    assert normalize("“Images —  if”\n they…") == '"Images-if" they...'
+    assert normalize("It’s", casefold=True) == "it's"
 
 
 def test_verbatim_quote_is_ok_and_gets_offsets(arts):
@@ -231,8 +228,8 @@ def test_injected_instruction_in_output(arts):
         ]
     )
     assert ("injection", "summary[1]") in _kinds(g.check(brief, arts))
-    assert g.injection_markers("As an AI, I cannot") == ["As an AI"]
-    assert g.injection_markers("Putin spoke at the summit.") == []
+    assert injection_markers("As an AI, I cannot") == ["as an ai"]
+    assert injection_markers("Putin spoke at the summit.") == []
 
 
 def test_quote_problems_are_located(arts, evidence):
@@ -263,7 +260,8 @@ def test_describe_for_reask_covers_only_reaskable_issues(arts):
     brief = _brief([CitedSentence(text="North Korea sent 15,000 troops to Russia.", sources=["001", "zz"])])
     issues = g.check(brief, arts)
     lines = g.describe_for_reask(issues)
-    assert len(lines) == sum(1 for i in issues if i.kind in g.REASKABLE) >= 1
+    # the missing figure is worth a re-ask; the dangling citation is repaired in code
+    assert len(lines) == 1 and not any("zz" in line for line in lines)
     assert any("15,000" in line and "summary[0]" in line for line in lines)
 
 
@@ -386,7 +384,7 @@ def test_repair_drops_injected_sentences_and_titles(arts):
 
 
 def test_repair_keeps_reasks_and_earlier_issues(arts):
-    earlier = g.GroundingIssue(kind="quote_fabricated", where="perspectives[0]", detail="x", action="reasked")
+    earlier = GroundingIssue(kind="quote_fabricated", where="perspectives[0]", detail="x", action="reasked")
     brief = _brief(grounding=GroundingReport(reasks=2, issues=[earlier]))
     fixed = g.repair(brief, arts)
     assert fixed.grounding.reasks == 2 and fixed.grounding.issues[0] == earlier
@@ -417,7 +415,7 @@ def test_model_validate_passes_a_clean_brief(arts, evidence):
         disagreements=evidence.disagreements,
         entities=evidence.entities,
     )
-    assert g.validate_brief(brief, arts) == []
+    assert g.verify(brief, arts) == []
     StoryBrief.model_validate(brief.model_dump(), context={"articles": arts})
 
 
@@ -434,13 +432,13 @@ def test_model_validate_rejects_a_fabricated_quote(arts):
 @pytest.mark.parametrize(
     "summary, message",
     [
-        (CitedSentence(text="Vladimir Putin spoke in Kazan.", sources=["zz"]), "unknown article"),
+        (CitedSentence(text="Vladimir Putin spoke in Kazan.", sources=["zz"]), "not in the cluster"),
         (CitedSentence(text="North Korea sent 15,000 troops.", sources=["001"]), "15,000"),
         (CitedSentence(text="Sergei Shoigu spoke in Kazan.", sources=["001"]), "Shoigu"),
     ],
 )
 def test_validate_brief_strict_problems(arts, summary, message):
-    problems = g.validate_brief(_brief([summary]), arts)
+    problems = g.verify(_brief([summary]), arts)
     assert problems and message in problems[0]
 
 
@@ -450,9 +448,9 @@ def test_validate_rejects_wrong_offsets_and_distant_speakers(arts):
     shifted = Quote(
         text=text, speaker="Vladimir Putin", article_id="002", start=start + 1, end=start + 1 + len(text)
     )
-    assert "not verbatim" in g.validate_brief(_quote_brief(shifted), arts)[0]
+    assert "not verbatim" in g.verify(_quote_brief(shifted), arts)[0]
     far = Quote(text=text, speaker="Lloyd Austin", article_id="002")
-    assert "speaker" in g.validate_brief(_quote_brief(far), arts)[0]
+    assert "speaker" in g.verify(_quote_brief(far), arts)[0]
 
 
 def test_citing_every_article_keeps_only_those_that_support_the_sentence(arts):

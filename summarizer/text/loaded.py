@@ -1,4 +1,4 @@
-"""A transparent neutral-voice check: a lexicon plus two rules, no model, no network.
+"""Loaded and evaluative language: a lexicon plus two rules, no model, no network.
 
 The lexicon is ``summarizer/data/loaded_terms.txt`` (one term a line, grouped by kind).
 Rules:
@@ -7,7 +7,7 @@ Rules:
 2. Matches are whole words, case-insensitive; a lexicon term ending in ``*`` matches any
    ending ("slam*" -> "slammed").
 
-``loaded_terms`` drives the grounding layer's ``loaded_language`` issue (and a re-ask);
+``find_loaded`` drives the truth layer's ``loaded_language`` check (:mod:`summarizer.truth.neutrality`);
 ``subjectivity_rate`` is the evals' measure of how much evaluative language a text carries.
 """
 
@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from .evidence import quote_spans
+from .sentences import unquoted
 
 
 @dataclass(frozen=True)
@@ -70,16 +70,6 @@ def _term_for(match: str) -> tuple[str, str]:
         if low == t or (term.endswith("*") and low.startswith(t)):
             return term, kind
     return match.lower(), "loaded"
-
-
-def unquoted(text: str) -> str:
-    """``text`` with every quoted span blanked out (same length, so offsets still hold)."""
-    chars = list(text)
-    for o, c in quote_spans(text):
-        for i in range(o, c + 1):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
 
 
 def find_loaded(text: str) -> list[LoadedHit]:

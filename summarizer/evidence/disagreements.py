@@ -1,0 +1,112 @@
+"""Disagreements: figures for the same thing that differ between sources, with each claimant."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from ..schema import Article, Claim, Disagreement
+from ..text.lexicons import COUNTRIES, NOT_NAME, STOPWORDS, demonyms, gazetteer
+from ..text.names import capital_runs
+from ..text.sentences import words
+from .figures import unit_class
+from .model import NumberMention
+
+
+def _key_terms(sentence: str) -> set[str]:
+    """Capitalised names in a sentence, folded so that 'North Korean' meets 'North Korea'."""
+    terms = set()
+    for run in capital_runs(sentence):
+        words = [re.sub(r"['’]s$", "", t[2]) for t in run]
+        phrase = " ".join(words)
+        phrase = demonyms().get(phrase, phrase)
+        terms.add(gazetteer(COUNTRIES).get(phrase, phrase).lower())
+        for w in words:
+            w = demonyms().get(w, w)
+            if w.lower() not in NOT_NAME:
+                terms.add(w.lower())
+    return terms
+
+
+def _fmt_value(n: NumberMention) -> str:
+    parts = [n.qualifier, n.raw, n.unit or ""]
+    return " ".join(p for p in parts if p)
+
+
+def find_disagreements(numbers: Sequence[NumberMention], articles: Sequence[Article]) -> list[Disagreement]:
+    """Figures for the same thing (same unit class, shared names in context) that differ."""
+    outlets = {a.id: (a.outlet or a.id) for a in articles}
+    by_class: dict[str, list[NumberMention]] = defaultdict(list)
+    for n in numbers:
+        cls = unit_class(n.unit) if n.kind == "count" else None
+        if cls and n.value >= 2:
+            by_class[cls].append(n)
+    out: list[Disagreement] = []
+    for cls, mentions in by_class.items():
+        # Link mentions whose sentences share a name ("North Korea").
+        for group in _linked_groups(mentions, [_key_terms(n.sentence) for n in mentions]):
+            values = {n.value for n in group}
+            articles_in = {n.article_id for n in group}
+            # Two distinct values and more than one article (or two claimants): a real difference,
+            # not one article's own breakdown.
+            claimants = {n.claimant for n in group if n.claimant}
+            if len(values) < 2 or (len(articles_in) < 2 and len(claimants) < 2):
+                continue
+            claims: list[Claim] = []
+            for value in sorted(values):
+                ms = [n for n in group if n.value == value]
+                who: list[str] = []
+                for n in ms:
+                    name = n.claimant or f"{outlets[n.article_id]} (unattributed)"
+                    if not any(_same_claimant(name, w) for w in who):
+                        who.append(name)
+                claims.append(
+                    Claim(
+                        value=_fmt_value(ms[0]),
+                        claimant="; ".join(who),
+                        sources=sorted({n.article_id for n in ms}, key=[a.id for a in articles].index),
+                        evidence=ms[0].sentence,
+                    )
+                )
+            modifier = _common_modifier(group)
+            unit = Counter(n.unit for n in group).most_common(1)[0][0]
+            subject = f"number of {modifier + ' ' if modifier else ''}{unit}"
+            out.append(Disagreement(subject=subject, claims=claims))
+    return out
+
+
+def _linked_groups(items: Sequence[NumberMention], terms: Sequence[set[str]]) -> list[list[NumberMention]]:
+    """Connected components of ``items``, two being linked when their term sets intersect."""
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            if terms[i] & terms[j]:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[NumberMention]] = defaultdict(list)
+    for i, item in enumerate(items):
+        groups[root(i)].append(item)
+    return list(groups.values())
+
+
+def _same_claimant(a: str, b: str) -> bool:
+    ta = {w.lower()[:5] for w in words(a) if w.lower() not in STOPWORDS}
+    tb = {w.lower()[:5] for w in words(b) if w.lower() not in STOPWORDS}
+    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) >= 0.6
+
+
+def _common_modifier(group: Sequence[NumberMention]) -> str:
+    mods: Counter[str] = Counter()
+    for n in group:
+        tail = n.sentence[n.sentence.find(n.raw) + len(n.raw) :] if n.raw in n.sentence else ""
+        m = re.match(r"\s+((?:[A-Z][\w’'\-]*\s+){1,3})", tail)
+        if m:
+            mods[m.group(1).strip()] += 1
+    return mods.most_common(1)[0][0] if mods else ""

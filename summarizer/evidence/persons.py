@@ -1,0 +1,98 @@
+"""People named in full in the articles, and every later mention of each (surname, family name)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from ..schema import Article
+from ..text.lexicons import EAST_ASIAN_FAMILY, SPEECH_VERBS, TITLE_WORDS
+from ..text.names import capital_runs, is_name_token
+from ..text.sentences import TOKEN_RE
+from .model import Person
+
+# Auxiliaries and adverbs between a name and its speech verb ("has also said").
+AUX = r"(?:(?:also|then|later|has|had|have|was|were|is|further|previously|once|again|\w+ly)\s+){0,3}"
+
+_TITLE_BEFORE = re.compile(r"([\w.\-]+)[\s,]*$")
+
+
+def _person_cue(text: str, start: int, end: int, stripped_title: bool) -> bool:
+    """Evidence that the capitalised words at ``text[start:end]`` name a person."""
+    if stripped_title:
+        return True
+    before = TOKEN_RE.findall(text[max(0, start - 60) : start])[-4:]
+    if any(t.lower().strip(".") in TITLE_WORDS for t in before):
+        return True
+    after = text[end : end + 80]
+    if re.match(
+        r"\s*,\s*(?:the\s+|a\s+|an\s+)?(?:[\w’'\-.]+\s+){0,5}?(" + "|".join(TITLE_WORDS) + r")\b",
+        after,
+        re.IGNORECASE,
+    ):
+        return True
+    return bool(re.match(r"\s+" + AUX + r"(?:" + SPEECH_VERBS + r")\b", after))
+
+
+def find_persons(articles: Sequence[Article]) -> list[Person]:
+    """People named in full (2-4 capitalised words) with a title, a role or a speech verb nearby."""
+    found: dict[str, int] = {}
+    for art in articles:
+        for run in capital_runs(art.text):
+            # Skip leading titles, places and labels: the name is what follows the last of them.
+            cut = 0
+            for i, (_, _, tok) in enumerate(run):
+                if not is_name_token(tok):
+                    cut = i + 1
+            name_toks = run[cut:]
+            stripped_title = any(t[2].lower().strip(".") in TITLE_WORDS for t in run[:cut])
+            if (
+                not 2 <= len(name_toks) <= 4
+                or len(name_toks[0][2]) < 2
+                or len(name_toks[-1][2].rstrip(".")) < 2
+            ):
+                continue  # initials alone ("N.Y.") are no name
+            if re.search(
+                r"[A-Z][\w.]*\s+(?:of|for|and)\s+$", art.text[max(0, name_toks[0][0] - 40) : name_toks[0][0]]
+            ):
+                continue  # "Bureau of Labor Statistics"
+            s, e = name_toks[0][0], name_toks[-1][1]
+            name = re.sub(r"['’]s$", "", art.text[s:e])
+            e = s + len(name)
+            if _person_cue(art.text, s, e, stripped_title):
+                found[name] = found.get(name, 0) + 1
+    # "Kim Jong Un" and "Kim Jong-Un" are one person: keep the most frequent spelling.
+    by_key: dict[str, str] = {}
+    for name in sorted(found, key=lambda n: (-found[n], n)):
+        # "Kim Jong-Un"/"Kim Jong Un" and "Donald J. Trump"/"Donald Trump" are one person.
+        key = " ".join(t for t in re.split(r"[\s\-]+", name.lower()) if len(t.rstrip(".")) > 1)
+        by_key.setdefault(key, name)
+    names = list(by_key.values())
+    # Keys: the surname, plus the family name for East Asian names; ambiguous keys are dropped.
+    key_count: Counter[str] = Counter()
+    raw_keys: dict[str, set[str]] = {}
+    for name in names:
+        toks = name.split()
+        keys = {toks[-1]}
+        if toks[0] in EAST_ASIAN_FAMILY:
+            keys.add(toks[0])
+        raw_keys[name] = keys
+        key_count.update(keys)
+    return [Person(n, frozenset(k for k in raw_keys[n] if key_count[k] == 1)) for n in names]
+
+
+def person_mentions(text: str, persons: Sequence[Person]) -> list[tuple[int, int, Person]]:
+    """Every mention of each person (full name or key) in ``text``: ``(start, end, person)``."""
+    out: list[tuple[int, int, Person]] = []
+    taken: list[tuple[int, int]] = []
+    for p in persons:
+        for m in re.finditer(r"(?<![\w’'])" + re.escape(p.name) + r"(?![\w])", text):
+            out.append((m.start(), m.end(), p))
+            taken.append((m.start(), m.end()))
+    for p in persons:
+        for key in p.keys:
+            for m in re.finditer(r"(?<![\w’'\-])" + re.escape(key) + r"(?![\w\-])", text):
+                if not any(s <= m.start() < e for s, e in taken):
+                    out.append((m.start(), m.end(), p))
+    return sorted(out, key=lambda t: t[0])

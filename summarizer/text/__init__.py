@@ -1,0 +1,16 @@
+"""Deterministic text primitives, exactly one of each, shared by ingest, evidence and the truth layer.
+
+==============  ================================================================
+module          holds
+==============  ================================================================
+``normalize``   the quote/dash/space map with offsets back into the original text
+``sentences``   sentence spans, quoted spans, the text outside quotes, word tokens
+``numbers``     figures in text: the number pattern, kinds, scales, values
+``names``       name tokens, name matching, capitalised runs
+``scripts``     writing systems and language guesses
+``lexicons``    word lists and gazetteers from ``summarizer/data/``
+``injection``   instruction-like text and prompt-delimiter neutralising
+==============  ================================================================
+
+Nothing here knows about briefs or models; every function is pure (caches aside).
+"""

@@ -1,0 +1,239 @@
+"""Facts: every figure and name in the brief's own sentences appears in the articles.
+
+:func:`sentence_facts` finds the numbers and names of a sentence and which articles hold
+each; the facts check flags those no article holds, the actor and role checks do the same for
+perspectives. Which cited article holds which fact is the citation checks' business
+(:mod:`summarizer.truth.citations`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..schema import Article, CitedSentence, Perspective
+from ..text.lexicons import COUNTRIES, ORGS, SPEECH_VERBS, STOPWORDS, TITLE_WORDS, demonyms, gazetteer, words
+from ..text.names import capital_runs
+from ..text.numbers import figures
+from .base import Context, Issue, NoRepair
+
+
+@dataclass(frozen=True)
+class _ArticleFacts:
+    words: list[str]  # sorted lowercase words, for prefix look-ups
+    numbers: frozenset[float]
+    text_lower: str
+
+
+@functools.lru_cache(maxsize=256)
+def _facts_of(text: str) -> _ArticleFacts:
+    words = sorted({w.lower() for w in re.findall(r"[^\W\d_]+", text)})
+    return _ArticleFacts(words, frozenset(v for _, vals in figures(text) for v in vals), text.lower())
+
+
+_FUNCTION_CAPS = words("function_caps")
+
+
+def _has_prefix_word(facts: _ArticleFacts, token: str) -> bool:
+    low = token.lower()
+    # Lenient on endings ("Ukrainian"/"Ukraine", "Zelensky"/"Zelenskyy"), strict on the stem.
+    prefix = low if len(low) <= 4 else low[: max(4, len(low) - 3)]
+    i = bisect.bisect_left(facts.words, prefix)
+    return i < len(facts.words) and facts.words[i].startswith(prefix)
+
+
+def _phrase_variants(phrase: str) -> set[str]:
+    variants = {phrase}
+    for table in (gazetteer(COUNTRIES), gazetteer(ORGS)):
+        canon = table.get(phrase)
+        if canon:
+            variants |= {s for s, c in table.items() if c == canon}
+    dem = demonyms()
+    if phrase in dem:
+        variants.add(dem[phrase])
+    variants |= {d for d, c in dem.items() if c == phrase}
+    return variants
+
+
+def _names_in(sentence: str, known_caps: frozenset[str]) -> list[tuple[str, list[str]]]:
+    """Names to check in a brief's sentence: ``(phrase, tokens)`` per capitalised run."""
+    out: list[tuple[str, list[str]]] = []
+    if _title_case(sentence):
+        return out  # Title Case: capitals say nothing about names
+    for run in capital_runs(sentence):
+        start = run[0][0]
+        initial = not sentence[:start].strip() or re.search(r"(?:[.!?:;]|[\"“‘(—-])\s*$", sentence[:start])
+        toks = [re.sub(r"['’]s$", "", t[2]) for t in run]
+        if initial and len(toks) == 1:
+            # A lone capitalised first word is usually an ordinary word ("Officials", "Fighting"):
+            # check it only if it looks like a name (written capitalised mid-sentence in the
+            # articles, possessive, or followed by a speech verb).
+            after = sentence[run[0][1] : run[0][1] + 30]
+            if not (
+                toks[0] in known_caps
+                or re.search(r"['’]s$", run[0][2])
+                or re.match(r"\s+(?:" + SPEECH_VERBS + r")\b", after)
+            ):
+                continue
+        check = [
+            part
+            for t in toks
+            for part in re.split(r"-", t)
+            if part
+            and part.lower() not in _FUNCTION_CAPS
+            and part.lower().strip(".") not in TITLE_WORDS
+            and len(part) > 1
+        ]
+        if check:
+            out.append((" ".join(toks), check))
+    return out
+
+
+_TITLE_MARKERS = words("title_markers")
+
+
+def _title_case(text: str) -> bool:
+    """Headline style ("Putin Does Not Deny North Korean Troops")."""
+    words = re.findall(r"[^\W\d_]{4,}", text)
+    caps = [w for w in words[1:] if w[0].isupper()]
+    if sum(w.lower() in _TITLE_MARKERS for w in caps) >= 2:
+        return True
+    return len(words) >= 6 and len(caps) / (len(words) - 1) > 0.8
+
+
+@functools.lru_cache(maxsize=64)
+def _known_caps(texts: tuple[str, ...]) -> frozenset[str]:
+    caps: set[str] = set()
+    for text in texts:
+        for m in re.finditer(r"(?<=[a-z,;] )([A-Z][\w’'\-]+)", text):
+            caps.add(re.sub(r"['’]s$", "", m.group(1)))
+    return frozenset(caps)
+
+
+def _name_supported(phrase: str, tokens: list[str], art: Article) -> bool:
+    facts = _facts_of(art.text)
+    if any(v.lower() in facts.text_lower for v in _phrase_variants(phrase) if len(v) > 1):
+        return True
+    found = [
+        _has_prefix_word(facts, t)
+        or any(v.lower() in facts.text_lower for v in _phrase_variants(t) if len(v) > 2)
+        for t in tokens
+    ]
+    # "Joe Biden" where the article says "President Biden": the surname carries the name.
+    return all(found) or (
+        len(tokens) >= 2 and found[-1] and len(tokens[-1]) >= 4 and phrase.split()[-1] == tokens[-1]
+    )
+
+
+def number_supported(values: tuple[float, ...], art: Article) -> bool:
+    nums = _facts_of(art.text).numbers
+    return any(v in nums for v in values)
+
+
+@dataclass
+class SentenceFacts:
+    missing_numbers: list[str]  # in no article at all
+    missing_names: list[str]
+    uncited_facts: dict[str, list[str]]  # fact -> other articles that have it
+    n_numbers: int
+    n_names: int
+
+
+def sentence_facts(text: str, cited: Sequence[Article], articles: Sequence[Article]) -> SentenceFacts:
+    known = _known_caps(tuple(a.text for a in articles))
+    result = SentenceFacts([], [], {}, 0, 0)
+    for raw, values in figures(text):
+        result.n_numbers += 1
+        if any(number_supported(values, a) for a in cited):
+            continue
+        elsewhere = [a.id for a in articles if number_supported(values, a)]
+        if elsewhere:
+            result.uncited_facts[raw] = elsewhere
+        else:
+            result.missing_numbers.append(raw)
+    for phrase, tokens in _names_in(text, known):
+        result.n_names += 1
+        if any(_name_supported(phrase, tokens, a) for a in cited):
+            continue
+        elsewhere = [a.id for a in articles if _name_supported(phrase, tokens, a)]
+        if elsewhere:
+            result.uncited_facts[phrase] = elsewhere
+        else:
+            result.missing_names.append(phrase)
+    return result
+
+
+def role_supported(role: str, articles: Sequence[Article]) -> bool:
+    """Roles are written in Title Case ("Speaker of the Senate"), so the name check skips them;
+    instead every capitalised word of a role must occur, in any case, in some article."""
+    if sentence_facts(role, articles, articles).missing_names:
+        return False
+    words = {w.lower() for w in re.findall(r"\b[A-Z][\w.'’-]*", role)} - STOPWORDS
+    vocab = " ".join(a.text.lower() for a in articles)
+    return all(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", vocab) for w in words)
+
+
+def cited_articles(item: Any, ctx: Context) -> list[Article]:
+    """The articles a sentence cites; text with no citations (a title, a stance) answers to all of them."""
+    if isinstance(item, CitedSentence):
+        return [ctx.by_id[s] for s in item.sources if s in ctx.by_id]
+    return ctx.articles
+
+
+def text_of(item: Any) -> str:
+    return item.text if isinstance(item, CitedSentence) else item
+
+
+def missing_fact_issues(where: str, facts: SentenceFacts) -> list[Issue]:
+    """Numbers and names that no article contains."""
+    return [
+        Issue("number_unsupported", where, f"says {r!r} but no article contains that number")
+        for r in facts.missing_numbers
+    ] + [Issue("name_unsupported", where, f"names {n!r}, which appears in no article") for n in facts.missing_names]
+
+
+class FactsCheck(NoRepair):
+    """Figures and names in the brief's voice that appear in no article (fatal: they cannot be sourced)."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("title", "sentence", "stance")
+    order: ClassVar[int] = 40
+
+    def check(self, item: Any, where: str, ctx: Context) -> list[Issue]:
+        facts = sentence_facts(text_of(item), cited_articles(item, ctx), ctx.articles)
+        if isinstance(item, CitedSentence):
+            ctx.tally.add("numbers_checked", facts.n_numbers)
+            ctx.tally.add("names_checked", facts.n_names)
+            ctx.tally.add("numbers_unsupported", len(facts.missing_numbers))
+            ctx.tally.add("names_unsupported", len(facts.missing_names))
+        return missing_fact_issues(where, facts)
+
+
+class ActorCheck(NoRepair):
+    """A perspective's actor must be named in some article."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("actor",)
+    order: ClassVar[int] = 40
+
+    def check(self, item: Perspective, where: str, ctx: Context) -> list[Issue]:
+        if sentence_facts(item.actor, ctx.articles, ctx.articles).missing_names:
+            return [Issue("actor_unsupported", where, f"actor {item.actor!r} appears in no article")]
+        return []
+
+
+class RoleCheck(NoRepair):
+    """A perspective's role ("President of Russia") must be drawn from the articles; otherwise it is cleared."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("role",)
+    order: ClassVar[int] = 40
+
+    def check(self, item: str, where: str, ctx: Context) -> list[Issue]:
+        if item and not role_supported(item, ctx.articles):
+            return [Issue("role_unsupported", where, f"role {item!r} is not in the articles")]
+        return []
+
+
+CHECKS = [FactsCheck(), ActorCheck(), RoleCheck()]

@@ -1,0 +1,95 @@
+"""The truth layer's policy: ONE table from issue code to what happens.
+
+Every check reports :class:`~summarizer.truth.base.Issue` s by a stable ``code``; nothing
+anywhere decides by reading an issue's message. Each row says:
+
+* ``kind``: the public category in the brief's GroundingReport (``GroundingIssue.kind``);
+* ``fatal``: the item it concerns is dropped (a sentence, quote, claim, entity; a title
+  falls back to an article's headline; a stance or role is cleared);
+* ``stops``: later checks of the same item are skipped (nothing else about it matters);
+* ``reask``: the brief fields in which this issue is worth a whole extra model call; anywhere
+  else code repairs, drops or flags it for free;
+* ``strict``: the sections in which :func:`summarizer.truth.verify` (behind
+  ``StoryBrief.model_validate(..., context={"articles": ...})``) refuses the brief (``"*"``: all);
+* ``advice``: what a re-ask tells the model to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EVERYWHERE = ("*",)
+SENTENCES = ("summary", "key_points")
+REASK_FIELDS = ("title", "summary")  # only the headline and summary are worth an extra call
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    fatal: bool = False
+    stops: bool = False
+    reask: tuple[str, ...] = ()
+    strict: tuple[str, ...] = ()
+    advice: str = ""
+
+
+POLICY: dict[str, Rule] = {
+    # instruction-like text: the item is data, not the brief's voice
+    "injection": Rule("injection", fatal=True, stops=True),
+    # citations
+    "citation_dangling": Rule("citation_dangling", strict=EVERYWHERE),
+    "citation_uncited": Rule(
+        "citation_unsupported",
+        advice="cite the article numbers that contain these facts, or remove the sentence",
+    ),
+    "citation_none": Rule("citation_unsupported"),
+    "citation_repaired": Rule("citation_repaired"),
+    "source_unknown": Rule("citation_dangling", fatal=True, strict=EVERYWHERE),
+    # provenance: text whose words or script come from no article
+    "unsourced_words": Rule("citation_unsupported", fatal=True),
+    "foreign_script": Rule("citation_unsupported", fatal=True),
+    # facts
+    "number_unsupported": Rule(
+        "number_unsupported", fatal=True, reask=REASK_FIELDS, strict=SENTENCES,
+        advice="use only figures from the articles and attribute them",
+    ),
+    "name_unsupported": Rule(
+        "name_unsupported", fatal=True, reask=REASK_FIELDS, strict=SENTENCES,
+        advice="use only names that appear in the articles",
+    ),
+    "actor_unsupported": Rule("name_unsupported", fatal=True),
+    "role_unsupported": Rule("name_unsupported", fatal=True),
+    # neutrality
+    "loaded_language": Rule(
+        "loaded_language", reask=REASK_FIELDS, advice="use neutral wording, or quote the word and say who used it"
+    ),
+    "unattributed_claim": Rule(
+        "unattributed_claim", reask=REASK_FIELDS,
+        advice="say who claims it (e.g. 'according to ...'), or give each source's figure",
+    ),
+    # quotes: chosen from the evidence by code, so a re-ask cannot help
+    "quote_fabricated": Rule("quote_fabricated", fatal=True, strict=EVERYWHERE),
+    "quote_repaired": Rule("quote_repaired"),
+    "quote_offsets": Rule("quote_repaired"),
+    "quote_speaker": Rule("quote_speaker", fatal=True, strict=EVERYWHERE),
+    # claims, entities and the brief's structure
+    "claim_uncited": Rule("citation_dangling", fatal=True),
+    "claims_too_few": Rule("citation_unsupported"),
+    "entity_unsupported": Rule("entity_unsupported", fatal=True),
+    "perspective_empty": Rule("citation_unsupported"),
+    "summary_fallback": Rule("citation_unsupported"),
+}
+
+
+def section(where: str) -> str:
+    """The top-level field of a path: ``"summary[2]"`` -> ``"summary"``, ``"perspectives[0].stance"`` -> ``"perspectives"``."""
+    return where.split("[", 1)[0].split(".", 1)[0]
+
+
+def reaskable(code: str, where: str) -> bool:
+    return section(where) in POLICY[code].reask
+
+
+def strict(code: str, where: str) -> bool:
+    rule = POLICY[code].strict
+    return rule == EVERYWHERE or section(where) in rule

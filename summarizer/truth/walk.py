@@ -1,0 +1,193 @@
+"""The one traversal of a StoryBrief: every item, its path, and the checks of its kind.
+
+The walker visits, in order: the title, each summary sentence and key point, each perspective
+(its actor, every quote rendering, stance, role, sources), each disagreement's claims, the
+source list and the entities. In ``check`` and ``verify`` modes it only collects issues; in
+``repair`` mode it applies each check's repair, drops what a fatal issue condemns, and rebuilds
+the brief from what survives. Structural rules that concern a whole container (an empty
+summary, a perspective with nothing left, a disagreement with one claim) live here too.
+
+Item kinds: ``title``, ``sentence``, ``actor`` (a Perspective, for its actor and role), ``quote``,
+``stance``, ``role``, ``sources`` (a perspective's citations), ``claim``, ``entity``, ``source``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from ..schema import (
+    CitedSentence,
+    Disagreement,
+    Entities,
+    Perspective,
+    Quote,
+    Statement,
+    StoryBrief,
+    Summary,
+)
+from ..text.injection import injection_markers
+from ..text.sentences import sentence_spans
+from .base import Context, Issue
+from .policy import POLICY
+from .registry import checks_for
+
+Mode = Literal["check", "repair", "verify"]
+DROP = None
+
+
+class Walker:
+    """Runs the registered checks over one brief in one mode; ``issues`` holds everything found."""
+
+    def __init__(self, ctx: Context, mode: Mode) -> None:
+        self.ctx = ctx
+        self.mode = mode
+        self.issues: list[Issue] = []
+
+    # ------------------------------------------------------------------ one item
+
+    def inspect(self, kind: str, item: Any, where: str) -> list[tuple[Any, list[Issue]]]:
+        """Run the checks of ``kind`` on ``item``; a stopping issue ends the list (not in strict mode)."""
+        found: list[tuple[Any, list[Issue]]] = []
+        for check in checks_for(kind):
+            issues = check.check(item, where, self.ctx)
+            found.append((check, issues))
+            self.issues.extend(issues)
+            if not self.ctx.strict and any(POLICY[i.code].stops for i in issues):
+                break
+        return found
+
+    def visit(self, kind: str, item: Any, where: str) -> Any:
+        """The item after its checks (repaired in repair mode), or DROP."""
+        found = self.inspect(kind, item, where)
+        if self.mode != "repair":
+            return item
+        fatal = [i for _, issues in found for i in issues if i.fatal]
+        if fatal:
+            for i in fatal:
+                self.ctx.record(i, "dropped")
+            return DROP
+        for check, issues in found:
+            item = check.repair(item, issues, where, self.ctx)
+            if item is DROP:
+                return DROP
+        return item
+
+    # ------------------------------------------------------------------ the brief
+
+    def run(self, brief: StoryBrief) -> StoryBrief:
+        title = self._title(brief.title)
+        summary = self._sentences("summary", list(brief.summary))
+        if self.mode == "repair" and not summary:
+            summary = [self._lead_fallback()]
+        key_points = self._sentences("key_points", brief.key_points)
+        perspectives = [p for i, x in enumerate(brief.perspectives) if (p := self._perspective(i, x))]
+        disagreements = [d for i, x in enumerate(brief.disagreements) if (d := self._disagreement(i, x))]
+        sources = [s for i, x in enumerate(brief.sources) if (s := self.visit("source", x, f"sources[{i}]"))]
+        entities = self._entities(brief.entities)
+        if self.mode != "repair":
+            return brief
+        return brief.model_copy(update={
+            "title": title, "summary": Summary(summary), "key_points": key_points,
+            "perspectives": perspectives, "disagreements": disagreements, "sources": sources,
+            "entities": entities,
+        })
+
+    def _title(self, title: str) -> str:
+        found = self.inspect("title", title, "title")
+        fatal = [i for _, issues in found for i in issues if i.fatal]
+        if self.mode != "repair":
+            return title
+        if not fatal:
+            for check, issues in found:
+                title = check.repair(title, issues, "title", self.ctx)
+            return title
+        injected = any(i.code == "injection" for i in fatal)
+        for i in fatal:  # a title is never dropped: it falls back to an article's headline
+            self.ctx.record(i, "repaired" if injected else "dropped")
+        titles = [a.title for a in self.ctx.articles if a.title]
+        if injected:
+            return next((t for t in titles if not injection_markers(t)), "Untitled story")
+        return next(iter(titles), title)
+
+    def _sentences(self, section: str, items: list[CitedSentence]) -> list[CitedSentence]:
+        out = []
+        for i, cs in enumerate(items):
+            where = f"{section}[{i}]"
+            self.ctx.tally.add("sentences_checked")
+            kept = self.visit("sentence", cs, where)
+            if kept is DROP:
+                self.ctx.tally.add("sentences_dropped")
+                continue
+            if where in self.ctx.repaired:
+                self.ctx.tally.add("sentences_repaired")
+            out.append(kept)
+        return out
+
+    def _lead_fallback(self) -> CitedSentence:
+        """No summary sentence survived: the lead sentence of the first original article stands in."""
+        for art in self.ctx.articles:
+            if art.duplicate_of:
+                continue
+            for s, e in sentence_spans(art.text):
+                sentence = art.text[s:e]
+                if len(sentence.split()) >= 8 and not injection_markers(sentence):
+                    self.ctx.note("summary_fallback", "summary", "no summary sentence was supported; "
+                                  f"used the lead sentence of article {art.id}", "repaired")
+                    return CitedSentence(text=re.sub(r"\s+", " ", sentence), sources=[art.id])
+        art = self.ctx.articles[0]
+        self.ctx.note("summary_fallback", "summary",
+                      f"no summary sentence was supported; used the title of article {art.id}", "repaired")
+        return CitedSentence(text=art.title or art.text[:200], sources=[art.id])
+
+    def _quotes(self, base: str, p: Perspective) -> list[Statement]:
+        statements: list[Statement] = []
+        for si, st in enumerate(p.statements):
+            renderings: list[Quote] = []
+            for ri, q in enumerate(st.renderings):
+                self.ctx.tally.add("quotes_checked")
+                fixed = self.visit("quote", q, f"{base}.statements[{si}].renderings[{ri}]")
+                if fixed is DROP:
+                    self.ctx.tally.add("quotes_dropped")
+                elif not any((x.article_id, x.start, x.end) == (fixed.article_id, fixed.start, fixed.end)
+                             for x in renderings):
+                    renderings.append(fixed)
+            if renderings:
+                statements.append(Statement(speaker=st.speaker, renderings=renderings))
+        return statements
+
+    def _perspective(self, i: int, p: Perspective) -> Perspective | None:
+        base = f"perspectives[{i}]"
+        if self.visit("actor", p, f"{base}.actor") is DROP:
+            return None
+        statements = self._quotes(base, p)
+        stance = self.visit("stance", p.stance, f"{base}.stance") or ""
+        role = self.visit("role", p.role, f"{base}.role") or ""
+        sources = self.visit("sources", p.sources, f"{base}.sources")
+        if self.mode != "repair":
+            return p
+        sources += [q.article_id for st in statements for q in st.renderings if q.article_id not in sources]
+        if not statements and not stance:
+            self.ctx.note("perspective_empty", base, f"nothing about {p.actor!r} survived the checks", "dropped")
+            return None
+        return Perspective(actor=p.actor, role=role, stance=stance, statements=statements,
+                           sources=list(dict.fromkeys(sources)))
+
+    def _disagreement(self, di: int, d: Disagreement) -> Disagreement | None:
+        claims = [c for ci, x in enumerate(d.claims)
+                  if (c := self.visit("claim", x, f"disagreements[{di}].claims[{ci}]")) is not DROP]
+        if self.mode != "repair":
+            return d
+        if len(claims) < 2:
+            self.ctx.note("claims_too_few", f"disagreements[{di}]", "fewer than two claims survived", "dropped")
+            return None
+        return Disagreement(subject=d.subject, claims=claims)
+
+    def _entities(self, e: Entities) -> Entities:
+        kept = {
+            kind: [x for ei, ent in enumerate(getattr(e, kind))
+                   if (x := self.visit("entity", ent, f"entities.{kind}[{ei}]")) is not DROP]
+            for kind in ("countries", "organizations", "persons")
+        }
+        return Entities(**kept)
+
