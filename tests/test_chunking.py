@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.chunking import plan, split_text
+from summarizer.pipeline.plan import plan, split_text
 from summarizer.schema import Article
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from summarizer.evidence import collect
+from summarizer.schema import Article
 from summarizer.text.names import names_match
 from summarizer.text.sentences import quote_spans, sentence_spans
-from summarizer.schema import Article
 
 
 @pytest.fixture(scope="module")

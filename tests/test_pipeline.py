@@ -12,8 +12,8 @@ from summarizer import errors
 from summarizer.backends.base import Completion, Usage
 from summarizer.backends.testing import FakeBackend, FunctionBackend
 from summarizer.config import Config
-from summarizer.pipeline import Pipeline, draft_model
-from summarizer.schema import Article, StoryBrief
+from summarizer.pipeline import Pipeline
+from summarizer.schema import Article, StoryBrief, draft_model
 
 
 @pytest.fixture

@@ -12,11 +12,15 @@ TOKEN_RE = re.compile(r"[^\W\d_][\w’'\-]*")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence; a line break always ends one (headlines, captions)."""
+    """``(start, end)`` of each sentence; a line break always ends one (headlines, captions).
+
+    A ``.``, ``!`` or ``?`` ends a sentence when whitespace and a capital (or quote) follow and the
+    word before is no abbreviation ("Sen. Markey", "U.S."); ``。？！`` always end one.
+    """
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in re.finditer(r"[.!?]+[”\"’')\]]*(?=\s)|\n", text):
-        if m.group() != "\n":
+    for m in re.finditer(r"[.!?]+[”\"’')\]]*(?=\s)|[。？！]+[」』”\"’)\]]*|\n", text):
+        if m.group() != "\n" and m.group()[0] not in "。？！":  # CJK full stops always end a sentence
             toks = TOKEN_RE.findall(text[max(start, m.start() - 20) : m.start()])
             last = toks[-1] if toks and text[m.start() - len(toks[-1]) : m.start()] == toks[-1] else ""
             if last.lower() in ABBREVIATIONS or (len(last) == 1 and last.isupper()):

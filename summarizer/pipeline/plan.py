@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .schema import Article
+from ..schema import Article
+from ..text.sentences import sentence_spans
 
 TokenCounter = Callable[[str], int]
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
-_SENTENCE_END = re.compile(r"(?<=[.!?。？！])[\"'”’)\]]*\s+")
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def split_text(text: str, budget: int, count: TokenCounter) -> list[str]:
         if count(para) <= budget:
             pieces.append(para)
             continue
-        for sent in _SENTENCE_END.split(para):
+        for sent in (para[s:e] for s, e in sentence_spans(para)):
             if count(sent) <= budget:
                 pieces.append(sent)
             else:

@@ -1,0 +1,89 @@
+"""The model requests of a brief: synthesis, per-article extraction (map step), and re-asks.
+
+Article text enters prompts only through :func:`~summarizer.text.injection.neutralize_delimiters`,
+so it cannot close or open an ``<article>`` block of the prompt.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import prompts
+from ..backends.base import ChatRequest
+from ..schema import ArticleNotes
+from ..text.injection import neutralize_delimiters as data
+
+if TYPE_CHECKING:
+    from .prepare import Prepared
+
+PROMPT_NAMES = ("system.j2", "synthesize.j2", "extract.j2", "reask.j2")
+NOTES_MAX_TOKENS = 400
+
+
+def messages(user: str) -> tuple[dict[str, str], ...]:
+    return ({"role": "system", "content": prompts.render("system.j2")}, {"role": "user", "content": user})
+
+
+def _speakers(prep: Prepared) -> list[dict[str, Any]]:
+    return [
+        {"name": name, "numbers": sorted({prep.numbers[q.article_id] for q in prep.evidence.quotes
+                                          if q.speaker == name})}
+        for name in prep.speakers
+    ]
+
+
+def _disagreements(prep: Prepared) -> list[dict[str, Any]]:
+    return [
+        {"subject": d.subject, "claims": [
+            {"value": c.value, "claimant": c.claimant,
+             "numbers": [prep.numbers[s] for s in c.sources if s in prep.numbers]}
+            for c in d.claims]}
+        for d in prep.evidence.disagreements
+    ]
+
+
+def synthesis(prep: Prepared, notes: list[tuple[Any, ArticleNotes]] | None, max_tokens: int) -> ChatRequest:
+    """The one call that writes the brief: whole articles (single plan) or their notes (map-reduce)."""
+    by_id = {a.id: a for a in prep.articles}
+    if notes is None:
+        units = [
+            {"number": prep.numbers[a.id], "outlet": data(a.outlet or "unknown"), "title": data(a.title),
+             "text": data(a.text)}
+            for a in prep.articles
+        ]
+    else:
+        units = [
+            {"number": prep.numbers[u.article_id], "outlet": data(by_id[u.article_id].outlet or "unknown"),
+             "facts": [data(f) for f in n.facts]}
+            for u, n in notes
+        ]
+    user = prompts.render("synthesize.j2", units=units, notes=notes is not None, speakers=_speakers(prep),
+                          disagreements=_disagreements(prep))
+    return ChatRequest(messages=messages(user), schema=prep.draft.model_json_schema(), schema_name="story_brief",
+                       max_tokens=max_tokens, purpose="synthesize")
+
+
+def extraction(prep: Prepared, unit: Any) -> ChatRequest:
+    """The map step for one article (or one chunk of a long article): its facts and actors."""
+    article = next(a for a in prep.articles if a.id == unit.article_id)
+    user = prompts.render("extract.j2", number=prep.numbers[article.id], outlet=data(article.outlet or "unknown"),
+                          title=data(article.title) if unit.part == 1 else "", text=data(unit.text),
+                          part=unit.part, part_count=unit.part_count)
+    return ChatRequest(
+        messages=messages(user),
+        schema=ArticleNotes.model_json_schema(),
+        schema_name="article_notes",
+        max_tokens=NOTES_MAX_TOKENS,
+        purpose=f"extract {article.id}" + (f" part {unit.part}" if unit.part_count > 1 else ""),
+    )
+
+
+def reask(request: ChatRequest, previous: str, problems: list[str]) -> ChatRequest:
+    """A new request: the original conversation, the bad answer, and what was wrong. Never mutates."""
+    msgs = (
+        *request.messages,
+        {"role": "assistant", "content": previous},
+        {"role": "user", "content": prompts.render("reask.j2", problems=problems)},
+    )
+    return ChatRequest(messages=msgs, schema=request.schema, schema_name=request.schema_name,
+                       max_tokens=request.max_tokens, temperature=request.temperature, purpose="reask")
