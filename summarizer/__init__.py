@@ -10,7 +10,9 @@ lazily, on first use.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .lazy import lazy_getattr
 
 __version__ = "0.1.0"
 
@@ -48,12 +50,4 @@ if TYPE_CHECKING:
     from .schema import Article, Cluster, StoryBrief
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: `import summarizer` stays cheap; each name loads its module on first use.
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'summarizer' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())

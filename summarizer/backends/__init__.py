@@ -17,7 +17,9 @@ use, so the ``openai`` SDK and ``llama_cpp`` load only when a backend needs them
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_getattr
 
 __all__ = [
     "ChatBackend",
@@ -51,12 +53,4 @@ if TYPE_CHECKING:
     from .testing import FakeBackend, FunctionBackend
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562, as in summarizer/__init__.py: each name loads its module on first use.
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'summarizer.backends' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
