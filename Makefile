@@ -8,6 +8,10 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 # Portable llama.cpp build (no -march=native), no multimodal part: ~5 min instead of ~8, same speed.
 export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF
+# A strict editable install is a tree of links in build/, a plain directory that type checkers
+# (mypy, pyright) can see; the default mode's import hook is invisible to them. A new module
+# appears after the next `make install`. tests/test_packaging.py type-checks a user script against it.
+EDITABLE = --config-settings editable_mode=strict -e
 
 .PHONY: install install-test demo test eval bench browser clean
 
@@ -16,10 +20,10 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/pip install -e '.[local]'
+	$(BIN)/pip install $(EDITABLE) '.[local,html]'
 
 install-test: $(BIN)/python
-	$(BIN)/pip install -e '.[local,server,weights-0p5b,test]'
+	$(BIN)/pip install $(EDITABLE) '.[local,html,server,weights-0p5b,test]'
 
 # Debian's chromium for the page screenshot test (skipped when absent and not root).
 browser:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from .lazy import lazy_getattr
 
 __version__ = "0.1.0"
+# The name to pip-install (the PyPI name "summarizer" belongs to an unrelated project).
+DISTRIBUTION = "storybrief"
 
 __all__ = [
     "Article",

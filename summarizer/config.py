@@ -1,7 +1,12 @@
 """Configuration, resolved once at the edge: flag > environment variable > default.
 
 Library functions take explicit arguments (a :class:`Config` or a backend); only
-:func:`resolve` reads the environment.
+:func:`resolve` reads the ``SUMMARIZER_*`` variables. ``OPENAI_API_KEY`` and
+``OPENAI_BASE_URL`` follow the openai SDK instead: a :class:`Config` (or an
+``OpenAIBackend``) built without them reads them from the environment.
+
+A :class:`Config` is checked when it is built, so a bad value fails before any
+model call, naming the setting and what it accepts.
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlparse
 
 from .errors import ConfigError
+from .pricing import parse_prices
 
 BackendName = Literal["auto", "openai", "local"]
 
@@ -28,6 +35,21 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "response_format": ("SUMMARIZER_RESPONSE_FORMAT", "auto, json_schema, json_object_schema, json_object or none"),
     "threads": ("SUMMARIZER_THREADS", "CPU threads for the local model (default: all cores)"),
     "timeout": ("SUMMARIZER_TIMEOUT", "seconds to wait for one model answer"),
+    "max_reasks": ("SUMMARIZER_MAX_REASKS", "validation re-asks per brief (default 1)"),
+    "max_output_tokens": ("SUMMARIZER_MAX_OUTPUT_TOKENS", "most tokens the model may write per answer"),
+    "context_window": ("SUMMARIZER_CONTEXT_WINDOW", "the model's context window in tokens, for models we don't know"),
+    "prices": ("SUMMARIZER_PRICES", 'JSON {"model": [usd_per_1M_in, usd_per_1M_out]} overriding the cost table'),
+}
+
+# Settings with a closed set of values; the CLI's choices are these same tuples.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "backend": ("auto", "openai", "local"),
+    "response_format": ("auto", "json_schema", "json_object_schema", "json_object", "none"),
+}
+# Numeric settings -> the smallest value that makes sense (timeout must be above it, the rest at least it).
+MINIMUMS: dict[str, float] = {
+    "timeout": 0.0, "max_retries": 0, "max_reasks": 0, "threads": 1, "concurrency": 1,
+    "max_output_tokens": 1, "context_window": 256, "context_budget": 1,
 }
 
 
@@ -57,6 +79,14 @@ class Config:
     context_budget: int | None = None  # tokens of article text per call; None = from the model
     max_output_tokens: int = 900
     prices: Mapping[str, tuple[float, float]] | None = None  # model -> (USD per 1M input, per 1M output)
+    context_window: int | None = None  # tokens; None = known for the model, else 8,192
+
+    def __post_init__(self) -> None:
+        # The openai SDK's convention: an explicit value beats the environment, which beats the default.
+        for name, var in (("api_key", "OPENAI_API_KEY"), ("base_url", "OPENAI_BASE_URL")):
+            if getattr(self, name) is None and os.environ.get(var):
+                object.__setattr__(self, name, os.environ[var])
+        check(self)
 
     @property
     def resolved_backend(self) -> Literal["openai", "local"]:
@@ -68,7 +98,38 @@ class Config:
         return replace(self, **changes)
 
 
-_CASTS = {"timeout": float, "threads": int, "cache_dir": Path}
+def setting_name(name: str) -> str:
+    """How a person sets ``name``: its flag and its environment variable (or the Config field)."""
+    ways = [] if name in _NO_FLAG else ["--" + name.replace("_", "-")]
+    ways += [ENV_VARS[name][0]] if name in ENV_VARS else []
+    return " / ".join(ways or [f"Config.{name}"])
+
+
+_NO_FLAG = frozenset({"prices", "max_retries", "context_budget"})  # settings the CLI has no flag for
+
+
+def check(cfg: Config) -> None:
+    """Raise :class:`ConfigError` naming the first setting whose value is not allowed, and what is."""
+    for name, allowed in CHOICES.items():
+        if getattr(cfg, name) not in allowed:
+            raise ConfigError(f"{setting_name(name)} must be one of {', '.join(allowed)}, not {getattr(cfg, name)!r}")
+    for name, low in MINIMUMS.items():
+        value = getattr(cfg, name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{setting_name(name)} must be a number, not {value!r}")
+        if value < low or (name == "timeout" and value == low):
+            bound = f"above {low:g}" if name == "timeout" else f"at least {low:g}"
+            raise ConfigError(f"{setting_name(name)} must be {bound}, not {value!r}")
+    if cfg.prices is not None:
+        parse_prices(cfg.prices, source=setting_name("prices"))
+
+
+_CASTS: dict[str, Any] = {
+    "timeout": float, "threads": int, "cache_dir": Path, "max_reasks": int, "max_output_tokens": int,
+    "context_window": int, "prices": parse_prices,
+}
 
 
 def resolve(flags: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -86,17 +147,34 @@ def resolve(flags: Mapping[str, Any] | None = None, env: Mapping[str, str] | Non
     if unknown:
         raise ConfigError(f"unknown configuration option(s): {', '.join(sorted(unknown))}")
     for name, cast in _CASTS.items():
-        if name in values and not isinstance(values[name], cast):
+        if name in values and isinstance(values[name], str):
             try:
                 values[name] = cast(values[name])
             except ValueError as exc:
-                raise ConfigError(f"{name}={values[name]!r} is not valid: {exc}") from None
-    if values.get("backend", "auto") not in ("auto", "openai", "local"):
-        raise ConfigError(f"backend must be auto, openai or local, not {values['backend']!r}")
-    cfg = Config(**values)
+                raise ConfigError(f"{setting_name(name)}={values[name]!r} is not valid: {exc}") from None
+    cfg = Config(**values)  # checks every value
     if cfg.resolved_backend == "openai" and not cfg.api_key and not cfg.base_url:
         raise ConfigError(
             "the openai backend needs an API key or a base URL: set OPENAI_API_KEY (or --api-key), "
             "or OPENAI_BASE_URL (or --base-url) for a local server"
         )
+    if cfg.resolved_backend == "openai":
+        check_endpoint(cfg.api_key, cfg.base_url)
     return cfg
+
+
+def is_openai_url(base_url: str | None) -> bool:
+    """True for OpenAI's own API (``None`` is the SDK's default, which is OpenAI)."""
+    if not base_url:
+        return True
+    host = (urlparse(base_url).hostname or "").lower()
+    return host == "openai.com" or host.endswith(".openai.com")
+
+
+def check_endpoint(api_key: str | None, base_url: str | None) -> None:
+    """OpenAI's API always needs a key; only other servers may go without one."""
+    if not api_key and is_openai_url(base_url):
+        raise ConfigError(
+            f"OpenAI's API ({base_url or 'the default base URL'}) needs an API key: set OPENAI_API_KEY or "
+            "--api-key (api_key=...), or point OPENAI_BASE_URL / --base-url at your own server"
+        )

@@ -31,10 +31,28 @@ class InputError(SummarizerError):
         super().__init__(f"{path}: {message}" if path else message)
 
 
-class ModelNotFoundError(SummarizerError):
-    """The local model's weights are missing or corrupt."""
+class MissingExtraError(ConfigError):
+    """An optional part of the install is missing; the message names the extra that provides it."""
+
+    def __init__(self, feature: str, extra: str, module: str) -> None:
+        from . import DISTRIBUTION
+
+        self.extra = extra
+        self.module = module
+        super().__init__(
+            f"{feature} needs the [{extra}] extra ({module} is not installed): "
+            f"pip install '{DISTRIBUTION}[{extra}]'"
+        )
+
+
+class WeightsNotFoundError(SummarizerError):
+    """The embedded (local) model's weights are missing, corrupt or unknown."""
 
     exit_code = 4
+
+
+# The old name; it always meant the local weights, never a model on a server (see UnknownModelError).
+ModelNotFoundError = WeightsNotFoundError
 
 
 class BackendError(SummarizerError):
@@ -69,7 +87,22 @@ class BackendConnectionError(BackendError):
 
 
 class AuthenticationError(BackendError):
-    """The server rejected the API key (401/403)."""
+    """The server rejected the API key (401/403): check OPENAI_API_KEY / --api-key."""
+
+    exit_code = 7
+
+
+class UnknownModelError(BackendError):
+    """The server has no such model (HTTP 404): check SUMMARIZER_MODEL / --model.
+
+    ``available`` lists the models the server offers, when it says.
+    """
+
+    exit_code = 8
+
+    def __init__(self, message: str, *, available: tuple[str, ...] = (), **kwargs: Any) -> None:
+        self.available = available
+        super().__init__(message, **kwargs)
 
 
 class RefusalError(BackendError):

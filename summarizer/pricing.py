@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from typing import Any
+
+from .errors import ConfigError
 
 PRICES: dict[str, tuple[float, float]] = {
     "gpt-4o-mini": (0.15, 0.60),
@@ -20,11 +23,32 @@ PRICES: dict[str, tuple[float, float]] = {
 }
 
 
+_PRICES_FORM = 'a JSON object {"model": [usd_per_1M_input, usd_per_1M_output]}'
+
+
+def parse_prices(value: str | Mapping[str, Any], source: str = "SUMMARIZER_PRICES") -> dict[str, tuple[float, float]]:
+    """A price table from JSON text (or a mapping); :class:`ConfigError` naming ``source`` if malformed."""
+    try:
+        data = json.loads(value) if isinstance(value, str) else value
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{source} is not valid JSON ({exc.msg}); it must be {_PRICES_FORM}") from None
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{source} must be {_PRICES_FORM}, not {type(data).__name__}")
+    table: dict[str, tuple[float, float]] = {}
+    for model, pair in data.items():
+        ok = isinstance(pair, (list, tuple)) and len(pair) == 2
+        if not ok or not all(isinstance(p, (int, float)) and not isinstance(p, bool) and p >= 0 for p in pair):
+            raise ConfigError(f"{source}: {model!r} must map to two prices >= 0 (USD per 1M tokens), not {pair!r}")
+        table[str(model)] = (float(pair[0]), float(pair[1]))
+    return table
+
+
 def price_table(overrides: Mapping[str, tuple[float, float]] | None = None) -> dict[str, tuple[float, float]]:
+    """The cost table: built-in prices, then ``SUMMARIZER_PRICES``, then ``overrides``."""
     table = dict(PRICES)
     env = os.environ.get("SUMMARIZER_PRICES")
     if env:
-        table.update({k: (float(v[0]), float(v[1])) for k, v in json.loads(env).items()})
+        table.update(parse_prices(env))
     if overrides:
         table.update(overrides)
     return table

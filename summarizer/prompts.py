@@ -9,13 +9,20 @@ from __future__ import annotations
 import functools
 import hashlib
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
 
 def _source(name: str) -> str:
-    return resources.files("summarizer.prompt_templates").joinpath(name).read_text(encoding="utf-8")
+    try:
+        root: Any = resources.files("summarizer.prompt_templates")
+    except ModuleNotFoundError:
+        # Run from a checkout with a strict editable install (see the Makefile): the source tree's
+        # summarizer/ shadows the installed link tree, and prompts/ sits beside it.
+        root = Path(__file__).resolve().parent.parent / "prompts"
+    return str(root.joinpath(name).read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ name against the source articles (see :mod:`summarizer.truth`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -63,7 +63,7 @@ class Summary(RootModel[list[CitedSentence]]):
     def __str__(self) -> str:
         return " ".join(s.text for s in self.root)
 
-    def __iter__(self):  # type: ignore[override]
+    def __iter__(self) -> Iterator[CitedSentence]:  # type: ignore[override]
         return iter(self.root)
 
     def __len__(self) -> int:

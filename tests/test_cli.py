@@ -83,11 +83,11 @@ def test_missing_key_is_a_config_error(capsys, example):
     assert "OPENAI_API_KEY" in capsys.readouterr().err
 
 
-def test_server_failure_is_a_backend_error_and_hides_the_key(capsys, example):
+def test_rejected_key_has_its_own_exit_code_names_the_setting_and_hides_the_key(capsys, example):
     with FaultServer(script=[Fault.unauthorized()]) as srv:
         code = main(["summarize", example, "--base-url", srv.base_url, "--api-key", "sk-test-secret-1234567890"])
     err = capsys.readouterr().err
-    assert code == 5 and "API key" in err and "sk-test-secret" not in err
+    assert code == 7 and "OPENAI_API_KEY" in err and "sk-test-secret" not in err
 
 
 def test_validation_failure_after_reasks_exit_code(capsys, example):

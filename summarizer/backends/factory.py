@@ -26,6 +26,7 @@ def make_backend(config: Config, progress: Progress | None = None) -> ChatBacken
             timeout=config.timeout,
             max_retries=config.max_retries,
             response_format=config.response_format,  # type: ignore[arg-type]
+            context_window=config.context_window,
         )
     from .local import LocalBackend
 
@@ -33,6 +34,7 @@ def make_backend(config: Config, progress: Progress | None = None) -> ChatBacken
         model=config.local_model,
         model_path=config.model_path,
         threads=config.threads,
+        n_ctx=config.context_window,
         cache_dir=config.cache_dir,
         progress=progress,
     )

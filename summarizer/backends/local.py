@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import errors
+from .. import DISTRIBUTION, errors
 from .base import ChatRequest, Completion, Usage
 from .weights import DEFAULT_MODEL, ModelSpec, Progress, ensure_model, get_spec
 
 DEFAULT_N_CTX = 8192
-INSTALL_HINT = "pip install 'summarizer[local]'"
+INSTALL_HINT = f"pip install '{DISTRIBUTION}[local]'"
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,9 @@ def import_llama_cpp() -> Any:
     """Import ``llama_cpp``, or explain how to install it."""
     try:
         import llama_cpp
-    except ImportError as exc:
-        raise errors.ModelNotFoundError(
-            f"the local backend needs llama-cpp-python, which is not installed ({exc}). "
-            f"Install it with: {INSTALL_HINT}, or use an OpenAI-compatible server (--base-url)"
+    except ImportError:
+        raise errors.MissingExtraError(
+            "the local backend (or use an OpenAI-compatible server: --base-url)", "local", "llama-cpp-python"
         ) from None
     return llama_cpp
 

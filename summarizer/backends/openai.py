@@ -9,14 +9,19 @@ redacted. The SDK itself is imported on first use, not with this module.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .. import errors
+from ..config import check_endpoint, is_openai_url
 from .base import ChatRequest, Completion, Usage
 from .retry import RETRYABLE_STATUS, async_retrying, retries_made, retrying
+
+if TYPE_CHECKING:
+    import openai
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,11 @@ class OpenAIBackend:
     * ``json_object`` / ``none``: plain JSON mode / nothing, validated afterwards;
     * ``auto`` (default): ``json_schema`` and, if the server rejects that form,
       fall back to ``json_object_schema`` for the rest of this backend's life.
+
+    As in the openai SDK, ``api_key`` and ``base_url`` default to ``OPENAI_API_KEY`` and
+    ``OPENAI_BASE_URL``; OpenAI's own API without a key is a :class:`~summarizer.errors.ConfigError`.
+    Retries are ours (``max_retries``): a ``client`` you pass is used as
+    ``client.with_options(max_retries=0)``, so one failing call is never retried twice over.
     """
 
     name = "openai"
@@ -49,23 +59,29 @@ class OpenAIBackend:
         response_format: ResponseFormat = "auto",
         context_window: int | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        client: Any = None,
-        async_client: Any = None,
+        client: openai.OpenAI | None = None,
+        async_client: openai.AsyncOpenAI | None = None,
     ) -> None:
         self.model = model
-        self.base_url = base_url
-        self._api_key = api_key
+        self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+        self._api_key = api_key or os.environ.get("OPENAI_API_KEY") or None
+        if client is None and async_client is None:
+            check_endpoint(self._api_key, self.base_url)
         self.timeout = timeout
         self.max_retries = max_retries
         self.response_format: ResponseFormat = response_format
         self.context_window = context_window or known_context_window(model)
         self._sleep = sleep
-        self._client = client
-        self._async_client = async_client
+        self._client = _without_retries(client)
+        self._async_client = _without_retries(async_client)
         self._async_loop: Any = None  # the event loop our own async client was built on
 
     def __repr__(self) -> str:  # never show the key
         return f"OpenAIBackend(model={self.model!r}, base_url={self.base_url!r})"
+
+    def _key(self) -> str:
+        # A key-less local server still needs some string: the SDK refuses to build a client without one.
+        return self._api_key or ("" if is_openai_url(self.base_url) else "not-needed")
 
     # -- clients are built lazily so importing summarizer stays cheap
     def _sync(self) -> Any:
@@ -73,7 +89,7 @@ class OpenAIBackend:
             import openai
 
             self._client = openai.OpenAI(
-                api_key=self._api_key or "not-needed",
+                api_key=self._key(),
                 base_url=self.base_url,
                 timeout=self.timeout,
                 max_retries=0,  # retries are ours, see summarizer.backends.retry
@@ -93,7 +109,7 @@ class OpenAIBackend:
             import openai
 
             self._async_client = openai.AsyncOpenAI(
-                api_key=self._api_key or "not-needed",
+                api_key=self._key(),
                 base_url=self.base_url,
                 timeout=self.timeout,
                 max_retries=0,
@@ -107,12 +123,13 @@ class OpenAIBackend:
 
     # -- request building
     def _kwargs(self, request: ChatRequest, fmt: ResponseFormat) -> dict[str, Any]:
-        kw: dict[str, Any] = {
-            "model": self.model,
-            "messages": [dict(m) for m in request.messages],
-            "max_tokens": request.max_tokens,
-            "temperature": request.temperature,
-        }
+        kw: dict[str, Any] = {"model": self.model, "messages": [dict(m) for m in request.messages]}
+        if is_reasoning_model(self.model):
+            # o-series and gpt-5 reject max_tokens and any temperature but the default.
+            kw["max_completion_tokens"] = request.max_tokens
+        else:
+            kw["max_tokens"] = request.max_tokens
+            kw["temperature"] = request.temperature
         if request.schema is not None:
             if fmt in ("auto", "json_schema"):
                 kw["response_format"] = {
@@ -170,7 +187,7 @@ class OpenAIBackend:
                 return self._sync().chat.completions.create(**self._kwargs(request, self.response_format))
             except Exception as exc:
                 if not self._downgrade(exc):
-                    raise translate_error(exc, secrets=self._secrets()) from exc
+                    raise self._explain(translate_error(exc, secrets=self._secrets())) from exc
 
     async def _acreate(self, request: ChatRequest) -> Any:
         while True:
@@ -178,7 +195,26 @@ class OpenAIBackend:
                 return await self._async().chat.completions.create(**self._kwargs(request, self.response_format))
             except Exception as exc:
                 if not self._downgrade(exc):
-                    raise translate_error(exc, secrets=self._secrets()) from exc
+                    raise self._explain(translate_error(exc, secrets=self._secrets())) from exc
+
+    def _explain(self, error: errors.BackendError) -> errors.BackendError:
+        """Name the model in a 404, with the models the server lists (when it answers /models quickly)."""
+        if not isinstance(error, errors.UnknownModelError):
+            return error
+        available: tuple[str, ...] = ()
+        try:
+            import openai
+
+            lister = openai.OpenAI(api_key=self._key(), base_url=self.base_url, timeout=5.0, max_retries=0)
+            available = tuple(sorted(m.id for m in lister.models.list()))
+        except Exception:  # the listing is a hint only; the 404 is the error
+            log.debug("could not list the server's models", exc_info=True)
+        listed = f"; the server offers: {', '.join(available[:20])}" if available else ""
+        return errors.UnknownModelError(
+            f"the server has no model {self.model!r} (HTTP 404){listed}. Check --model / SUMMARIZER_MODEL"
+            f"{'' if available else ', and that --base-url / OPENAI_BASE_URL ends in /v1'}",
+            available=available, status_code=error.status_code, request_id=error.request_id,
+        )
 
     def complete(self, request: ChatRequest) -> Completion:
         retrier = retrying(self.max_retries, self._sleep)
@@ -221,9 +257,15 @@ def _status_error(exc: Any, secrets: tuple[str, ...]) -> errors.BackendError:
     detail = redact(_short(exc), secrets)
     if status in (401, 403):
         return errors.AuthenticationError(
-            f"the server rejected the API key (HTTP {status}); set OPENAI_API_KEY or --api-key",
+            f"the server rejected the API key (HTTP {status}); check OPENAI_API_KEY / --api-key, "
+            "and that --base-url / OPENAI_BASE_URL is the server the key belongs to",
             status_code=status,
             request_id=request_id,
+        )
+    if status == 404:
+        return errors.UnknownModelError(
+            f"not found (HTTP 404): {detail}; check --model / SUMMARIZER_MODEL and --base-url / OPENAI_BASE_URL",
+            status_code=status, request_id=request_id,
         )
     if status == 429:
         return errors.RateLimitError(
@@ -250,6 +292,21 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     for secret in secrets:
         text = text.replace(secret, "[redacted]")
     return _KEYLIKE.sub("[redacted]", text)
+
+
+def _without_retries(client: Any) -> Any:
+    """``client`` with the SDK's own retries off: ours wrap every call (see the class docstring)."""
+    if client is not None and getattr(client, "max_retries", 0) and hasattr(client, "with_options"):
+        return client.with_options(max_retries=0)
+    return client
+
+
+def is_reasoning_model(model: str) -> bool:
+    """OpenAI's reasoning models (o1, o3, o4-mini, gpt-5...), which take ``max_completion_tokens``."""
+    m = model.lower().rsplit("/", 1)[-1]
+    if m.startswith("gpt-5"):
+        return "chat" not in m  # gpt-5-chat-latest is a chat model and takes max_tokens
+    return re.match(r"o\d", m) is not None
 
 
 def known_context_window(model: str) -> int:

