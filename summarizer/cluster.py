@@ -1,0 +1,315 @@
+"""Group a pile of articles into story clusters: TF-IDF over title and lead, plus shared entities.
+
+``cluster_articles(articles)`` returns :class:`~summarizer.schema.Cluster` objects ranked by how
+many outlets cover each story; ``write_clusters`` writes them in the cluster-JSONL format that
+``summarizer batch`` reads. The method, in the order it runs:
+
+1. **Features.** Each article is its title (repeated, since a headline is the densest statement
+   of the story) plus its lead, lower-cased, stop words removed, lightly stemmed; TF-IDF with
+   sublinear term frequency. A second TF-IDF matrix holds its entities: runs of capitalised words
+   (people, places, organisations) in the title and lead. Both are sparse and L2-normalised.
+2. **Similarity graph.** ``w_text * cos(text) + w_entity * cos(entities)``, computed in row blocks
+   so memory stays ``O(block * n)``, never ``O(n^2)``. When both articles carry a date, the score
+   decays once they are more than ``date_grace_days`` apart: the same topic weeks apart is a new
+   story. Only pairs at or above the threshold are kept (a sparse graph).
+3. **Clusters.** Connected components of that graph are the blocks; inside each, complete-linkage
+   agglomerative clustering with the same threshold cuts the chains that components alone would
+   follow (A like B, B like C, A unlike C). Complete linkage at a threshold never merges across
+   components, so the result is exact, and each block is small.
+4. **Duplicates.** Wire copies (word 5-gram Jaccard >= 0.8, as in :mod:`summarizer.ingest.dedupe`)
+   are tied together before linkage, so they always share a cluster, and are marked with
+   ``duplicate_of`` there. Singletons are kept as one-article stories.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial.distance import squareform
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from .atomic import write_atomic
+from .errors import ConfigError, InputError
+from .ingest import find_duplicates, outlet_for_url
+from .schema import Article, Cluster
+from .text.names import capital_runs
+
+__all__ = ["ClusterOptions", "cluster_articles", "cluster_labels", "cluster_record", "outlet_key", "write_clusters"]
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_URL_DATE = re.compile(r"/(20\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|-|$)")
+BLOCK_ROWS = 512  # rows of the similarity matrix computed at once: 512 x n float32 per matrix
+MAX_DENSE = 3000  # largest block given to linkage as a dense matrix (3000^2 float64 = 72 MB)
+DUPLICATE_CANDIDATE = 0.6  # text cosine above which a pair is checked as a possible wire copy
+
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    """Knobs of :func:`cluster_articles`; the defaults are tuned on the pooled AllSides dev set.
+
+    ``threshold`` is the similarity two articles (every pair, under complete linkage) need to
+    share a story: lower merges more, higher splits more (README: "Clustering" shows the trade).
+    """
+
+    threshold: float = 0.12
+    entity_weight: float = 0.15  # share of the score that comes from shared entities
+    title_repeats: int = 3  # the title counts this many times in the text features
+    lead_chars: int = 1000  # how much of the body is read: the lead says what the story is
+    date_grace_days: float = 1.0  # articles this close in time are not penalised
+    date_decay_days: float = 2.0  # beyond the grace, similarity falls by e every this many days
+    linkage: Literal["complete", "average", "single"] = "complete"
+
+    def check(self) -> None:
+        """ConfigError naming the bad option, so a typo fails before any work is done."""
+        if not 0 < self.threshold <= 1:
+            raise ConfigError(f"cluster threshold must be in (0, 1], not {self.threshold}")
+        if not 0 <= self.entity_weight <= 1:
+            raise ConfigError(f"entity weight must be in [0, 1], not {self.entity_weight}")
+        if self.title_repeats < 0 or self.lead_chars < 0 or self.date_decay_days <= 0:
+            raise ConfigError("title_repeats and lead_chars must be >= 0 and date_decay_days > 0")
+        if self.linkage not in ("complete", "average", "single"):
+            raise ConfigError(f"linkage must be complete, average or single, not {self.linkage!r}")
+
+
+# --------------------------------------------------------------------------- features
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    """A light English suffix stripper: enough to join 'sanctions'/'sanctioned'/'sanctioning'."""
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def _terms(doc: str) -> list[str]:
+    return [_stem(w) for w in _WORD.findall(doc.lower()) if len(w) > 1 and w not in ENGLISH_STOP_WORDS]
+
+
+def _lead(article: Article, chars: int) -> str:
+    text = article.text[:chars]
+    return text if len(article.text) <= chars else text.rsplit(" ", 1)[0]
+
+
+def _entities(text: str) -> list[str]:
+    """Capitalised runs ("Joe Manchin", "Supreme Court", "Taiwan"), minus sentence-initial words."""
+    out: set[str] = set()
+    for run in capital_runs(text):
+        toks = [t for _, _, t in run]
+        while toks and toks[0].lower() in ENGLISH_STOP_WORDS:
+            toks = toks[1:]
+        name = " ".join(toks).lower()
+        if len(name) > 2:
+            out.add(re.sub(r"['’]s$", "", name))
+    return sorted(out)
+
+
+def _features(articles: Sequence[Article], opts: ClusterOptions) -> tuple[csr_matrix, csr_matrix]:
+    """(text TF-IDF, entity TF-IDF), rows L2-normalised; an empty vocabulary gives an all-zero matrix."""
+    leads = [_lead(a, opts.lead_chars) for a in articles]
+    docs = [(a.title + " ") * opts.title_repeats + lead for a, lead in zip(articles, leads)]
+    ents = [_entities(a.title + ".\n" + lead) for a, lead in zip(articles, leads)]
+    return _tfidf(docs, _terms), _tfidf(ents, lambda names: names, binary=True)
+
+
+def _tfidf(docs: Sequence[Any], analyzer: Any, *, binary: bool = False) -> csr_matrix:
+    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, binary=binary, dtype=np.float32)
+    try:
+        return csr_matrix(vectorizer.fit_transform(docs))
+    except ValueError:  # no terms at all (one-word titles in a language with no stop words, say)
+        return csr_matrix((len(docs), 1), dtype=np.float32)
+
+
+def _date_from_url(url: str | None) -> datetime | None:
+    """/2021/10/18/ in a news URL is its publication day: a date for articles without one."""
+    m = _URL_DATE.search(url or "")
+    return datetime(int(m[1]), int(m[2]), int(m[3]), 12, tzinfo=timezone.utc) if m else None
+
+
+def _days(articles: Sequence[Article]) -> np.ndarray:
+    """Publication time in days (NaN when unknown); naive times are read as UTC."""
+    out = np.full(len(articles), np.nan)
+    for i, a in enumerate(articles):
+        when = a.published_at or _date_from_url(a.url)
+        if when is not None:
+            when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+            out[i] = when.timestamp() / 86400
+    return out
+
+
+# --------------------------------------------------------------------------- graph and linkage
+
+
+def _graph(x: csr_matrix, e: csr_matrix, days: np.ndarray, opts: ClusterOptions) -> tuple[csr_matrix, list]:
+    """(similarity graph with edges >= threshold, candidate wire-copy pairs), in row blocks."""
+    n = x.shape[0]
+    xt, et = x.T.tocsc(), e.T.tocsc()
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    copies: list[tuple[int, int]] = []
+    for start in range(0, n, BLOCK_ROWS):
+        stop = min(start + BLOCK_ROWS, n)
+        text = (x[start:stop] @ xt).toarray()
+        sim = (1 - opts.entity_weight) * text + opts.entity_weight * (e[start:stop] @ et).toarray()
+        gap = np.abs(days[start:stop, None] - days[None, :])
+        decay = np.exp(-np.clip(gap - opts.date_grace_days, 0, None) / opts.date_decay_days)
+        sim *= np.where(np.isnan(gap), 1.0, decay)
+        local = np.arange(stop - start)
+        sim[local, local + start] = 0  # no self-loops
+        text[local, local + start] = 0
+        r, c = np.nonzero(text >= DUPLICATE_CANDIDATE)
+        copies.extend((int(i) + start, int(j)) for i, j in zip(r, c) if i + start < j)
+        r, c = np.nonzero(sim >= opts.threshold)
+        rows.append(r + start)
+        cols.append(c)
+        vals.append(sim[r, c].astype(np.float32))
+    def cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+    graph = coo_matrix((cat(vals, np.float32), (cat(rows, np.int64), cat(cols, np.int64))), shape=(n, n))
+    return graph.tocsr(), copies
+
+
+def _copy_pairs(articles: Sequence[Article], candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Wire copies among the candidate pairs, plus the ``duplicate_of`` links ingest already set."""
+    pairs = [(i, j) for i, j in candidates if find_duplicates([articles[i], articles[j]])]
+    index = {a.id: i for i, a in enumerate(articles)}
+    pairs += [(index[a.duplicate_of], i) for i, a in enumerate(articles) if a.duplicate_of in index]
+    return pairs
+
+
+def _link_block(sub: np.ndarray, opts: ClusterOptions) -> np.ndarray:
+    """Labels for one connected block: agglomerative clustering cut at the threshold."""
+    if len(sub) == 1:
+        return np.zeros(1, dtype=int)
+    dist = 1.0 - np.clip(sub, 0.0, 1.0)
+    np.fill_diagonal(dist, 0.0)
+    tree = linkage(squareform(dist, checks=False), method=opts.linkage)
+    # fcluster merges at distance <= t; similarity >= threshold means distance <= 1 - threshold.
+    return fcluster(tree, t=1.0 - opts.threshold + 1e-9, criterion="distance") - 1
+
+
+def _split_big(graph: csr_matrix, members: np.ndarray, threshold: float) -> list[np.ndarray]:
+    """A block too big for a dense matrix is split at a stricter threshold until every part fits."""
+    sub = graph[members][:, members]
+    sub = sub.multiply(sub >= threshold).tocsr()
+    _, labels = connected_components(sub, directed=False)
+    parts = [members[labels == k] for k in range(labels.max() + 1)]
+    out: list[np.ndarray] = []
+    for part in parts:
+        out.extend(_split_big(graph, part, threshold + 0.05) if len(part) > MAX_DENSE else [part])
+    return out
+
+
+def cluster_labels(articles: Sequence[Article], options: ClusterOptions | None = None) -> np.ndarray:
+    """One story label per article (``0..k-1``, in order of first appearance); the core of clustering."""
+    opts = options or ClusterOptions()
+    opts.check()
+    if not articles:
+        return np.zeros(0, dtype=int)
+    x, e = _features(articles, opts)
+    graph, candidates = _graph(x, e, _days(articles), opts)
+    copies = _copy_pairs(articles, candidates)
+    if copies:  # copies are tied at similarity 1: linkage merges them first and never parts them
+        ci, cj = np.array(copies).T
+        ties = coo_matrix((np.ones(2 * len(ci), np.float32), (np.r_[ci, cj], np.r_[cj, ci])), shape=graph.shape)
+        graph = graph.maximum(ties.tocsr()).tocsr()
+    _, blocks = connected_components(graph, directed=False)
+    labels = np.full(len(articles), -1)
+    next_label = 0
+    for block in range(blocks.max() + 1):
+        members = np.flatnonzero(blocks == block)
+        parts = _split_big(graph, members, opts.threshold + 0.05) if len(members) > MAX_DENSE else [members]
+        for part in parts:
+            sub = graph[part][:, part].toarray()
+            local = _link_block(sub, opts)
+            labels[part] = local + next_label
+            next_label += int(local.max()) + 1
+    _, first = np.unique(labels, return_index=True)
+    order = {old: new for new, old in enumerate(labels[np.sort(first)])}
+    return np.array([order[v] for v in labels])
+
+
+# --------------------------------------------------------------------------- clusters out
+
+
+def outlet_key(article: Article) -> str:
+    """Who published it, for counting outlets: the outlet name, else the web site, else the article."""
+    name = article.outlet or outlet_for_url(article.url)
+    if not name and article.url:
+        name = re.sub(r"^www\.", "", re.sub(r"^[a-z]+://", "", article.url.lower()).split("/", 1)[0])
+    return (name or f"article:{article.id}").casefold()
+
+
+def _story(members: list[Article]) -> Cluster:
+    """One Cluster with duplicates marked inside it, a stable id and its headline."""
+    copies = find_duplicates(members)
+    arts = [a.model_copy(update={"duplicate_of": copies.get(a.id)}) for a in members]
+    digest = hashlib.sha256("\n".join(sorted(a.id for a in arts)).encode()).hexdigest()[:12]
+    originals = [a for a in arts if not a.duplicate_of and a.title] or arts
+    dates = sorted(a.published_at.isoformat() for a in arts if a.published_at)
+    return Cluster(
+        id=f"story-{digest}",
+        title=max(originals, key=lambda a: (len(set(_terms(a.title))), -arts.index(a))).title,
+        articles=arts,
+        meta={
+            "outlets": len({outlet_key(a) for a in arts}),
+            "duplicates": sum(1 for a in arts if a.duplicate_of),
+            **({"first_published": dates[0], "last_published": dates[-1]} if dates else {}),
+        },
+    )
+
+
+def cluster_articles(articles: Sequence[Article], options: ClusterOptions | None = None) -> list[Cluster]:
+    """Group ``articles`` into stories, ranked by outlet count (then size, then earliest article).
+
+    Every article ends up in exactly one cluster; a story only one article covers is a cluster
+    of one. Near-duplicates (wire copies) share their original's cluster and carry
+    ``duplicate_of``. Cluster ids (``story-<hash of member ids>``) are stable, so re-running on
+    the same articles gives the same ids and a digest or batch resumes. Article ids must be
+    unique (``load_articles`` makes them so).
+    """
+    ids = [a.id for a in articles]
+    if len(set(ids)) != len(ids):
+        dup = next(i for i in ids if ids.count(i) > 1)
+        raise InputError(f"article id {dup!r} occurs more than once; give each article a unique id "
+                         "(summarizer.load_articles does when it loads them in one call)")
+    labels = cluster_labels(articles, options)
+    groups: dict[int, list[Article]] = {}
+    for art, label in zip(articles, labels):
+        groups.setdefault(int(label), []).append(art)
+    stories = [_story(members) for members in groups.values()]
+    return sorted(stories, key=lambda c: (-c.meta["outlets"], -len(c.articles), c.meta.get("first_published", "~")))
+
+
+def cluster_record(cluster: Cluster) -> dict[str, Any]:
+    """A cluster as one cluster-JSONL object (what ``summarizer batch`` and ``load_clusters`` read)."""
+    articles = []
+    for a in cluster.articles:
+        rec: dict[str, Any] = {"id": a.id, "source": a.outlet, "stance": a.stance, "title": a.title,
+                               "url": a.url, "author": a.author, "language": a.language,
+                               "date": a.published_at.isoformat() if a.published_at else None,
+                               "duplicate_of": a.duplicate_of, "text": a.text}
+        articles.append({k: v for k, v in rec.items() if v is not None})
+    return {"id": cluster.id, "title": cluster.title, **cluster.meta, "articles": articles}
+
+
+def write_clusters(clusters: Sequence[Cluster], path: str | os.PathLike[str]) -> Path:
+    """Write ``clusters`` as cluster JSONL, atomically (a crash leaves the old file or the new one)."""
+    lines = "".join(json.dumps(cluster_record(c), ensure_ascii=False) + "\n" for c in clusters)
+    return write_atomic(path, lines)

@@ -1,0 +1,244 @@
+"""From a pile of articles to a browsable site: cluster, summarize each story, write the pages.
+
+``digest(inputs, "site/", pipeline=Pipeline())`` does the whole job:
+
+1. gathers the articles (:func:`summarizer.inputs.gather_articles`: files, folders, feeds, URLs);
+2. clusters them into stories (:func:`summarizer.cluster.cluster_articles`) and writes
+   ``site/clusters.jsonl``;
+3. summarizes every story with :func:`summarizer.batch.run_batch` into ``site/briefs.jsonl``
+   (failures in ``site/briefs.failures.jsonl``), which makes the digest resumable: story ids are
+   hashes of their articles' ids, so a re-run skips the stories already done;
+4. writes one page per story, ``site/stories/<id>.html`` (:func:`summarizer.render.to_html`), and
+   ``site/index.html``: the stories ranked by how many outlets cover each, with the headline, a
+   one-line summary and the sources. The index is one self-contained, autoescaped page.
+
+A story whose brief failed is still listed (with its articles' headline and lead), never dropped.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from markupsafe import Markup
+
+from .atomic import write_text
+from .batch import BatchReport, SupportsArun, run_batch
+from .cluster import ClusterOptions, cluster_articles, outlet_key, write_clusters
+from .render import format_date, safe_url, source_label, to_html
+from .schema import Article, Cluster, Source, StoryBrief
+from .text.sentences import sentence_spans
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher
+
+__all__ = ["DigestReport", "SourceLink", "StoryEntry", "build_site", "digest", "render_index"]
+
+log = logging.getLogger(__name__)
+
+STORIES_DIR = "stories"
+_SUMMARY_CHARS = 280  # a one-line summary longer than this is cut at a word
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """One article of a story as the index lists it."""
+
+    label: str
+    title: str
+    url: str | None  # only http(s) links survive (render.safe_url)
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """One row of the index: a story, its brief's headline and first sentence, its sources."""
+
+    cluster_id: str
+    headline: str
+    summary: str
+    outlets: int
+    articles: int
+    sources: list[SourceLink]
+    page: str | None  # relative link to the story page; None when the brief failed
+    failure: str | None
+    date: str
+
+
+@dataclass
+class DigestReport:
+    """What a digest run produced, and where."""
+
+    out_dir: Path
+    articles: int = 0
+    stories: int = 0
+    pages: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+    batch: BatchReport | None = None
+
+    @property
+    def index(self) -> Path:
+        return self.out_dir / "index.html"
+
+    def summary(self) -> str:
+        """One line for a person."""
+        return (f"{self.articles} article(s) in {self.stories} stories: {self.pages} page(s) written, "
+                f"{len(self.failed)} without a brief; open {self.index}")
+
+
+# --------------------------------------------------------------------------- index
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _SUMMARY_CHARS else text[:_SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def _lead_sentence(cluster: Cluster) -> str:
+    art = next((a for a in cluster.articles if not a.duplicate_of), cluster.articles[0])
+    spans = sentence_spans(art.text)
+    return _one_line(art.text[spans[0][0]:spans[0][1]] if spans else art.text)
+
+
+def _entry(cluster: Cluster, brief: StoryBrief | None, failure: str | None) -> StoryEntry:
+    sources = []
+    for a in cluster.articles:
+        src = Source.from_article(a)
+        sources.append(SourceLink(label=source_label(src), title=a.title, url=safe_url(a.url),
+                                  duplicate=bool(a.duplicate_of)))
+    dates = [a.published_at for a in cluster.articles if a.published_at]
+    summary = _one_line(brief.summary[0].text) if brief and len(brief.summary) else _lead_sentence(cluster)
+    return StoryEntry(
+        cluster_id=cluster.id,
+        headline=(brief.title if brief else "") or cluster.title or "(untitled story)",
+        summary=summary,
+        outlets=len({outlet_key(a) for a in cluster.articles}),
+        articles=len(cluster.articles),
+        sources=sources,
+        page=f"{STORIES_DIR}/{cluster.id}.html" if brief else None,
+        failure=failure,
+        date=format_date(min(dates)) if dates else "",
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("summarizer", "templates"),
+        autoescape=True,  # every headline, summary and outlet name may come from a scraped page
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_index(entries: Sequence[StoryEntry], *, generated_at: datetime | None = None,
+                 title: str = "Today's stories") -> str:
+    """The index page: one self-contained HTML5 document (inline CSS, no scripts), entries in order."""
+    css = resources.files("summarizer.templates").joinpath("index.css").read_text(encoding="utf-8")
+    when = generated_at or datetime.now(timezone.utc)
+    return _environment().get_template("index.html.j2").render(
+        css=Markup(css),  # our own stylesheet, not article text
+        entries=list(entries),
+        title=title,
+        generated=when.strftime("%d %b %Y, %H:%M UTC"),
+        total_articles=sum(e.articles for e in entries),
+    )
+
+
+# --------------------------------------------------------------------------- site
+
+
+def _records(path: Path) -> dict[str, dict[str, Any]]:
+    """The last record per ``cluster_id`` of a batch output file (missing file: none)."""
+    out: dict[str, dict[str, Any]] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rec = json.loads(line)
+            out[str(rec["cluster_id"])] = rec
+        except (json.JSONDecodeError, KeyError, TypeError):
+            continue  # a partial last line of an interrupted run; the batch cuts it on resume
+    return out
+
+
+def build_site(clusters: Sequence[Cluster], out_dir: str | os.PathLike[str], *,
+               briefs_path: Path | None = None, failures_path: Path | None = None) -> DigestReport:
+    """Write the story pages and ``index.html`` for ``clusters`` from the batch's output files.
+
+    Pages of stories no longer among ``clusters`` (an earlier run's) are removed, so the site
+    always matches its index.
+    """
+    out = Path(out_dir)
+    briefs = _records(briefs_path or out / "briefs.jsonl")
+    failures = _records(failures_path or out / "briefs.failures.jsonl")
+    pages_dir = out / STORIES_DIR
+    pages_dir.mkdir(parents=True, exist_ok=True)
+    report = DigestReport(out_dir=out, stories=len(clusters), articles=sum(len(c.articles) for c in clusters))
+    entries = []
+    for cluster in clusters:
+        brief, failure = None, None
+        if cluster.id in briefs:
+            brief = StoryBrief.model_validate(briefs[cluster.id]["brief"])
+            write_text(pages_dir / f"{cluster.id}.html", to_html(brief))
+            report.pages += 1
+        else:
+            rec = failures.get(cluster.id, {})
+            failure = f"{rec.get('error_type', 'not summarized')}: {rec.get('message', '')}".strip(": ")
+            report.failed[cluster.id] = failure
+        entries.append(_entry(cluster, brief, failure))
+    keep = {f"{c.id}.html" for c in clusters}
+    for stale in pages_dir.glob("story-*.html"):
+        if stale.name not in keep:
+            stale.unlink()
+    write_text(out / "index.html", render_index(entries))
+    return report
+
+
+def digest(
+    inputs: Sequence[str | Path] | Sequence[Article],
+    out_dir: str | os.PathLike[str],
+    *,
+    pipeline: SupportsArun,
+    options: ClusterOptions | None = None,
+    fetcher: Fetcher | None = None,
+    fetch_pages: bool = False,
+    concurrency: int = 4,
+    retry_failed: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> DigestReport:
+    """Cluster ``inputs`` (paths, URLs with a ``fetcher``, or Articles), summarize, write the site.
+
+    Re-running with the same inputs resumes: finished stories are not summarized again, and
+    ``retry_failed`` retries the failed ones. Returns a :class:`DigestReport`; the site's entry
+    point is ``report.index``.
+    """
+    from .inputs import gather_articles
+
+    say = progress or (lambda message: None)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if inputs and all(isinstance(a, Article) for a in inputs):
+        articles = list(inputs)  # type: ignore[arg-type]
+    else:
+        articles = gather_articles(inputs, fetcher=fetcher, fetch_pages=fetch_pages)  # type: ignore[arg-type]
+    say(f"clustering {len(articles)} article(s)")
+    clusters = cluster_articles(articles, options)
+    write_clusters(clusters, out / "clusters.jsonl")
+    say(f"{len(clusters)} stories; summarizing")
+    batch = run_batch(clusters, out / "briefs.jsonl", pipeline=pipeline, concurrency=concurrency,
+                      progress=progress, retry_failed=retry_failed)
+    report = build_site(clusters, out)
+    report.batch = batch
+    say(report.summary())
+    return report

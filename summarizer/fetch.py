@@ -1,0 +1,196 @@
+"""Polite, optional fetching of article pages and feeds over HTTP(S).
+
+Nothing else in summarizer touches the network for input: files, folders and JSONL work without
+this module. A :class:`Fetcher` asks one URL at a time with
+
+- a **timeout** for the whole request (connecting, waiting and reading: a server that trickles
+  bytes is cut off too),
+- a **size cap** (checked against Content-Length before reading, and while reading),
+- a **user agent** that says what it is,
+- **robots.txt** honoured per site (read once per site and cached; a missing robots.txt allows
+  everything, as the standard says), and a minimum interval between requests to one host.
+
+Page bodies go through the ingest HTML path (:func:`summarizer.ingest.html.parse_html`), so a
+fetched page becomes the same :class:`~summarizer.schema.Article` a saved page would.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import urllib.error
+import urllib.request
+import urllib.robotparser
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.message import Message
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import __version__
+from .errors import InputError
+from .feeds import is_feed, load_feed
+from .ingest import load_articles
+from .ingest.decode import decode_bytes
+from .ingest.html import parse_html
+from .schema import Article
+
+__all__ = ["DEFAULT_USER_AGENT", "Fetched", "Fetcher", "is_url"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_USER_AGENT = f"summarizer/{__version__} (news digest; honours robots.txt)"
+_CHUNK = 64 * 1024
+
+
+def is_url(value: object) -> bool:
+    """Whether ``value`` is an http(s) URL (the only schemes fetched)."""
+    return isinstance(value, str) and urlsplit(value).scheme.lower() in ("http", "https")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One response: where it ended up (after redirects), its media type and its bytes."""
+
+    url: str
+    status: int
+    content_type: str
+    charset: str | None
+    data: bytes
+
+    def text(self) -> str:
+        """The body as text: the declared charset when there is one, else ingest's decoding."""
+        if self.charset:
+            try:
+                return self.data.decode(self.charset)
+            except (LookupError, UnicodeDecodeError):
+                log.info("%s: body is not %s as declared; guessing", self.url, self.charset)
+        return decode_bytes(self.data, self.url)[0]
+
+
+@dataclass
+class Fetcher:
+    """Fetches URLs politely; see the module docstring for what "politely" means here."""
+
+    timeout: float = 15.0
+    max_bytes: int = 5_000_000
+    user_agent: str = DEFAULT_USER_AGENT
+    respect_robots: bool = True
+    min_interval: float = 1.0  # seconds between two requests to one host
+    sleep: Callable[[float], None] = time.sleep
+    _robots: dict[str, urllib.robotparser.RobotFileParser | None] = field(default_factory=dict, repr=False)
+    _last: dict[str, float] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    # ------------------------------------------------------------------ transport
+
+    def get(self, url: str, *, check_robots: bool = True) -> Fetched:
+        """GET ``url``; InputError (naming the URL) for a refusal, an HTTP error, a timeout or an oversize body."""
+        if not is_url(url):
+            raise InputError("only http:// and https:// URLs can be fetched", path=url)
+        if check_robots and self.respect_robots and not self.allowed(url):
+            raise InputError("robots.txt of this site disallows fetching this page; save the page and "
+                             "pass the file instead", path=url)
+        self._wait_turn(url)
+        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent, "Accept": "*/*"})
+        deadline = time.monotonic() + self.timeout
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as resp:
+                return self._read(resp, url, deadline)
+        except urllib.error.HTTPError as exc:
+            raise InputError(f"the server answered HTTP {exc.code} ({exc.reason}); check the URL",
+                             path=url) from None
+        except TimeoutError:
+            raise InputError(f"no complete answer within {self.timeout:g} s; try again later or raise "
+                             "the timeout", path=url) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError):
+                raise InputError(f"no answer within {self.timeout:g} s; try again later or raise the timeout",
+                                 path=url) from None
+            raise InputError(f"cannot reach the server ({reason}); check the URL and the network",
+                             path=url) from None
+
+    def _read(self, resp: Any, url: str, deadline: float) -> Fetched:
+        headers: Message = resp.headers
+        length = headers.get("Content-Length")
+        if length and length.isdigit() and int(length) > self.max_bytes:
+            raise InputError(f"the page is {int(length):,} bytes, over the {self.max_bytes:,}-byte cap",
+                             path=url)
+        chunks, size = [], 0
+        while True:
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            chunk = resp.read(_CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise InputError(f"the page is over the {self.max_bytes:,}-byte cap; stopped reading", path=url)
+            chunks.append(chunk)
+        return Fetched(url=resp.geturl(), status=resp.status, content_type=headers.get_content_type(),
+                       charset=headers.get_content_charset(), data=b"".join(chunks))
+
+    def _wait_turn(self, url: str) -> None:
+        host = urlsplit(url).netloc.lower()
+        with self._lock:
+            wait = self._last.get(host, -1e9) + self.min_interval - time.monotonic()
+            if wait > 0:
+                self.sleep(wait)
+            self._last[host] = time.monotonic()
+
+    # ------------------------------------------------------------------ robots.txt
+
+    def allowed(self, url: str) -> bool:
+        """Whether the site's robots.txt lets our user agent fetch ``url`` (cached per site)."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._robots:
+            self._robots[origin] = self._read_robots(origin)
+        rules = self._robots[origin]
+        return True if rules is None else rules.can_fetch(self.user_agent, url)
+
+    def _read_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | None:
+        try:
+            fetched = self.get(f"{origin}/robots.txt", check_robots=False)
+        except InputError as exc:
+            # No robots.txt (404) or an unreachable one: cheap politeness stops here, and allows.
+            log.info("%s/robots.txt not read (%s); allowing", origin, exc)
+            return None
+        rules = urllib.robotparser.RobotFileParser()
+        rules.parse(fetched.text().splitlines())
+        return rules
+
+    # ------------------------------------------------------------------ articles
+
+    def article(self, url: str) -> Article:
+        """The article at ``url``: its page through the ingest HTML path, metadata from the page."""
+        fetched = self.get(url)
+        return page_article(fetched)
+
+    def load(self, url: str, *, fetch_pages: bool = False) -> list[Article]:
+        """``url`` as articles: every entry of a feed, or the one article of a page.
+
+        With ``fetch_pages``, feed entries that carry only a summary get their page fetched for
+        the full body (an entry whose page fails keeps its summary, with a warning).
+        """
+        fetched = self.get(url)
+        if is_feed(fetched.data) or "rss" in fetched.content_type or "atom" in fetched.content_type:
+            return load_feed(fetched.data, url=fetched.url, fetch_page=self.article if fetch_pages else None)
+        return [page_article(fetched)]
+
+
+def page_article(fetched: Fetched) -> Article:
+    """A fetched HTML (or plain-text) page as an Article; InputError when no story text is left."""
+    text = fetched.text()
+    if "html" in fetched.content_type or text.lstrip()[:1] == "<":
+        body, meta = parse_html(text)
+    else:
+        body, meta = text, {}
+    record = {"text": body, "title": meta.get("title"), "url": meta.get("url") or fetched.url,
+              "source": meta.get("outlet"), "author": meta.get("author"), "date": meta.get("date"),
+              "language": meta.get("language")}
+    (art,) = load_articles([{k: v for k, v in record.items() if v}])
+    art.source_path = fetched.url
+    return art

@@ -1,0 +1,115 @@
+"""A day's inputs to one list of articles: files, folders, JSONL, RSS/Atom feeds and URLs.
+
+``gather_articles(["feeds/", "saved.html", "dump.jsonl", "https://example.org/rss"])`` routes
+each input to the reader for it: feeds (by content: ``<rss>``, ``<feed>``) to
+:mod:`summarizer.feeds`, article files to :func:`summarizer.load_articles`, and URLs to a
+:class:`summarizer.fetch.Fetcher`, only when one is given: nothing here touches the network
+unless the caller asked for it. Article ids are made unique across all inputs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import InputError
+from .feeds import FEED_SUFFIXES, is_feed, load_feed
+from .ingest import load_articles
+from .ingest.load import ARTICLE_SUFFIXES
+from .schema import Article
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher
+
+__all__ = ["gather_articles"]
+
+log = logging.getLogger(__name__)
+
+
+def _from_file(path: Path) -> list[Article]:
+    """A feed (told by its content, whatever its name) or an article file."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror or exc})", path=str(path)) from None
+    if is_feed(head):
+        return load_feed(path)
+    if path.suffix.lower() in FEED_SUFFIXES:
+        raise InputError("not an RSS or Atom feed (no <rss> or <feed> element near the top)", path=str(path))
+    return load_articles(path)
+
+
+def _from_dir(path: Path) -> list[Article]:
+    """Every feed and article file under ``path``; a bad file is skipped with a warning, never quietly."""
+    out: list[Article] = []
+    skipped: list[str] = []
+    for f in sorted(path.rglob("*")):
+        rel = f.relative_to(path)
+        if f.is_dir() or any(part.startswith(".") for part in rel.parts):
+            continue
+        if f.suffix.lower() not in ARTICLE_SUFFIXES | FEED_SUFFIXES:
+            log.warning("skipping %s: not an article or feed file", f)
+            skipped.append(f"{rel}: not an article or feed file")
+            continue
+        try:
+            out.extend(_from_file(f))
+        except InputError as exc:
+            log.warning("skipping %s", exc)
+            skipped.append(str(exc))
+    if not out:
+        detail = f" (skipped: {'; '.join(skipped[:5])})" if skipped else ""
+        raise InputError(f"folder has no article or feed files{detail}", path=str(path))
+    return out
+
+
+def _unique_ids(articles: list[Article]) -> list[Article]:
+    """Ids unique across inputs: a repeated id gets -2, -3, ... (each input alone is already unique)."""
+    seen: set[str] = set()
+    out = []
+    for art in articles:
+        uid, n = art.id, 1
+        while uid in seen:
+            n += 1
+            uid = f"{art.id}-{n}"
+        seen.add(uid)
+        out.append(art if uid == art.id else art.model_copy(update={"id": uid, "duplicate_of": None}))
+    return out
+
+
+def gather_articles(
+    inputs: Sequence[str | Path],
+    *,
+    fetcher: Fetcher | None = None,
+    fetch_pages: bool = False,
+) -> list[Article]:
+    """Articles from every input: paths, folders, feed files, and http(s) URLs when ``fetcher`` is given.
+
+    ``fetch_pages`` also fetches the page of each feed entry that carries only a summary.
+    Raises :class:`InputError` naming the input that cannot be read, or a URL given without a
+    fetcher (pass ``fetcher=Fetcher()``; on the command line, URLs are fetched as asked).
+    """
+    from .fetch import is_url
+
+    if not inputs:
+        raise InputError("no input given: pass feed files, article files, folders, JSONL or URLs")
+    articles: list[Article] = []
+    for item in inputs:
+        if is_url(item):
+            if fetcher is None:
+                raise InputError("this is a URL, and fetching is off; pass a Fetcher to fetch it, or save "
+                                 "the page and pass the file", path=str(item))
+            articles.extend(fetcher.load(str(item), fetch_pages=fetch_pages))
+            continue
+        path = Path(item)
+        if path.is_dir():
+            articles.extend(_from_dir(path))
+        elif path.is_file():
+            articles.extend(_from_file(path))
+        else:
+            raise InputError("no such file or folder; check the path", path=str(path))
+    if not articles:
+        raise InputError("no articles found in the given input")
+    return _unique_ids(articles)
