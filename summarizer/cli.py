@@ -107,6 +107,15 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--no-cache", dest="no_cache", action="store_true", help="always call the model")
 
 
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("inputs and clustering")
+    g.add_argument("--threshold", type=float, help="story similarity threshold (default 0.12; higher splits more)")
+    g.add_argument("--fetch-pages", dest="fetch_pages", action="store_true",
+                   help="fetch the page of each feed entry that has only a summary")
+    g.add_argument("--fetch-timeout", dest="fetch_timeout", type=float, default=15.0,
+                   help="seconds per fetched URL (default 15)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="summarizer",
@@ -158,6 +167,23 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--concurrency", type=int, default=4, help="clusters in flight at once (default 4)")
     b.add_argument("--retry-failed", dest="retry_failed", action="store_true", help="retry clusters listed as failed")
     _add_model_options(b)
+
+    cl = sub.add_parser("cluster", parents=[common], help="group articles, feeds and URLs into story clusters",
+                        description="Cluster the inputs into stories, written as cluster JSONL for `batch`.")
+    cl.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders, JSONL, RSS/Atom feeds, URLs")
+    cl.add_argument("-o", "--output", help="cluster JSONL to write (default: stdout)")
+    _add_input_options(cl)
+
+    d = sub.add_parser("digest", parents=[common], help="cluster, summarize each story, write an HTML site",
+                       description="Cluster the inputs, summarize each story (resumable), and write one page "
+                       "per story plus index.html into OUTPUT.",
+                       epilog=_env_help() + "\n\n" + EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    d.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders, JSONL, RSS/Atom feeds, URLs")
+    d.add_argument("-o", "--output", required=True, help="site folder (re-running resumes)")
+    d.add_argument("--concurrency", type=int, default=4, help="stories in flight at once (default 4)")
+    d.add_argument("--retry-failed", dest="retry_failed", action="store_true", help="retry stories that failed")
+    _add_input_options(d)
+    _add_model_options(d)
 
     sub.add_parser("eval", add_help=False, help="run the eval harness (see eval --help)")
 
@@ -236,6 +262,46 @@ def cmd_batch(args: argparse.Namespace, progress: Progress) -> int:
     return 0 if not report.failed else 1
 
 
+def _gather(args: argparse.Namespace) -> tuple[list[Any], Any]:
+    """(articles, cluster options); a Fetcher exists only when an input is a URL."""
+    from .cluster import ClusterOptions
+    from .fetch import Fetcher, is_url
+    from .inputs import gather_articles
+
+    fetcher = Fetcher(timeout=args.fetch_timeout) if any(is_url(i) for i in args.inputs) else None
+    articles = gather_articles(args.inputs, fetcher=fetcher, fetch_pages=args.fetch_pages)
+    options = ClusterOptions() if args.threshold is None else ClusterOptions(threshold=args.threshold)
+    return articles, options
+
+
+def cmd_cluster(args: argparse.Namespace, progress: Progress) -> int:
+    from .cluster import cluster_articles, cluster_record, write_clusters
+
+    articles, options = _gather(args)
+    progress(f"clustering {len(articles)} article(s)")
+    clusters = cluster_articles(articles, options)
+    progress.close()
+    if args.output:
+        write_clusters(clusters, args.output)
+    else:
+        sys.stdout.write("".join(json.dumps(cluster_record(c), ensure_ascii=False) + "\n" for c in clusters))
+    sys.stderr.write(f"{len(articles)} article(s) in {len(clusters)} stories\n")
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace, progress: Progress) -> int:
+    from .digest import digest
+    from .pipeline import Pipeline
+
+    config = _config_from(args)
+    articles, options = _gather(args)
+    report = digest(articles, args.output, pipeline=Pipeline(config=config, progress=None), options=options,
+                    concurrency=args.concurrency, retry_failed=args.retry_failed, progress=progress)
+    progress.close()
+    sys.stderr.write(report.summary() + "\n")
+    return 0 if not report.failed else 1
+
+
 def cmd_models(args: argparse.Namespace, progress: Progress) -> int:
     from .backends import weights
     from .config import resolve
@@ -275,6 +341,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_batch(args, progress)
         if args.command == "models":
             return cmd_models(args, progress)
+        if args.command == "cluster":
+            return cmd_cluster(args, progress)
+        if args.command == "digest":
+            return cmd_digest(args, progress)
         parser.error(f"unknown command {args.command}")
     except SummarizerError as exc:
         progress.close()
