@@ -41,10 +41,7 @@ MAX_OUTPUT_CHARS = 2000  # of each failed attempt's raw output kept in the failu
 # Errors that would fail every remaining cluster the same way: stop the batch instead of
 # filling the failures file, and leave those clusters to a re-run once the cause is fixed.
 FATAL_ERRORS: tuple[type[BaseException], ...] = (
-    errors.AuthenticationError,
-    errors.ConfigError,
-    errors.ModelNotFoundError,
-)
+    errors.AuthenticationError, errors.ConfigError, errors.ModelNotFoundError)
 
 
 class SupportsArun(Protocol):
@@ -175,8 +172,9 @@ def read_clusters(path: str | os.PathLike[str]) -> Iterator[Cluster | BadRecord]
 # --------------------------------------------------------------------------- output files
 
 
-def _read_ids(path: Path, key: str = "cluster_id") -> tuple[list[tuple[str, dict[str, Any]]], int]:
-    """Records of a JSONL output file, after cutting a partial trailing line (returns bytes cut)."""
+def read_ids(path: Path, key: str = "cluster_id") -> tuple[list[tuple[str, dict[str, Any]]], int]:
+    """``([(id, record), ...], bytes cut)`` of a batch JSONL file, after cutting a partial trailing line;
+    a missing file has no records, a whole line that is not a record with ``key`` raises InputError."""
     cut = truncate_partial_tail(path)
     if cut:
         log.warning("%s: removed a partial last line (%d bytes) left by an interrupted run", path, cut)
@@ -200,11 +198,13 @@ def _read_ids(path: Path, key: str = "cluster_id") -> tuple[list[tuple[str, dict
     return records, cut
 
 
-def _brief_line(cluster_id: str, brief: StoryBrief) -> str:
+def brief_line(cluster_id: str, brief: StoryBrief) -> str:
+    """One output line (without newline): ``{"cluster_id": ..., "brief": {...}}``."""
     return json.dumps({"cluster_id": cluster_id, "brief": brief.model_dump(mode="json")}, ensure_ascii=False)
 
 
-def _failure_line(cluster_id: str, exc: BaseException) -> str:
+def failure_line(cluster_id: str, exc: BaseException) -> str:
+    """One failures-file line: error type, message, retryable, when, and each attempt's errors and output."""
     record: dict[str, Any] = {
         "cluster_id": cluster_id,
         "error_type": type(exc).__name__,
@@ -228,8 +228,8 @@ def audit(ids: Iterable[str], out_path: Path, failures_path: Path) -> tuple[int,
 
     A cluster both summarized and listed as failed counts as duplicated too.
     """
-    done = Counter(cid for cid, _ in _read_ids(out_path)[0])
-    failed = Counter(cid for cid, _ in _read_ids(failures_path)[0])
+    done = Counter(cid for cid, _ in read_ids(out_path)[0])
+    failed = Counter(cid for cid, _ in read_ids(failures_path)[0])
     duplicated = sum(n - 1 for n in done.values()) + sum(n - 1 for n in failed.values())
     duplicated += len(set(done) & set(failed))
     lost = sum(1 for cid in set(ids) if cid not in done and cid not in failed)
@@ -239,15 +239,123 @@ def audit(ids: Iterable[str], out_path: Path, failures_path: Path) -> tuple[int,
 # --------------------------------------------------------------------------- the run
 
 
+def _dedupe(items: Iterable[Cluster | BadRecord], report: BatchReport) -> dict[str, Cluster | BadRecord]:
+    """Each cluster id's first item, in input order; later repeats go to ``report.input_duplicates``."""
+    todo: dict[str, Cluster | BadRecord] = {}
+    for item in items:
+        cid = item.cluster_id if isinstance(item, BadRecord) else item.id
+        if cid in todo:
+            log.warning("cluster id %r appears more than once in the input; only the first is used", cid)
+            report.input_duplicates.append(cid)
+        else:
+            todo[cid] = item
+    report.total = len(todo)
+    return todo
+
+
+def _plan_resume(
+    todo: dict[str, Cluster | BadRecord], report: BatchReport, *, retry_failed: bool
+) -> list[Cluster | BadRecord]:
+    """The clusters still to run; those done, or failed earlier and not retried, go into ``report``.
+    ``retry_failed`` drops the old failure lines of those about to be retried: each ends up in one file."""
+    done_records, cut_out = read_ids(report.out_path)
+    failed_records, cut_fail = read_ids(report.failures_path)
+    report.truncated_bytes = cut_out + cut_fail
+    done = {cid for cid, _ in done_records}
+    failed_before = {cid for cid, _ in failed_records}
+    if retry_failed and failed_before & (retry := todo.keys() - done):
+        keep = [rec for cid, rec in failed_records if cid not in retry]
+        write_atomic(report.failures_path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in keep))
+        failed_before -= retry
+    pending: list[Cluster | BadRecord] = []
+    for cid, item in todo.items():
+        if cid in done:
+            report.skipped.append(cid)
+        elif cid in failed_before:
+            report.previously_failed.append(cid)
+        else:
+            pending.append(item)
+    return pending
+
+
+@dataclass
+class _Runner:
+    """Runs clusters as the semaphore allows, recording each result; a fatal error stops them all."""
+
+    pipeline: SupportsArun
+    report: BatchReport
+    say: Progress
+    out_file: LineAppender
+    fail_file: LineAppender
+    semaphore: asyncio.Semaphore
+    total: int  # clusters to run: the denominator of the progress counter
+    finished: int = 0
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    fatal: list[BaseException] = field(default_factory=list)
+
+    def record_failure(self, cid: str, exc: BaseException) -> None:
+        self.fail_file.append(failure_line(cid, exc))
+        self.report.failed[cid] = f"{type(exc).__name__}: {exc}"
+
+    async def one(self, cluster: Cluster) -> None:
+        t0 = time.perf_counter()
+        try:
+            brief = await self.pipeline.arun(cluster.articles)
+        except FATAL_ERRORS:
+            raise
+        except Exception as exc:
+            if not isinstance(exc, errors.SummarizerError):
+                log.exception("cluster %s: unexpected error", cluster.id)
+            else:
+                log.warning("cluster %s failed: %s: %s", cluster.id, type(exc).__name__, exc)
+            self.record_failure(cluster.id, exc)
+            status = f"failed ({type(exc).__name__})"
+        else:
+            self.out_file.append(brief_line(cluster.id, brief))
+            self.report.completed.append(cluster.id)
+            status = "done"
+        self.finished += 1
+        self.say(f"[{self.finished}/{self.total}] {cluster.id}: {status} in {time.perf_counter() - t0:.1f}s")
+
+    async def guarded(self, cluster: Cluster) -> None:
+        try:
+            await self.one(cluster)
+        except BaseException as exc:
+            self.fatal.append(exc)
+            raise
+        finally:
+            self.semaphore.release()
+
+    async def run(self, pending: list[Cluster | BadRecord]) -> None:
+        try:
+            for item in pending:
+                if isinstance(item, BadRecord):
+                    self.record_failure(item.cluster_id, item.error)
+                    self.finished += 1
+                    self.say(f"[{self.finished}/{self.total}] {item.cluster_id}: failed (InputError)")
+                    continue
+                await self.semaphore.acquire()  # at most `concurrency` clusters in flight
+                if self.fatal:
+                    self.semaphore.release()
+                    break
+                task = asyncio.create_task(self.guarded(item))
+                self.tasks.add(task)
+                task.add_done_callback(self.tasks.discard)
+            if self.tasks:
+                await asyncio.gather(*list(self.tasks), return_exceptions=True)
+        finally:
+            for task in list(self.tasks):
+                task.cancel()
+            if self.tasks:
+                await asyncio.gather(*list(self.tasks), return_exceptions=True)
+        if self.fatal:
+            raise self.fatal[0]
+
+
 async def arun_batch(
-    clusters: Iterable[Cluster | BadRecord] | str | os.PathLike[str],
-    out_path: str | os.PathLike[str],
-    *,
-    pipeline: SupportsArun,
-    failures_path: str | os.PathLike[str] | None = None,
-    concurrency: int = 4,
-    progress: Progress | None = None,
-    retry_failed: bool = False,
+    clusters: Iterable[Cluster | BadRecord] | str | os.PathLike[str], out_path: str | os.PathLike[str], *,
+    pipeline: SupportsArun, failures_path: str | os.PathLike[str] | None = None, concurrency: int = 4,
+    progress: Progress | None = None, retry_failed: bool = False,
 ) -> BatchReport:
     """Async form of :func:`run_batch`."""
     if concurrency < 1:
@@ -257,123 +365,25 @@ async def arun_batch(
     fails = Path(failures_path) if failures_path is not None else default_failures_path(out)
     say = progress or (lambda message: None)
     report = BatchReport(out_path=out, failures_path=fails)
-
     items = read_clusters(clusters) if isinstance(clusters, (str, os.PathLike)) else clusters
-    todo: list[Cluster | BadRecord] = []
-    seen: set[str] = set()
-    for item in items:
-        cid = item.cluster_id if isinstance(item, BadRecord) else item.id
-        if cid in seen:
-            log.warning("cluster id %r appears more than once in the input; only the first is used", cid)
-            report.input_duplicates.append(cid)
-            continue
-        seen.add(cid)
-        todo.append(item)
-    report.total = len(todo)
-
-    done_records, cut_out = _read_ids(out)
-    failed_records, cut_fail = _read_ids(fails)
-    report.truncated_bytes = cut_out + cut_fail
-    done = {cid for cid, _ in done_records}
-    failed_before = {cid for cid, _ in failed_records}
-    if retry_failed and failed_before & (seen - done):
-        # Forget the old failure lines of clusters we are about to retry, so each ends up in one file.
-        keep = [rec for cid, rec in failed_records if not (cid in seen and cid not in done)]
-        write_atomic(fails, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in keep))
-        failed_before -= seen - done
-
-    pending: list[Cluster | BadRecord] = []
-    for item in todo:
-        cid = item.cluster_id if isinstance(item, BadRecord) else item.id
-        if cid in done:
-            report.skipped.append(cid)
-        elif cid in failed_before:
-            report.previously_failed.append(cid)
-        else:
-            pending.append(item)
+    todo = _dedupe(items, report)
+    pending = _plan_resume(todo, report, retry_failed=retry_failed)
     say(f"{report.total} cluster(s): {len(report.skipped)} already done, {len(report.previously_failed)} failed "
         f"earlier, {len(pending)} to do")
-
-    finished = 0
     with LineAppender(out) as out_file, LineAppender(fails) as fail_file:
+        runner = _Runner(pipeline, report, say, out_file, fail_file, asyncio.Semaphore(concurrency), len(pending))
+        await runner.run(pending)
 
-        def record_failure(cid: str, exc: BaseException) -> None:
-            fail_file.append(_failure_line(cid, exc))
-            report.failed[cid] = f"{type(exc).__name__}: {exc}"
-
-        async def one(cluster: Cluster) -> None:
-            nonlocal finished
-            t0 = time.perf_counter()
-            try:
-                brief = await pipeline.arun(cluster.articles)
-            except FATAL_ERRORS:
-                raise
-            except Exception as exc:
-                if not isinstance(exc, errors.SummarizerError):
-                    log.exception("cluster %s: unexpected error", cluster.id)
-                else:
-                    log.warning("cluster %s failed: %s: %s", cluster.id, type(exc).__name__, exc)
-                record_failure(cluster.id, exc)
-                status = f"failed ({type(exc).__name__})"
-            else:
-                out_file.append(_brief_line(cluster.id, brief))
-                report.completed.append(cluster.id)
-                status = "done"
-            finished += 1
-            say(f"[{finished}/{len(pending)}] {cluster.id}: {status} in {time.perf_counter() - t0:.1f}s")
-
-        semaphore = asyncio.Semaphore(concurrency)
-        tasks: set[asyncio.Task[None]] = set()
-        fatal: list[BaseException] = []
-
-        async def guarded(cluster: Cluster) -> None:
-            try:
-                await one(cluster)
-            except BaseException as exc:
-                fatal.append(exc)
-                raise
-            finally:
-                semaphore.release()
-
-        try:
-            for item in pending:
-                if isinstance(item, BadRecord):
-                    record_failure(item.cluster_id, item.error)
-                    finished += 1
-                    say(f"[{finished}/{len(pending)}] {item.cluster_id}: failed (InputError)")
-                    continue
-                await semaphore.acquire()  # at most `concurrency` clusters in flight
-                if fatal:
-                    semaphore.release()
-                    break
-                task = asyncio.create_task(guarded(item))
-                tasks.add(task)
-                task.add_done_callback(tasks.discard)
-            if tasks:
-                await asyncio.gather(*list(tasks), return_exceptions=True)
-        finally:
-            for task in list(tasks):
-                task.cancel()
-            if tasks:
-                await asyncio.gather(*list(tasks), return_exceptions=True)
-        if fatal:
-            raise fatal[0]
-
-    report.lost, report.duplicated = audit(seen, out, fails)
+    report.lost, report.duplicated = audit(todo, out, fails)
     report.wall_s = round(time.perf_counter() - started, 3)
     say(report.summary())
     return report
 
 
 def run_batch(
-    clusters: Iterable[Cluster | BadRecord] | str | os.PathLike[str],
-    out_path: str | os.PathLike[str],
-    *,
-    pipeline: SupportsArun,
-    failures_path: str | os.PathLike[str] | None = None,
-    concurrency: int = 4,
-    progress: Progress | None = None,
-    retry_failed: bool = False,
+    clusters: Iterable[Cluster | BadRecord] | str | os.PathLike[str], out_path: str | os.PathLike[str], *,
+    pipeline: SupportsArun, failures_path: str | os.PathLike[str] | None = None, concurrency: int = 4,
+    progress: Progress | None = None, retry_failed: bool = False,
 ) -> BatchReport:
     """Summarize every cluster into ``out_path`` (JSONL), resuming where an earlier run stopped.
 
@@ -385,14 +395,5 @@ def run_batch(
     ``retry_failed=True`` runs the failed ones again. Authentication and configuration
     errors stop the batch (raised), since every other cluster would fail the same way.
     """
-    return asyncio.run(
-        arun_batch(
-            clusters,
-            out_path,
-            pipeline=pipeline,
-            failures_path=failures_path,
-            concurrency=concurrency,
-            progress=progress,
-            retry_failed=retry_failed,
-        )
-    )
+    return asyncio.run(arun_batch(clusters, out_path, pipeline=pipeline, failures_path=failures_path,
+                                  concurrency=concurrency, progress=progress, retry_failed=retry_failed))

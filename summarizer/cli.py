@@ -23,11 +23,14 @@ log = logging.getLogger("summarizer")
 
 EXIT_CODES = """exit codes:
   0  success
-  2  configuration error (missing key/base URL, bad option)
-  3  bad input (empty, binary or unreadable files, no articles)
+  1  batch: some clusters are listed as failed (this run or an earlier one); rerun with --retry-failed
+  2  configuration error (missing key/base URL, bad option, a missing extra)
+  3  bad input (empty, binary or unreadable files, no articles, several stories for summarize)
   4  local model weights missing or corrupt
   5  model server failure (after retries)
   6  the model's output failed validation after re-asks
+  7  the server rejected the API key
+  8  the server has no such model
   130 interrupted"""
 
 
@@ -90,17 +93,22 @@ class Progress:
 
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:
+    from .config import CHOICES
+
     g = p.add_argument_group("model")
-    g.add_argument("--backend", choices=["auto", "openai", "local"], help="default: auto (local unless a key/base URL is set)")
-    g.add_argument("--model", help="model name for the OpenAI-protocol backend (default gpt-4o-mini)")
+    g.add_argument("--backend", choices=CHOICES["backend"], help="default: auto (local unless a key/base URL is set)")
+    g.add_argument("-m", "--model", help="model name for the OpenAI-protocol backend (default gpt-4o-mini)")
     g.add_argument("--base-url", dest="base_url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
     g.add_argument("--api-key", dest="api_key", help="API key (prefer the OPENAI_API_KEY variable)")
     g.add_argument("--local-model", dest="local_model", choices=["qwen2.5-1.5b", "qwen2.5-0.5b"],
                    help="embedded model (default qwen2.5-1.5b)")
     g.add_argument("--model-path", dest="model_path", help="any GGUF chat model for the local backend")
-    g.add_argument("--response-format", dest="response_format",
-                   choices=["auto", "json_schema", "json_object_schema", "json_object", "none"],
+    g.add_argument("--response-format", dest="response_format", choices=CHOICES["response_format"],
                    help="how structured output is requested from the server (default auto)")
+    g.add_argument("--max-output-tokens", dest="max_output_tokens", type=int,
+                   help="most tokens the model may write per answer (raise it after a length error)")
+    g.add_argument("--context-window", dest="context_window", type=int,
+                   help="the model's context window in tokens (default: known models' own, else 8192)")
     g.add_argument("--timeout", type=float, help="seconds to wait for one model answer")
     g.add_argument("--threads", type=int, help="CPU threads for the local model (default: all cores)")
     g.add_argument("--max-reasks", dest="max_reasks", type=int, help="validation re-asks per brief (default 1)")
@@ -143,9 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     s.add_argument("paths", nargs="+", metavar="PATH", help="article files (.txt .md .html .json .jsonl), folders, or -")
-    s.add_argument("-f", "--format", choices=["json", "md", "html"], default="json",
-                   help="output format: json (the schema), md, or html (a self-contained page); default json")
-    s.add_argument("-o", "--output", help="write to FILE instead of stdout")
+    s.add_argument("-f", "--format", choices=["json", "md", "html"],
+                   help="output format: json (the schema), md, or html (a self-contained page); "
+                   "default: from the -o file's extension, else json")
+    s.add_argument("-o", "--output", help="write to FILE instead of stdout ('-' is stdout)")
     _add_model_options(s)
 
     sc = sub.add_parser("schema", parents=[common], help="print the StoryBrief JSON Schema")
@@ -161,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_env_help() + "\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    b.add_argument("clusters", help="cluster JSONL file")
+    b.add_argument("clusters", help="cluster JSONL file, or - for stdin")
     b.add_argument("-o", "--output", required=True, help="briefs JSONL (appended, resumable)")
     b.add_argument("--failures", help="failures JSONL (default: OUTPUT with .failures.jsonl)")
     b.add_argument("--concurrency", type=int, default=4, help="clusters in flight at once (default 4)")
@@ -205,7 +214,7 @@ def _config_from(args: argparse.Namespace) -> Any:
 
     flags = {k: getattr(args, k, None) for k in (
         "backend", "model", "base_url", "api_key", "local_model", "model_path", "response_format", "timeout",
-        "threads", "max_reasks")}
+        "threads", "max_reasks", "max_output_tokens", "context_window")}
     if getattr(args, "no_cache", False):
         flags["use_cache"] = False
     if getattr(args, "concurrency", None):
@@ -213,17 +222,8 @@ def _config_from(args: argparse.Namespace) -> Any:
     return resolve(flags)
 
 
-def _write(text: str, output: str | None) -> None:
-    if output:
-        from .atomic import write_text
-
-        write_text(Path(output), text)
-        log.info("wrote %s", output)
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
 def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
+    from .console import output_format, write_output
     from .ingest import load_articles
     from .pipeline import Pipeline
     from .render import render
@@ -234,7 +234,7 @@ def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
     pipeline = Pipeline(config=config, progress=progress)
     brief = pipeline.run(articles)
     progress.close()
-    _write(render(brief, args.format), args.output)
+    write_output(render(brief, output_format(args.format, args.output)), args.output)
     run = brief.run
     log.info("%d call(s), %d+%d tokens, %d cache hit(s), %.1fs", run.llm_calls, run.prompt_tokens,
              run.completion_tokens, run.cache_hits, run.duration_s)
@@ -255,11 +255,29 @@ def cmd_batch(args: argparse.Namespace, progress: Progress) -> int:
 
     config = _config_from(args)
     pipeline = Pipeline(config=config, progress=None)
-    report = run_batch(args.clusters, args.output, pipeline=pipeline, failures_path=args.failures,
+    clusters = _stdin_to_file(args.output) if args.clusters == "-" else args.clusters
+    report = run_batch(clusters, args.output, pipeline=pipeline, failures_path=args.failures,
                        concurrency=args.concurrency, progress=progress, retry_failed=args.retry_failed)
     progress.close()
     sys.stderr.write(report.summary() + "\n")
-    return 0 if not report.failed else 1
+    return batch_exit_code(report)
+
+
+def _stdin_to_file(output: str) -> str:
+    """Keep stdin's clusters beside OUTPUT, so a rerun (even without stdin) resumes from the same lines."""
+    from .atomic import write_text
+
+    path = Path(output).with_suffix(".input.jsonl")
+    text = sys.stdin.read()
+    if text.strip() or not path.exists():  # an empty stdin on a rerun resumes from the saved lines
+        write_text(path, text)
+    return str(path)
+
+
+def batch_exit_code(report: Any) -> int:
+    """0 when every cluster has a brief; 1 while any is listed as failed, whether this run or an earlier one
+    failed it (a rerun that skips known failures must not turn them into success)."""
+    return 1 if report.failed or getattr(report, "failed_before", ()) else 0
 
 
 def _gather(args: argparse.Namespace) -> tuple[list[Any], Any]:
@@ -317,13 +335,33 @@ def cmd_models(args: argparse.Namespace, progress: Progress) -> int:
     return 0
 
 
+def _missing(exc: ModuleNotFoundError, progress: Progress | None = None) -> int:
+    """An optional module is missing: name the extra that installs it (anything else is a bug: re-raise)."""
+    from .console import missing_extra
+
+    if progress is not None:
+        progress.close()
+    error = missing_extra(exc)
+    if error is None:
+        raise exc
+    sys.stderr.write(f"summarizer: error: {error}\n")
+    return error.exit_code
+
+
+def _eval(argv: list[str]) -> int:
+    try:
+        from summarizer_evals.__main__ import main as eval_main
+
+        return eval_main(argv)
+    except ModuleNotFoundError as exc:
+        return _missing(exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["eval"]:  # the harness has its own parser; hand it the rest untouched
-        from summarizer_evals.__main__ import main as eval_main
-
-        return eval_main(argv[1:])
+        return _eval(argv[1:])
     args = parser.parse_args(argv)
     args.verbose = getattr(args, "verbose", 0)
     args.quiet = getattr(args, "quiet", False)
@@ -350,8 +388,12 @@ def main(argv: list[str] | None = None) -> int:
         progress.close()
         if args.verbose >= 2:
             log.exception("failed")
-        sys.stderr.write(f"summarizer: error: {exc}\n")
+        from .console import explain
+
+        sys.stderr.write(explain(exc, args.verbose) + "\n")
         return exc.exit_code
+    except ModuleNotFoundError as exc:
+        return _missing(exc, progress)
     except KeyboardInterrupt:
         progress.close()
         sys.stderr.write("summarizer: interrupted\n")

@@ -35,12 +35,12 @@ from .backends.base import Completion, Usage
 from .batch import (
     BadRecord,
     BatchReport,
-    _brief_line,
-    _failure_line,
-    _read_ids,
     audit,
+    brief_line,
     default_failures_path,
+    failure_line,
     read_clusters,
+    read_ids,
 )
 from .schema import Article, Cluster, StoryBrief
 
@@ -263,7 +263,7 @@ def collect_results(
     ids = [i.cluster_id if isinstance(i, BadRecord) else i.id for i in items]
     wanted = set(ids)
     report = BatchReport(out_path=out, failures_path=fails, total=len(wanted))
-    done = {cid for cid, _ in _read_ids(out)[0]} | {cid for cid, _ in _read_ids(fails)[0]}
+    done = {cid for cid, _ in read_ids(out)[0]} | {cid for cid, _ in read_ids(fails)[0]}
     with LineAppender(out) as out_file, LineAppender(fails) as fail_file:
         for cid, result in read_results(results_path, items, pipeline):
             if cid not in wanted:
@@ -274,15 +274,15 @@ def collect_results(
                 continue
             done.add(cid)
             if isinstance(result, StoryBrief):
-                out_file.append(_brief_line(cid, result))
+                out_file.append(brief_line(cid, result))
                 report.completed.append(cid)
             else:
-                fail_file.append(_failure_line(cid, result))
+                fail_file.append(failure_line(cid, result))
                 report.failed[cid] = f"{type(result).__name__}: {result}"
         for item in items:
             if isinstance(item, BadRecord) and item.cluster_id not in done:
                 done.add(item.cluster_id)
-                fail_file.append(_failure_line(item.cluster_id, item.error))
+                fail_file.append(failure_line(item.cluster_id, item.error))
                 report.failed[item.cluster_id] = f"InputError: {item.error}"
     report.lost, report.duplicated = audit(ids, out, fails)
     report.wall_s = round(time.perf_counter() - started, 3)

@@ -97,12 +97,27 @@ def _load_json(text: str, *, name: str, ids: ArticleIds, source_path: str | None
         raise InputError(
             f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})", path=name
         ) from None
+    if isinstance(obj, list):
+        _one_story(obj, name)
     return expand_records(obj, path=name, loc="record", ids=ids, source_path=source_path)
+
+
+def _one_story(objs: list[Any], name: str) -> None:
+    """One brief is one story: several clusters in one file are a batch, never merged into one brief."""
+    clusters = sum(1 for o in objs if isinstance(o, Mapping) and isinstance(o.get("articles"), list))
+    if clusters > 1:
+        raise InputError(
+            f"holds {clusters} story clusters; a brief covers one story. Summarize them all with "
+            f"`summarizer batch {name} -o briefs.jsonl`, or load them with load_clusters()",
+            path=name,
+        )
 
 
 def _load_jsonl(text: str, *, name: str, ids: ArticleIds, source_path: str | None) -> list[Article]:
     out: list[Article] = []
-    for n, obj in _json_lines(text, name):
+    rows = _json_lines(text, name)
+    _one_story([obj for _, obj in rows], name)
+    for n, obj in rows:
         out.extend(expand_records(obj, path=name, loc=f"line {n}", ids=ids, source_path=source_path))
     return out
 
