@@ -1,0 +1,157 @@
+"""The command line as a new user meets it (issue 15): output files and formats, one story per
+summarize, clear validation failures, checked flags, missing extras, and the README's table."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from summarizer import errors
+from summarizer.cli import build_parser, main
+from tests.fixtures_brief import seed_brief
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def fake_run(monkeypatch, seed_cluster):
+    """Pipeline.run returns the hand-built seed brief: these tests are about the CLI, not the model."""
+    from summarizer.pipeline import Pipeline
+
+    brief = seed_brief(seed_cluster.articles())
+    calls: list[int] = []
+
+    def run(self, articles):
+        calls.append(len(articles))
+        return brief
+
+    monkeypatch.setattr(Pipeline, "run", run)
+    return calls
+
+
+MODEL = ["--base-url", "http://127.0.0.1:9/v1", "-q"]
+
+
+# --------------------------------------------------------------------------- item 8: output files and formats
+
+
+@pytest.mark.parametrize(("name", "marker"), [("story.html", "<!DOCTYPE html>"), ("story.md", "# "),
+                                              ("story.json", '{')])
+def test_the_output_format_follows_the_file_extension(fake_run, tmp_path, seed_cluster, name, marker):
+    out = tmp_path / name
+    assert main(["summarize", str(seed_cluster.dir), *MODEL, "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").lstrip().startswith(marker)
+
+
+def test_an_explicit_format_beats_the_extension(fake_run, tmp_path, seed_cluster):
+    out = tmp_path / "story.html"
+    assert main(["summarize", str(seed_cluster.dir), *MODEL, "-o", str(out), "-f", "md"]) == 0
+    assert out.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_dash_output_is_stdout(fake_run, tmp_path, seed_cluster, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["summarize", str(seed_cluster.dir), *MODEL, "-o", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"]
+    assert not (tmp_path / "-").exists()
+
+
+def test_summarize_refuses_a_file_of_many_stories_and_points_to_batch(fake_run, tmp_path, capsys):
+    lines = [{"id": f"c{i}", "articles": [{"id": "a", "text": f"Story {i} happened on Monday."}]} for i in range(3)]
+    path = tmp_path / "clusters.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    assert main(["summarize", str(path), *MODEL]) == errors.InputError.exit_code
+    err = capsys.readouterr().err
+    assert "3 story clusters" in err and "summarizer batch" in err
+    assert not fake_run
+
+
+def test_one_cluster_line_is_still_one_story(fake_run, tmp_path):
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"id": "c", "articles": [{"id": "a", "text": "It rained on Monday."}]}) + "\n")
+    assert main(["summarize", str(path), *MODEL]) == 0 and fake_run == [1]
+
+
+# --------------------------------------------------------------------------- item 9: validation failures
+
+
+def test_a_validation_failure_prints_the_last_attempts_problems_and_where_the_outputs_are(
+        monkeypatch, seed_cluster, capsys):
+    from summarizer.pipeline import Pipeline
+
+    attempts = [{"output": '{"title": 1}', "errors": ["title: Input should be a valid string"]},
+                {"output": '{"title": 2}', "errors": ["summary.0.sources: at least one source is required"]}]
+
+    def run(self, articles):
+        raise errors.OutputValidationError("the model's output failed validation on all 2 attempt(s)", attempts)
+
+    monkeypatch.setattr(Pipeline, "run", run)
+    assert main(["summarize", str(seed_cluster.dir), *MODEL]) == 6
+    err = capsys.readouterr().err
+    assert "summary.0.sources: at least one source is required" in err
+    saved = Path(re.search(r"raw output and problems: (\S+)", err).group(1))
+    assert json.loads(saved.read_text())[1]["output"] == '{"title": 2}'
+    saved.unlink()
+    assert main(["summarize", str(seed_cluster.dir), "--base-url", "http://127.0.0.1:9/v1", "-v"]) == 6
+    assert '{"title": 1}' in capsys.readouterr().err  # -v shows the raw outputs themselves
+
+
+# --------------------------------------------------------------------------- items 7 and 10: flags
+
+
+@pytest.mark.parametrize(("flags", "named"), [
+    (["--max-reasks", "-1"], "--max-reasks"),
+    (["--timeout", "-1"], "--timeout"),
+    (["--max-output-tokens", "0"], "--max-output-tokens"),
+    (["--context-window", "10"], "--context-window"),
+])
+def test_bad_flags_are_configuration_errors_before_any_model_call(fake_run, seed_cluster, capsys, flags, named):
+    assert main(["summarize", str(seed_cluster.dir), *MODEL, *flags]) == 2
+    assert named in capsys.readouterr().err and not fake_run
+
+
+def test_model_controls_reach_the_configuration(monkeypatch, seed_cluster, fake_run):
+    from summarizer import cli
+
+    seen = {}
+    real = cli._config_from
+
+    def spy(args):
+        seen["cfg"] = cfg = real(args)
+        return cfg
+
+    monkeypatch.setattr(cli, "_config_from", spy)
+    assert main(["summarize", str(seed_cluster.dir), *MODEL, "-m", "gpt-4.1-mini", "--max-output-tokens", "1500",
+                 "--context-window", "16000"]) == 0
+    cfg = seen["cfg"]
+    assert (cfg.model, cfg.max_output_tokens, cfg.context_window) == ("gpt-4.1-mini", 1500, 16000)
+
+
+# --------------------------------------------------------------------------- item 2: the eval extra
+
+
+def test_eval_without_its_extra_names_the_extra(monkeypatch, capsys):
+    import summarizer_evals.__main__ as eval_main
+
+    def needs_rouge(argv):
+        raise ModuleNotFoundError("No module named 'rouge_score'", name="rouge_score")
+
+    monkeypatch.setattr(eval_main, "main", needs_rouge)
+    assert main(["eval", "run", "--dataset", "seed"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'storybrief[eval]'" in err and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- the README's table is --help's
+
+
+def test_the_readme_configuration_table_is_generated_from_help():
+    from summarizer.console import config_table
+
+    table = config_table(build_parser())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert table in readme, "regenerate it: python -c 'from summarizer.cli import build_parser; " \
+        "from summarizer.console import config_table; print(config_table(build_parser()))'\n" + table
