@@ -122,7 +122,8 @@ class Fetcher:
         while True:
             if time.monotonic() > deadline:
                 raise TimeoutError
-            chunk = resp.read(_CHUNK)
+            # read1: whatever one receive brings, so a trickle cannot hold us past the deadline.
+            chunk = resp.read1(_CHUNK)
             if not chunk:
                 break
             size += len(chunk)

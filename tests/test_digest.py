@@ -1,0 +1,123 @@
+"""The digest end to end on a scripted fake model: mixed inputs -> clusters -> briefs -> story pages + index."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from digest_fake import extractive_answer
+from test_cluster import SINEMA, TRIP
+
+from summarizer.backends.testing import FunctionBackend
+from summarizer.config import Config
+from summarizer.digest import digest, render_index
+from summarizer.errors import BackendTimeoutError
+from summarizer.pipeline import Pipeline
+
+FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
+HOSTILE = '<script>document.title="pwned"</script><img src=x onerror=alert(1)>'
+
+
+def never(request):
+    raise AssertionError(f"the model was asked again ({request.purpose})")
+
+
+@pytest.fixture
+def inputs(tmp_path) -> Path:
+    """A folder of mixed inputs: an RSS feed, an Atom feed, a JSONL dump and a saved page."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "world.rss").write_bytes((FEEDS / "world.rss").read_bytes())
+    (src / "tech.atom").write_bytes((FEEDS / "tech.atom").read_bytes())
+    rows = [{"id": f"s{i}", "title": t, "text": x, "source": o, "url": f"https://{o.lower()}.example/{i}"}
+            for i, ((t, x), o) in enumerate(zip(SINEMA, ["Yahoo", "Hill", "Examiner"]))]
+    rows += [{"id": f"t{i}", "title": t, "text": x, "source": o}
+             for i, ((t, x), o) in enumerate(zip(TRIP, ["CNN", "Review"]))]
+    rows[-1]["title"] += HOSTILE  # a scraped headline with markup in it
+    rows[-1]["url"] = "javascript:alert(1)"
+    (src / "dump.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    (src / "saved.html").write_text(
+        "<html><head><title>x</title></head><body><article><h1>Pandora Papers reveal hidden wealth</h1>"
+        "<p>A leak of nearly 12 million documents reveals the hidden wealth and dealings of dozens of world "
+        "leaders, politicians and billionaires, an investigation by journalists found.</p>"
+        "<p>The files came from 14 offshore service providers.</p></article></body></html>", encoding="utf-8")
+    return src
+
+
+def pipeline(tmp_path: Path, fn=extractive_answer) -> tuple[Pipeline, FunctionBackend]:
+    backend = FunctionBackend(fn)
+    return Pipeline(backend, Config(cache_dir=tmp_path / "cache")), backend
+
+
+def stories_in(index: str) -> list[str]:
+    return re.findall(r'<li class="story" id="(story-[0-9a-f]+)">', index)
+
+
+def test_digest_writes_a_page_per_story_and_a_ranked_index(tmp_path, inputs):
+    site = tmp_path / "site"
+    pipe, backend = pipeline(tmp_path)
+    report = digest([inputs], site, pipeline=pipe)
+    clusters = [json.loads(line) for line in (site / "clusters.jsonl").read_text().splitlines()]
+    assert report.articles == 11 and report.stories == len(clusters)
+    assert not report.failed and report.pages == len(clusters)
+    assert sorted(p.name for p in (site / "stories").iterdir()) == sorted(f"{c['id']}.html" for c in clusters)
+    sizes = sorted(len(c["articles"]) for c in clusters)
+    assert sizes[-2:] == [2, 3] and sizes.count(1) == len(sizes) - 2  # Sinema, trip, the rest singletons
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert stories_in(index) == [c["id"] for c in clusters]  # ranked by outlets, as clusters are
+    assert [c["outlets"] for c in clusters] == sorted((c["outlets"] for c in clusters), reverse=True)
+    assert 'href="stories/' in index and "Yahoo" in index and "https://yahoo.example/0" in index
+    assert len(backend.requests) >= len(clusters)
+
+
+def test_index_is_self_contained_and_escaped(tmp_path, inputs):
+    site = tmp_path / "site"
+    digest([inputs], site, pipeline=pipeline(tmp_path)[0])
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in index and "<img" not in index and "javascript:" not in index
+    assert "&lt;script&gt;" in index  # the hostile headline is shown as text
+    assert not re.search(r'(?:src|href)="(?!stories/|https?://)', index)  # no external assets or odd links
+    assert "<style>" in index and "<link" not in index
+
+
+def test_rerun_resumes_without_asking_the_model(tmp_path, inputs):
+    site = tmp_path / "site"
+    digest([inputs], site, pipeline=pipeline(tmp_path)[0])
+    first = (site / "index.html").read_text(encoding="utf-8")
+    again, backend = pipeline(tmp_path / "other", never)  # fresh cache: only the batch's resume helps
+    report = digest([inputs], site, pipeline=again)
+    assert not backend.requests and report.batch is not None and len(report.batch.skipped) == report.stories
+    assert stories_in((site / "index.html").read_text(encoding="utf-8")) == stories_in(first)
+
+
+def test_a_failed_story_is_listed_and_retried_later(tmp_path, inputs):
+    site = tmp_path / "site"
+
+    def flaky(request):
+        if "offshore service providers" in "\n".join(m["content"] for m in request.messages):
+            raise BackendTimeoutError("the model server did not answer", retryable=True)
+        return extractive_answer(request)
+
+    report = digest([inputs], site, pipeline=pipeline(tmp_path, flaky)[0])
+    assert len(report.failed) == 1
+    (failed_id,) = report.failed
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert failed_id in stories_in(index) and "No brief yet (BackendTimeoutError" in index
+    assert not (site / "stories" / f"{failed_id}.html").exists()
+    retried = digest([inputs], site, pipeline=pipeline(tmp_path / "c2")[0], retry_failed=True)
+    assert not retried.failed and (site / "stories" / f"{failed_id}.html").exists()
+
+
+def test_stale_story_pages_are_removed(tmp_path, inputs):
+    site = tmp_path / "site"
+    digest([inputs], site, pipeline=pipeline(tmp_path)[0])
+    (inputs / "saved.html").unlink()
+    report = digest([inputs], site, pipeline=pipeline(tmp_path)[0])
+    assert len(list((site / "stories").glob("*.html"))) == report.stories
+
+
+def test_render_index_with_no_stories_is_still_a_page():
+    page = render_index([])
+    assert page.startswith("<!DOCTYPE html>") and "0 stories" in page
