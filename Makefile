@@ -20,10 +20,10 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/pip install $(EDITABLE) '.[local,html]'
+	$(BIN)/pip install $(EDITABLE) '.[local,html,digest]'
 
 install-test: $(BIN)/python
-	$(BIN)/pip install $(EDITABLE) '.[local,html,server,weights-0p5b,test]'
+	$(BIN)/pip install $(EDITABLE) '.[local,html,digest,server,weights-0p5b,test]'
 
 # Debian's chromium for the page screenshot test (skipped when absent and not root).
 browser:

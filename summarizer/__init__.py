@@ -26,6 +26,8 @@ __all__ = [
     "StoryBrief",
     "__version__",
     "asummarize",
+    "cluster_articles",
+    "gather_articles",
     "load_articles",
     "load_clusters",
     "resolve",
@@ -43,11 +45,15 @@ _LAZY = {
     "asummarize": "summarizer.pipeline",
     "load_articles": "summarizer.ingest",
     "load_clusters": "summarizer.ingest",
+    "cluster_articles": "summarizer.cluster",
+    "gather_articles": "summarizer.inputs",
 }
 
 if TYPE_CHECKING:
+    from .cluster import cluster_articles
     from .config import Config, resolve
     from .ingest import load_articles, load_clusters
+    from .inputs import gather_articles
     from .pipeline import Pipeline, asummarize, summarize
     from .schema import Article, Cluster, StoryBrief
 

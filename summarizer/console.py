@@ -28,6 +28,9 @@ EXTRAS = {
     "llama_cpp": ("the local backend", "local", "llama-cpp-python"),
     "trafilatura": ("HTML extraction", "html", "trafilatura"),
     "ray": ("the Ray example", "ray", "ray[data]"),
+    "feedparser": ("reading RSS/Atom feeds", "digest", "feedparser"),
+    "sklearn": ("clustering articles into stories", "digest", "scikit-learn"),
+    "scipy": ("clustering articles into stories", "digest", "scikit-learn"),
 }
 
 

