@@ -185,12 +185,25 @@ def _graph(x: csr_matrix, e: csr_matrix, days: np.ndarray, opts: ClusterOptions)
     return graph.tocsr(), copies
 
 
-def _copy_pairs(articles: Sequence[Article], candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Wire copies among the candidate pairs, plus the ``duplicate_of`` links ingest already set."""
-    pairs = [(i, j) for i, j in candidates if find_duplicates([articles[i], articles[j]])]
-    index = {a.id: i for i, a in enumerate(articles)}
-    pairs += [(index[a.duplicate_of], i) for i, a in enumerate(articles) if a.duplicate_of in index]
-    return pairs
+def _copies(articles: Sequence[Article], candidates: list[tuple[int, int]]) -> dict[int, int]:
+    """Wire copies, as {copy index: original index}: shingle Jaccard checked inside each group of
+    candidate pairs (so each article is shingled once), plus the ``duplicate_of`` links ingest set."""
+    n = len(articles)
+    found: dict[int, int] = {}
+    if candidates:
+        ci, cj = np.array(candidates).T
+        pairs = coo_matrix((np.ones(len(ci)), (ci, cj)), shape=(n, n))
+        _, group = connected_components(pairs, directed=False)
+        sizes = np.bincount(group)
+        index = {a.id: i for i, a in enumerate(articles)}
+        for g in np.flatnonzero(sizes > 1):
+            members = [articles[i] for i in np.flatnonzero(group == g)]  # input order: originals first
+            found.update({index[c]: index[o] for c, o in find_duplicates(members).items()})
+    by_id = {a.id: i for i, a in enumerate(articles)}
+    for i, a in enumerate(articles):
+        if a.duplicate_of in by_id and i not in found:
+            found[i] = by_id[a.duplicate_of]
+    return found
 
 
 def _link_block(sub: np.ndarray, opts: ClusterOptions) -> np.ndarray:
@@ -218,15 +231,20 @@ def _split_big(graph: csr_matrix, members: np.ndarray, threshold: float) -> list
 
 def cluster_labels(articles: Sequence[Article], options: ClusterOptions | None = None) -> np.ndarray:
     """One story label per article (``0..k-1``, in order of first appearance); the core of clustering."""
+    return _assign(articles, options)[0]
+
+
+def _assign(articles: Sequence[Article], options: ClusterOptions | None) -> tuple[np.ndarray, dict[int, int]]:
+    """(labels, wire copies as {copy index: original index})."""
     opts = options or ClusterOptions()
     opts.check()
     if not articles:
-        return np.zeros(0, dtype=int)
+        return np.zeros(0, dtype=int), {}
     x, e = _features(articles, opts)
     graph, candidates = _graph(x, e, _days(articles), opts)
-    copies = _copy_pairs(articles, candidates)
+    copies = _copies(articles, candidates)
     if copies:  # copies are tied at similarity 1: linkage merges them first and never parts them
-        ci, cj = np.array(copies).T
+        ci, cj = np.array(list(copies.items())).T
         ties = coo_matrix((np.ones(2 * len(ci), np.float32), (np.r_[ci, cj], np.r_[cj, ci])), shape=graph.shape)
         graph = graph.maximum(ties.tocsr()).tocsr()
     _, blocks = connected_components(graph, directed=False)
@@ -242,7 +260,7 @@ def cluster_labels(articles: Sequence[Article], options: ClusterOptions | None =
             next_label += int(local.max()) + 1
     _, first = np.unique(labels, return_index=True)
     order = {old: new for new, old in enumerate(labels[np.sort(first)])}
-    return np.array([order[v] for v in labels])
+    return np.array([order[v] for v in labels]), copies
 
 
 # --------------------------------------------------------------------------- clusters out
@@ -256,9 +274,8 @@ def outlet_key(article: Article) -> str:
     return (name or f"article:{article.id}").casefold()
 
 
-def _story(members: list[Article]) -> Cluster:
+def _story(members: list[Article], copies: dict[str, str]) -> Cluster:
     """One Cluster with duplicates marked inside it, a stable id and its headline."""
-    copies = find_duplicates(members)
     arts = [a.model_copy(update={"duplicate_of": copies.get(a.id)}) for a in members]
     digest = hashlib.sha256("\n".join(sorted(a.id for a in arts)).encode()).hexdigest()[:12]
     originals = [a for a in arts if not a.duplicate_of and a.title] or arts
@@ -289,11 +306,12 @@ def cluster_articles(articles: Sequence[Article], options: ClusterOptions | None
         dup = next(i for i in ids if ids.count(i) > 1)
         raise InputError(f"article id {dup!r} occurs more than once; give each article a unique id "
                          "(summarizer.load_articles does when it loads them in one call)")
-    labels = cluster_labels(articles, options)
+    labels, copies = _assign(articles, options)
+    copy_of = {articles[c].id: articles[o].id for c, o in copies.items()}
     groups: dict[int, list[Article]] = {}
     for art, label in zip(articles, labels):
         groups.setdefault(int(label), []).append(art)
-    stories = [_story(members) for members in groups.values()]
+    stories = [_story(members, copy_of) for members in groups.values()]
     return sorted(stories, key=lambda c: (-c.meta["outlets"], -len(c.articles), c.meta.get("first_published", "~")))
 
 
