@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 from . import errors
 from .atomic import LineAppender, truncate_partial_tail, write_atomic
+from .progress import ProgressEvent, eta_seconds, format_eta
 from .schema import Article, Cluster, StoryBrief
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ MAX_OUTPUT_CHARS = 2000  # of each failed attempt's raw output kept in the failu
 # Errors that would fail every remaining cluster the same way: stop the batch instead of
 # filling the failures file, and leave those clusters to a re-run once the cause is fixed.
 FATAL_ERRORS: tuple[type[BaseException], ...] = (
-    errors.AuthenticationError, errors.ConfigError, errors.ModelNotFoundError)
+    errors.AuthenticationError, errors.UnknownModelError, errors.ConfigError, errors.ModelNotFoundError)
 
 
 class SupportsArun(Protocol):
@@ -290,6 +291,7 @@ class _Runner:
     semaphore: asyncio.Semaphore
     total: int  # clusters to run: the denominator of the progress counter
     finished: int = 0
+    started: float = field(default_factory=time.perf_counter)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     fatal: list[BaseException] = field(default_factory=list)
 
@@ -314,8 +316,14 @@ class _Runner:
             self.out_file.append(brief_line(cluster.id, brief))
             self.report.completed.append(cluster.id)
             status = "done"
+        self.tick(cluster.id, f"{status} in {time.perf_counter() - t0:.1f}s")
+
+    def tick(self, cid: str, status: str) -> None:
+        """Count one finished cluster and report it, with an ETA at the pace so far."""
         self.finished += 1
-        self.say(f"[{self.finished}/{self.total}] {cluster.id}: {status} in {time.perf_counter() - t0:.1f}s")
+        eta = eta_seconds(self.finished, self.total, time.perf_counter() - self.started)
+        self.say(ProgressEvent(f"[{self.finished}/{self.total}] {cid}: {status}{format_eta(eta)}",
+                               stage="batch", done=self.finished, total=self.total, eta_s=eta, item=cid))
 
     async def guarded(self, cluster: Cluster) -> None:
         try:
@@ -331,8 +339,7 @@ class _Runner:
             for item in pending:
                 if isinstance(item, BadRecord):
                     self.record_failure(item.cluster_id, item.error)
-                    self.finished += 1
-                    self.say(f"[{self.finished}/{self.total}] {item.cluster_id}: failed (InputError)")
+                    self.tick(item.cluster_id, "failed (InputError)")
                     continue
                 await self.semaphore.acquire()  # at most `concurrency` clusters in flight
                 if self.fatal:

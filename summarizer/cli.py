@@ -277,7 +277,7 @@ def _stdin_to_file(output: str) -> str:
 def batch_exit_code(report: Any) -> int:
     """0 when every cluster has a brief; 1 while any is listed as failed, whether this run or an earlier one
     failed it (a rerun that skips known failures must not turn them into success)."""
-    return 1 if report.failed or getattr(report, "failed_before", ()) else 0
+    return 1 if report.failed or report.previously_failed else 0
 
 
 def _gather(args: argparse.Namespace) -> tuple[list[Any], Any]:

@@ -155,3 +155,65 @@ def test_the_readme_configuration_table_is_generated_from_help():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert table in readme, "regenerate it: python -c 'from summarizer.cli import build_parser; " \
         "from summarizer.console import config_table; print(config_table(build_parser()))'\n" + table
+
+
+# --------------------------------------------------------------------------- item 11 and 8: batch
+
+
+def _clusters_file(tmp_path: Path, n: int = 3) -> Path:
+    lines = [{"id": f"c{i}", "articles": [{"id": "a", "text": f"Story {i} happened on Monday."}]} for i in range(n)]
+    path = tmp_path / "clusters.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    return path
+
+
+@pytest.fixture
+def fake_arun(monkeypatch, seed_cluster):
+    """Pipeline.arun: the seed brief, except for a cluster whose article mentions 'Story 1'."""
+    from summarizer.pipeline import Pipeline
+
+    brief = seed_brief(seed_cluster.articles())
+
+    async def arun(self, articles):
+        if "Story 1" in articles[0].text:
+            raise errors.BackendError("model server error (HTTP 500)")
+        return brief
+
+    monkeypatch.setattr(Pipeline, "arun", arun)
+
+
+def test_batch_exit_code_is_the_same_on_a_rerun_with_the_same_failures(fake_arun, tmp_path):
+    clusters, out = _clusters_file(tmp_path), tmp_path / "briefs.jsonl"
+    assert main(["batch", str(clusters), "-o", str(out), *MODEL]) == 1
+    assert main(["batch", str(clusters), "-o", str(out), *MODEL]) == 1  # the failure is still listed
+    assert len(out.read_text().splitlines()) == 2
+
+
+def test_batch_reads_stdin_and_a_rerun_resumes(fake_arun, tmp_path, monkeypatch):
+    import io
+
+    out = tmp_path / "briefs.jsonl"
+    monkeypatch.setattr("sys.stdin", io.StringIO(_clusters_file(tmp_path, 2).read_text().replace("Story 1", "Tale")))
+    assert main(["batch", "-", "-o", str(out), *MODEL]) == 0
+    assert {json.loads(x)["cluster_id"] for x in out.read_text().splitlines()} == {"c0", "c1"}
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["batch", "-", "-o", str(out), *MODEL]) == 0
+    assert len(out.read_text().splitlines()) == 2
+
+
+# --------------------------------------------------------------------------- item 15: progress for programs
+
+
+def test_batch_progress_events_carry_counts_and_an_eta(fake_arun, tmp_path):
+    from summarizer.batch import run_batch
+    from summarizer.config import Config
+    from summarizer.pipeline import Pipeline
+    from summarizer.progress import ProgressEvent
+
+    events: list[str] = []
+    run_batch(_clusters_file(tmp_path, 4), tmp_path / "b.jsonl", concurrency=1, progress=events.append,
+              pipeline=Pipeline(config=Config(base_url="http://127.0.0.1:9/v1")))
+    ticks = [e for e in events if isinstance(e, ProgressEvent) and e.stage == "batch"]
+    assert [(e.done, e.total) for e in ticks] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert ticks[0].eta_s is not None and "ETA" in ticks[0] and ticks[-1].eta_s == 0.0
+    assert ticks[1].as_dict()["item"] == ticks[1].item
