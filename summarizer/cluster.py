@@ -35,11 +35,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial.distance import squareform
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+# SciPy and scikit-learn ship no type information; their results are typed where they enter our code.
+from scipy.cluster.hierarchy import fcluster, linkage  # type: ignore[import-untyped]
+from scipy.sparse import coo_matrix, csr_matrix  # type: ignore[import-untyped]
+from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
+from scipy.spatial.distance import squareform  # type: ignore[import-untyped]
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer  # type: ignore[import-untyped]
 
 from .atomic import write_atomic
 from .errors import ConfigError, InputError
@@ -197,7 +199,7 @@ def _copies(articles: Sequence[Article], candidates: list[tuple[int, int]]) -> d
         sizes = np.bincount(group)
         index = {a.id: i for i, a in enumerate(articles)}
         for g in np.flatnonzero(sizes > 1):
-            members = [articles[i] for i in np.flatnonzero(group == g)]  # input order: originals first
+            members = [articles[int(i)] for i in np.flatnonzero(group == g)]  # input order: originals first
             found.update({index[c]: index[o] for c, o in find_duplicates(members).items()})
     by_id = {a.id: i for i, a in enumerate(articles)}
     for i, a in enumerate(articles):

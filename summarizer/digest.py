@@ -228,10 +228,12 @@ def digest(
     say = progress or (lambda message: None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    if inputs and all(isinstance(a, Article) for a in inputs):
-        articles = list(inputs)  # type: ignore[arg-type]
+    given = [a for a in inputs if isinstance(a, Article)]
+    if given and len(given) == len(inputs):
+        articles = given
     else:
-        articles = gather_articles(inputs, fetcher=fetcher, fetch_pages=fetch_pages)  # type: ignore[arg-type]
+        paths = [p for p in inputs if not isinstance(p, Article)]
+        articles = gather_articles(paths, fetcher=fetcher, fetch_pages=fetch_pages)
     say(f"clustering {len(articles)} article(s)")
     clusters = cluster_articles(articles, options)
     write_clusters(clusters, out / "clusters.jsonl")

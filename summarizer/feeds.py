@@ -122,7 +122,7 @@ def parse_feed(data: bytes, *, url: str | None = None, name: str | None = None) 
     Raises :class:`InputError` when the document is not a feed at all; a feed that is merely
     malformed somewhere (feedparser's "bozo" flag) is read as far as it goes, with a warning.
     """
-    import feedparser  # imported here so that `import summarizer` stays cheap
+    import feedparser  # type: ignore[import-untyped]  # here, so that `import summarizer` stays cheap
 
     where = name or url or "<feed>"
     headers = {"content-location": url} if url else None
