@@ -21,13 +21,35 @@ from .boilerplate import headline_like
 from .cleaning import clean
 from .metadata import outlet_for_url, parse_date
 
-__all__ = ["MAX_ARTICLE_BYTES", "ArticleIds", "article_from_record", "build_article", "expand_records"]
+__all__ = [
+    "MAX_ARTICLE_BYTES",
+    "MAX_ARTICLE_CHARS",
+    "ArticleIds",
+    "article_from_record",
+    "build_article",
+    "check_article_size",
+    "expand_records",
+]
 
 # One logger for the whole package, so log lines still read "summarizer.ingest".
 log = logging.getLogger("summarizer.ingest")
 
 MAX_ARTICLE_BYTES = 1_000_000
 """Articles larger than this are kept whole (the chunker splits them) but get a warning."""
+
+MAX_ARTICLE_CHARS = 3_000_000
+"""Articles longer than this are refused: what one article may cost (cleaning, evidence, planning,
+model calls) stays bounded. News articles are under 100,000 characters."""
+
+
+def check_article_size(text: str, where: str) -> None:
+    """InputError for an article over :data:`MAX_ARTICLE_CHARS`, saying what to do."""
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise InputError(
+            f"article is {len(text):,} characters, over the limit of {MAX_ARTICLE_CHARS:,} one article may "
+            "have; split it into several articles (one per story) or summarize an excerpt",
+            path=where,
+        )
 
 # Record fields, by what they hold; the first non-empty one wins.
 _TEXT_KEYS = ("text", "body", "content")
@@ -109,6 +131,7 @@ def build_article(
     source_path: str | None = None,
 ) -> Article:
     """Clean ``text`` into an Article; ``meta`` (title, url, outlet, author, date, language, stance) wins."""
+    check_article_size(text, where)  # before any work on it
     meta = meta or {}
     warnings = list(warnings or [])
     too_big = _size_warning(text)

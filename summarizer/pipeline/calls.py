@@ -1,19 +1,33 @@
 """Model calls with the answer cache and the run's accounting (calls, tokens, retries).
 
-A cache hit means the model is not called at all. Only finished answers are stored; a cut-off
-or refused one is asked again next time.
+A cache hit means the model is not called at all. An answer is stored only once the pipeline has
+parsed and validated it (:meth:`Caller.remember`), so a truncated or schema-breaking answer is asked
+again next time instead of being replayed. The key holds everything that shapes an answer: the
+backend, its server and response format, the model, its sampling settings, the prompt versions
+and the request itself (messages, schema, max_tokens, temperature).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from .. import prompts
 from ..backends.base import ChatBackend, ChatRequest, Completion
 from ..cache import Cache
+
+log = logging.getLogger("summarizer.pipeline")
+
+# Bumped when what an entry means changes: entries from before answers were validated are never read.
+KEY_VERSION = "answers-v2"
+# Backend attributes that change the answer to one request (absent ones are skipped).
+_IDENTITY_ATTRS = ("name", "base_url", "response_format", "model", "seed", "repeat_penalty")
 
 Progress = Callable[[str], None]
 
@@ -45,19 +59,34 @@ class Caller:
             weakref.WeakKeyDictionary())
 
     def key(self, request: ChatRequest) -> str:
-        return Cache.key(getattr(self.backend, "name", "?"), self.backend.model, request.key_material())
+        """The cache key of ``request`` sent to this backend."""
+        from . import requests  # the prompt names; imported here because requests imports this package
+
+        identity = {a: str(getattr(self.backend, a)) for a in _IDENTITY_ATTRS if hasattr(self.backend, a)}
+        versions = {name: prompts.version(name) for name in requests.PROMPT_NAMES}
+        return Cache.key(KEY_VERSION, json.dumps(identity, sort_keys=True), json.dumps(versions, sort_keys=True),
+                         request.key_material())
 
     def cached(self, request: ChatRequest, state: RunState) -> Completion | None:
         if self.cache is None:
             return None
-        hit = self.cache.get(self.key(request))
+        key = self.key(request)
+        hit = _entry(self.cache.get(key))
         if hit is None:
             return None
         state.cache_hits += 1
-        state.model = state.model or hit.get("model", "")
+        state.model = state.model or hit.model
         self.progress(f"{request.purpose}: cached answer")
-        return Completion(text=hit["text"], finish_reason=hit.get("finish_reason", "stop"),
-                          model=hit.get("model", ""), cached=True)
+        return hit
+
+    def remember(self, request: ChatRequest, completion: Completion) -> None:
+        """Store ``completion`` as the answer to ``request``; call it only once the answer validated."""
+        if self.cache is None or completion.cached or completion.finish_reason != "stop" or completion.refusal:
+            return
+        self.cache.put(self.key(request), {
+            "text": completion.text, "finish_reason": completion.finish_reason, "model": completion.model,
+            "valid": True,
+        })
 
     def record(self, request: ChatRequest, completion: Completion, state: RunState) -> Completion:
         state.llm_calls += 1
@@ -65,10 +94,6 @@ class Caller:
         state.completion_tokens += completion.usage.completion_tokens
         state.retries += completion.retries
         state.model = completion.model or state.model
-        if self.cache is not None and completion.finish_reason == "stop" and not completion.refusal:
-            self.cache.put(self.key(request), {
-                "text": completion.text, "finish_reason": completion.finish_reason, "model": completion.model,
-            })
         return completion
 
     def call(self, request: ChatRequest, state: RunState) -> Completion:
@@ -90,3 +115,16 @@ class Caller:
             self.progress(f"{request.purpose}: asking {self.backend.model}")
             completion = await self.backend.acomplete(request)
         return self.record(request, completion, state)
+
+
+def _entry(value: Any) -> Completion | None:
+    """A cache entry as a completion; an entry of the wrong shape is a miss, with a warning."""
+    if value is None:
+        return None
+    if (not isinstance(value, dict) or value.get("valid") is not True or not isinstance(value.get("text"), str)
+            or not isinstance(value.get("finish_reason", "stop"), str) or not isinstance(value.get("model", ""), str)):
+        log.warning("ignoring a cache entry of the wrong shape (%s); asking the model again",
+                    type(value).__name__ if not isinstance(value, dict) else f"keys {sorted(value)[:5]}")
+        return None
+    return Completion(text=value["text"], finish_reason=value.get("finish_reason", "stop"),
+                      model=value.get("model", ""), cached=True)

@@ -22,6 +22,7 @@ from ..backends.base import ChatBackend, ChatRequest, Completion
 from ..backends.factory import make_backend
 from ..cache import Cache
 from ..config import Config
+from ..ingest.records import check_article_size
 from ..pricing import estimate_cost
 from ..schema import Article, ArticleNotes, RunMetadata, StoryBrief
 from . import requests
@@ -86,19 +87,21 @@ class Pipeline:
         """Summarize one cluster; independent model calls (per-article extraction) run concurrently."""
         state = RunState()
         flow = self._flow(list(articles), state)
-        try:
-            batch = next(flow)
-            while True:
-                done = await asyncio.gather(*(self.caller.acall(r, state) for r in batch))
-                batch = flow.send(list(done))
-        except StopIteration as finished:
-            return finished.value
+        # The steps between calls (evidence, planning, grounding) are CPU-bound: they run in a
+        # worker thread so one long article cannot hold up the other clusters on this event loop.
+        batch, brief = await asyncio.to_thread(_step, flow, None)
+        while brief is None:
+            done = await asyncio.gather(*(self.caller.acall(r, state) for r in batch))
+            batch, brief = await asyncio.to_thread(_step, flow, list(done))
+        return brief
 
     # ------------------------------------------------------------------ the steps, written once
 
     def prepare(self, articles: Sequence[Article]) -> Prepared:
         """Choose articles, collect evidence, plan the calls, and (single plan) build the request."""
         prepared = prepare(articles, self.config, self.backend)
+        for a in articles:  # what one article may cost is bounded, before any work on it
+            check_article_size(a.text, f"article {a.id}")
         if prepared.plan.mode == "single":
             prepared.request = requests.synthesis(prepared, None, self.config.max_output_tokens)
         return prepared
@@ -109,9 +112,12 @@ class Pipeline:
         if prep.request is None:  # map-reduce: notes per article or chunk first
             units = prep.plan.units
             self.progress(f"cluster exceeds {prep.plan.budget} tokens: extracting from {len(units)} part(s)")
-            completions = yield [requests.extraction(prep, u) for u in units]
+            asks = [requests.extraction(prep, u) for u in units]
+            completions = yield asks
             notes = [_parse_notes(c, u.article_id) for c, u in zip(completions, units)]
             prep.request = requests.synthesis(prep, list(zip(units, notes)), self.config.max_output_tokens)
+            for ask, completion in zip(asks, completions):  # cached only now that they validated
+                self.caller.remember(ask, completion)
         request = prep.request
         attempts: list[dict[str, Any]] = []
         brief: StoryBrief | None = None  # the latest answer that parsed; a later bad answer doesn't erase it
@@ -120,6 +126,8 @@ class Pipeline:
             completion = (yield [request])[0]
             parsed, problems = _interpret(prep, completion)
             attempts.append({"output": completion.text, "errors": problems})
+            if parsed is not None:  # a truncated or schema-breaking answer is never cached
+                self.caller.remember(request, completion)
             brief = parsed or brief
             if (parsed is not None and not problems) or attempt == self.config.max_reasks:
                 break
@@ -146,7 +154,7 @@ class Pipeline:
         return self._finish(prepared, brief, state)
 
     def _finish(self, prep: Prepared, brief: StoryBrief, state: RunState) -> StoryBrief:
-        brief = truth.repair(brief, prep.all_articles, prep.evidence)
+        brief = truth.repair(cover(brief, prep), prep.all_articles, prep.evidence)
         report = brief.grounding.model_copy(update={"reasks": state.reasks})
         final = brief.model_copy(update={"grounding": report, "run": self._metadata(prep, state)})
         # The truth layer's guarantees are checked once more, strictly, on what we return.
@@ -179,6 +187,17 @@ class Pipeline:
 
 
 # --------------------------------------------------------------------------- interpreting an answer
+def _step(flow: Flow, completions: list[Completion] | None) -> tuple[list[ChatRequest], StoryBrief | None]:
+    """Advance ``flow`` once: ``(requests, None)``, or ``([], brief)`` when it is done.
+
+    StopIteration cannot cross a thread's future, so the end of the flow becomes a value here.
+    """
+    try:
+        return (next(flow) if completions is None else flow.send(completions)), None
+    except StopIteration as finished:
+        return [], finished.value
+
+
 
 
 def _raise_for_refusal(completion: Completion) -> None:

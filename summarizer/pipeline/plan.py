@@ -44,52 +44,92 @@ class Plan:
         return sum(u.tokens for u in self.units)
 
 
+Piece = tuple[str, int]  # a piece of text and its token count
+
+
 def split_text(text: str, budget: int, count: TokenCounter) -> list[str]:
     """Split ``text`` into pieces of at most ``budget`` tokens at natural boundaries.
 
-    Joining the pieces with single spaces/newlines loses no words.
+    Joining the pieces with single spaces/newlines loses no words. Linear in the text: each
+    level (paragraphs, sentences, words) counts its own pieces once, packing adds those counts
+    instead of re-counting a growing chunk, and each packed chunk is checked once.
     """
     if count(text) <= budget:
         return [text]
-    pieces: list[str] = []
+    pieces: list[Piece] = []
     for para in _PARAGRAPHS.split(text):
         para = para.strip()
         if not para:
             continue
-        if count(para) <= budget:
-            pieces.append(para)
+        n = count(para)
+        if n <= budget:
+            pieces.append((para, n))
             continue
-        for sent in (para[s:e] for s, e in sentence_spans(para)):
-            if count(sent) <= budget:
-                pieces.append(sent)
-            else:
-                pieces.extend(_split_words(sent, budget, count))
-    return _pack(pieces, budget, count)
+        for s, e in sentence_spans(para):
+            sent = para[s:e]
+            n = count(sent)
+            pieces.extend([(sent, n)] if n <= budget else _split_words(sent, budget, count))
+    return _pack(pieces, budget, count, count("\n\n"))
 
 
-def _split_words(text: str, budget: int, count: TokenCounter) -> list[str]:
-    words = text.split()
-    out: list[str] = []
-    cur: list[str] = []
-    for w in words:
-        if cur and count(" ".join([*cur, w])) > budget:
-            out.append(" ".join(cur))
-            cur = []
-        cur.append(w)
+def _split_words(text: str, budget: int, count: TokenCounter) -> list[Piece]:
+    """Words joined while their summed counts fit; a word longer than the budget is cut into slices."""
+    out: list[Piece] = []
+    cur: list[Piece] = []
+    total = 0
+    for w in text.split():
+        n = count(" " + w)
+        if cur and (n > budget or total + n > budget):
+            out.extend(_joined(cur, " ", budget, count))
+            cur, total = [], 0
+        if n > budget:
+            out.extend(_split_chars(w, budget, count))
+            continue
+        cur.append((w, n))
+        total += n
     if cur:
-        out.append(" ".join(cur))
+        out.extend(_joined(cur, " ", budget, count))
     return out
 
 
-def _pack(pieces: list[str], budget: int, count: TokenCounter) -> list[str]:
-    """Greedily merge consecutive pieces while they still fit."""
-    out: list[str] = []
+def _split_chars(word: str, budget: int, count: TokenCounter) -> list[Piece]:
+    """Text with no whitespace at all, in slices that fit (halving the slice where one does not)."""
+    out: list[Piece] = []
+    step, i = max(1, budget), 0
+    while i < len(word):
+        piece = word[i : i + step]
+        n = count(piece)
+        if n > budget and step > 1:
+            step = max(1, step // 2)  # a character can be several tokens (emoji, rare scripts)
+            continue
+        out.append((piece, n))
+        i += len(piece)
+    return out
+
+
+def _pack(pieces: list[Piece], budget: int, count: TokenCounter, sep: int) -> list[str]:
+    """Greedily merge consecutive pieces while their summed counts (plus separators) still fit."""
+    groups: list[list[Piece]] = []
+    total = 0
     for p in pieces:
-        if out and count(out[-1] + "\n\n" + p) <= budget:
-            out[-1] = out[-1] + "\n\n" + p
+        if groups and total + sep + p[1] <= budget:
+            groups[-1].append(p)
+            total += sep + p[1]
         else:
-            out.append(p)
-    return out
+            groups.append([p])
+            total = p[1]
+    return [text for g in groups for text, _ in _joined(g, "\n\n", budget, count)]
+
+
+def _joined(group: list[Piece], sep: str, budget: int, count: TokenCounter) -> list[Piece]:
+    # Token counts are not quite additive (tokens merge or split at a seam): count the joined
+    # text once, and in the rare case it is over, split the group in halves.
+    text = sep.join(t for t, _ in group)
+    n = group[0][1] if len(group) == 1 else count(text)
+    if n <= budget or len(group) == 1:
+        return [(text, n)]
+    mid = len(group) // 2
+    return _joined(group[:mid], sep, budget, count) + _joined(group[mid:], sep, budget, count)
 
 
 def plan(articles: Sequence[Article], budget: int, count: TokenCounter, overhead_per_article: int = 30) -> Plan:

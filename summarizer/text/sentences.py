@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 from .lexicons import words as _wordlist
@@ -9,6 +11,9 @@ from .lexicons import words as _wordlist
 ABBREVIATIONS = _wordlist("abbreviations")
 TOKEN_RE = re.compile(r"[^\W\d_][\w’'\-]*")
 """A word token that starts with a letter and may hold apostrophes and hyphens."""
+
+
+_NEXT_CHAR = re.compile(r"[ \t]*(.?)", re.DOTALL)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -25,7 +30,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             last = toks[-1] if toks and text[m.start() - len(toks[-1]) : m.start()] == toks[-1] else ""
             if last.lower() in ABBREVIATIONS or (len(last) == 1 and last.isupper()):
                 continue  # "Sen. Markey", "U.S. troops", "Kim Jong U. " -- not an end
-            nxt = text[m.end() :].lstrip(" \t")[:1]
+            nxt = _NEXT_CHAR.match(text, m.end()).group(1)  # no slice of the rest: linear
             if nxt and not (nxt.isupper() or nxt in "“\"‘'([\n"):
                 continue  # "October. 26" or "e.g. the"
         end = m.end() if m.group() != "\n" else m.start()
@@ -71,15 +76,23 @@ def _line_quote_spans(line: str) -> list[tuple[int, int]]:
     straight = [i for i, ch in enumerate(line) if ch == '"']
     doubles.extend(zip(straight[0::2], straight[1::2]))
     doubles.sort()
-    # Drop spans nested in others (a straight pair inside curly quotes, etc.).
+    # Drop spans nested in others (a straight pair inside curly quotes, etc.): one sweep in start
+    # order, comparing with the furthest close among spans that start strictly earlier.
     outer: list[tuple[int, int]] = []
+    furthest, pending, pending_start = -1, -1, -1
     for o, c in doubles:
-        if not any(o2 < o and c < c2 for o2, c2 in doubles):
+        if o != pending_start:
+            furthest, pending_start = max(furthest, pending), o
+        if not c < furthest:
             outer.append((o, c))
+        pending = max(pending, c)
+    starts = [o for o, _ in outer]
+    reach = list(itertools.accumulate((c for _, c in outer), max))  # furthest close up to each span
     singles: list[tuple[int, int]] = []
     for m in re.finditer(r"(?:(?<=^)|(?<=[\s(\[—–-]))‘([^‘’\n]{2,300}?)’(?![^\W_])", line):
         o, c = m.start(), m.end() - 1
-        if not any(o2 < o < c2 for o2, c2 in outer):
+        i = bisect.bisect_left(starts, o)  # spans starting before o
+        if not (i and reach[i - 1] > o):
             singles.append((o, c))
     return sorted(outer + singles)
 
