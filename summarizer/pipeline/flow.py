@@ -154,7 +154,7 @@ class Pipeline:
         return self._finish(prepared, brief, state)
 
     def _finish(self, prep: Prepared, brief: StoryBrief, state: RunState) -> StoryBrief:
-        brief = truth.repair(cover(brief, prep), prep.all_articles, prep.evidence)
+        brief = truth.repair(brief, prep.all_articles, prep.evidence)
         report = brief.grounding.model_copy(update={"reasks": state.reasks})
         final = brief.model_copy(update={"grounding": report, "run": self._metadata(prep, state)})
         # The truth layer's guarantees are checked once more, strictly, on what we return.
