@@ -99,9 +99,9 @@ class Pipeline:
 
     def prepare(self, articles: Sequence[Article]) -> Prepared:
         """Choose articles, collect evidence, plan the calls, and (single plan) build the request."""
-        prepared = prepare(articles, self.config, self.backend)
         for a in articles:  # what one article may cost is bounded, before any work on it
             check_article_size(a.text, f"article {a.id}")
+        prepared = prepare(articles, self.config, self.backend)
         if prepared.plan.mode == "single":
             prepared.request = requests.synthesis(prepared, None, self.config.max_output_tokens)
         return prepared
@@ -115,9 +115,9 @@ class Pipeline:
             asks = [requests.extraction(prep, u) for u in units]
             completions = yield asks
             notes = [_parse_notes(c, u.article_id) for c, u in zip(completions, units)]
-            prep.request = requests.synthesis(prep, list(zip(units, notes)), self.config.max_output_tokens)
             for ask, completion in zip(asks, completions):  # cached only now that they validated
                 self.caller.remember(ask, completion)
+            prep.request = requests.synthesis(prep, list(zip(units, notes)), self.config.max_output_tokens)
         request = prep.request
         attempts: list[dict[str, Any]] = []
         brief: StoryBrief | None = None  # the latest answer that parsed; a later bad answer doesn't erase it
@@ -125,9 +125,9 @@ class Pipeline:
             self.progress("writing the brief" if attempt == 0 else f"re-asking ({attempt}/{self.config.max_reasks})")
             completion = (yield [request])[0]
             parsed, problems = _interpret(prep, completion)
-            attempts.append({"output": completion.text, "errors": problems})
             if parsed is not None:  # a truncated or schema-breaking answer is never cached
                 self.caller.remember(request, completion)
+            attempts.append({"output": completion.text, "errors": problems})
             brief = parsed or brief
             if (parsed is not None and not problems) or attempt == self.config.max_reasks:
                 break
@@ -186,7 +186,6 @@ class Pipeline:
         )
 
 
-# --------------------------------------------------------------------------- interpreting an answer
 def _step(flow: Flow, completions: list[Completion] | None) -> tuple[list[ChatRequest], StoryBrief | None]:
     """Advance ``flow`` once: ``(requests, None)``, or ``([], brief)`` when it is done.
 
@@ -198,6 +197,7 @@ def _step(flow: Flow, completions: list[Completion] | None) -> tuple[list[ChatRe
         return [], finished.value
 
 
+# --------------------------------------------------------------------------- interpreting an answer
 
 
 def _raise_for_refusal(completion: Completion) -> None:
