@@ -121,3 +121,17 @@ def test_stale_story_pages_are_removed(tmp_path, inputs):
 def test_render_index_with_no_stories_is_still_a_page():
     page = render_index([])
     assert page.startswith("<!DOCTYPE html>") and "0 stories" in page
+
+
+def test_digest_command_builds_the_site(tmp_path, inputs, monkeypatch, capsys):
+    import summarizer.pipeline as pipeline_module
+
+    real = pipeline_module.Pipeline
+    monkeypatch.setattr(pipeline_module, "Pipeline", lambda config=None, progress=None: real(
+        FunctionBackend(extractive_answer), Config(cache_dir=tmp_path / "cache")))
+    from summarizer.cli import main
+
+    site = tmp_path / "site"
+    assert main(["digest", str(inputs), "-o", str(site), "-q", "--threshold", "0.12"]) == 0
+    assert (site / "index.html").exists() and list((site / "stories").glob("story-*.html"))
+    assert "11 article(s) in" in capsys.readouterr().err
