@@ -70,7 +70,9 @@ def _text_of(html: str) -> str:
     """An entry body (HTML or plain text) as plain text, through the ingest HTML path."""
     if "<" not in html:
         return html.strip()
-    body, _ = parse_html(html)
+    # An entry body is a fragment; as a whole page it reads the same to our walk, and page-level
+    # extractors (trafilatura, with the [html] extra) accept it instead of logging errors.
+    body, _ = parse_html(f"<!DOCTYPE html><html><head><title></title></head><body><article>{html}</article></body></html>")
     return body
 
 
