@@ -158,6 +158,19 @@ def render_index(entries: Sequence[StoryEntry], *, generated_at: datetime | None
 # --------------------------------------------------------------------------- site
 
 
+_BACK_LINK = '<nav class="back"><a href="../index.html">&larr; All stories</a></nav>\n'
+
+
+def _story_page(brief: StoryBrief) -> str:
+    """The story page of ``render.to_html``, with a link back to the index (our own fixed markup)."""
+    page = to_html(brief)
+    at = page.find('<main class="page">')
+    if at < 0:
+        return page
+    at += len('<main class="page">')
+    return page[:at] + "\n" + _BACK_LINK + page[at:]
+
+
 def _records(path: Path) -> dict[str, dict[str, Any]]:
     """The last record per ``cluster_id`` of a batch output file (missing file: none)."""
     out: dict[str, dict[str, Any]] = {}
@@ -190,7 +203,7 @@ def build_site(clusters: Sequence[Cluster], out_dir: str | os.PathLike[str], *,
         brief, failure = None, None
         if cluster.id in briefs:
             brief = StoryBrief.model_validate(briefs[cluster.id]["brief"])
-            write_text(pages_dir / f"{cluster.id}.html", to_html(brief))
+            write_text(pages_dir / f"{cluster.id}.html", _story_page(brief))
             report.pages += 1
         else:
             rec = failures.get(cluster.id, {})

@@ -135,3 +135,10 @@ def test_digest_command_builds_the_site(tmp_path, inputs, monkeypatch, capsys):
     assert main(["digest", str(inputs), "-o", str(site), "-q", "--threshold", "0.12"]) == 0
     assert (site / "index.html").exists() and list((site / "stories").glob("story-*.html"))
     assert "11 article(s) in" in capsys.readouterr().err
+
+
+def test_story_pages_link_back_to_the_index(tmp_path, inputs):
+    site = tmp_path / "site"
+    digest([inputs], site, pipeline=pipeline(tmp_path)[0])
+    for page in (site / "stories").glob("story-*.html"):
+        assert '<a href="../index.html">' in page.read_text(encoding="utf-8")
