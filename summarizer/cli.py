@@ -180,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     cl = sub.add_parser("cluster", parents=[common], help="group articles, feeds and URLs into story clusters",
                         description="Cluster the inputs into stories, written as cluster JSONL for `batch`.")
     cl.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders, JSONL, RSS/Atom feeds, URLs")
-    cl.add_argument("-o", "--output", help="cluster JSONL to write (default: stdout)")
+    cl.add_argument("-o", "--output", help="cluster JSONL to write (default or '-': stdout)")
     _add_input_options(cl)
 
     d = sub.add_parser("digest", parents=[common], help="cluster, summarize each story, write an HTML site",
@@ -191,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("-o", "--output", required=True, help="site folder (re-running resumes)")
     d.add_argument("--concurrency", type=int, default=4, help="stories in flight at once (default 4)")
     d.add_argument("--retry-failed", dest="retry_failed", action="store_true", help="retry stories that failed")
+    d.add_argument("--title", default="Today's stories", help="the index page's heading")
     _add_input_options(d)
     _add_model_options(d)
 
@@ -299,7 +300,7 @@ def cmd_cluster(args: argparse.Namespace, progress: Progress) -> int:
     progress(f"clustering {len(articles)} article(s)")
     clusters = cluster_articles(articles, options)
     progress.close()
-    if args.output:
+    if args.output and args.output != "-":
         write_clusters(clusters, args.output)
     else:
         sys.stdout.write("".join(json.dumps(cluster_record(c), ensure_ascii=False) + "\n" for c in clusters))
@@ -314,7 +315,8 @@ def cmd_digest(args: argparse.Namespace, progress: Progress) -> int:
     config = _config_from(args)
     articles, options = _gather(args)
     report = digest(articles, args.output, pipeline=Pipeline(config=config, progress=None), options=options,
-                    concurrency=args.concurrency, retry_failed=args.retry_failed, progress=progress)
+                    concurrency=args.concurrency, retry_failed=args.retry_failed, progress=progress,
+                    title=args.title)
     progress.close()
     sys.stderr.write(report.summary() + "\n")
     return 0 if not report.failed else 1

@@ -186,7 +186,8 @@ def _records(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def build_site(clusters: Sequence[Cluster], out_dir: str | os.PathLike[str], *,
-               briefs_path: Path | None = None, failures_path: Path | None = None) -> DigestReport:
+               briefs_path: Path | None = None, failures_path: Path | None = None,
+               title: str = "Today's stories") -> DigestReport:
     """Write the story pages and ``index.html`` for ``clusters`` from the batch's output files.
 
     Pages of stories no longer among ``clusters`` (an earlier run's) are removed, so the site
@@ -214,7 +215,7 @@ def build_site(clusters: Sequence[Cluster], out_dir: str | os.PathLike[str], *,
     for stale in pages_dir.glob("story-*.html"):
         if stale.name not in keep:
             stale.unlink()
-    write_text(out / "index.html", render_index(entries))
+    write_text(out / "index.html", render_index(entries, title=title))
     return report
 
 
@@ -229,12 +230,13 @@ def digest(
     concurrency: int = 4,
     retry_failed: bool = False,
     progress: Callable[[str], None] | None = None,
+    title: str = "Today's stories",
 ) -> DigestReport:
     """Cluster ``inputs`` (paths, URLs with a ``fetcher``, or Articles), summarize, write the site.
 
     Re-running with the same inputs resumes: finished stories are not summarized again, and
-    ``retry_failed`` retries the failed ones. Returns a :class:`DigestReport`; the site's entry
-    point is ``report.index``.
+    ``retry_failed`` retries the failed ones. ``title`` heads the index page. Returns a
+    :class:`DigestReport`; the site's entry point is ``report.index``.
     """
     from .inputs import gather_articles
 
@@ -253,7 +255,7 @@ def digest(
     say(f"{len(clusters)} stories; summarizing")
     batch = run_batch(clusters, out / "briefs.jsonl", pipeline=pipeline, concurrency=concurrency,
                       progress=progress, retry_failed=retry_failed)
-    report = build_site(clusters, out)
+    report = build_site(clusters, out, title=title)
     report.batch = batch
     say(report.summary())
     return report

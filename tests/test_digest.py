@@ -132,8 +132,9 @@ def test_digest_command_builds_the_site(tmp_path, inputs, monkeypatch, capsys):
     from summarizer.cli import main
 
     site = tmp_path / "site"
-    assert main(["digest", str(inputs), "-o", str(site), "-q", "--threshold", "0.12"]) == 0
-    assert (site / "index.html").exists() and list((site / "stories").glob("story-*.html"))
+    assert main(["digest", str(inputs), "-o", str(site), "-q", "--threshold", "0.12", "--title", "Morning <b>"]) == 0
+    assert "<h1 id=\"headline\">Morning &lt;b&gt;</h1>" in (site / "index.html").read_text(encoding="utf-8")
+    assert list((site / "stories").glob("story-*.html"))
     assert "11 article(s) in" in capsys.readouterr().err
 
 
