@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import threading
 import time
@@ -109,7 +110,9 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
                    help="most tokens the model may write per answer (raise it after a length error)")
     g.add_argument("--context-window", dest="context_window", type=int,
                    help="the model's context window in tokens (default: known models' own, else 8192)")
-    g.add_argument("--timeout", type=float, help="seconds to wait for one model answer")
+    g.add_argument("--timeout", type=float,
+                   help="deadline in seconds for each attempt at a model answer, first byte to last (default "
+                        "300); retries included, one answer takes at most (retries + 1) x TIMEOUT, 5 x by default")
     g.add_argument("--threads", type=int, help="CPU threads for the local model (default: all cores)")
     g.add_argument("--max-reasks", dest="max_reasks", type=int, help="validation re-asks per brief (default 1)")
     g.add_argument("--no-cache", dest="no_cache", action="store_true", help="always call the model")
@@ -203,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:
+    from . import redaction
+
+    # Before any handler exists: every log line and traceback (-vv) is redacted, the SDK's included.
+    redaction.install()
+    redaction.add_secret(os.environ.get("OPENAI_API_KEY"))
     level = logging.WARNING if quiet or not verbose else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if verbose < 2:  # the SDKs are chatty at INFO
@@ -220,7 +228,11 @@ def _config_from(args: argparse.Namespace) -> Any:
         flags["use_cache"] = False
     if getattr(args, "concurrency", None):
         flags["concurrency"] = args.concurrency
-    return resolve(flags)
+    config = resolve(flags)
+    from .redaction import add_secret
+
+    add_secret(config.api_key)  # a key given as --api-key is redacted like the variable
+    return config
 
 
 def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
@@ -391,8 +403,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose >= 2:
             log.exception("failed")
         from .console import explain
+        from .redaction import redact
 
-        sys.stderr.write(explain(exc, args.verbose) + "\n")
+        sys.stderr.write(redact(explain(exc, args.verbose)) + "\n")
         return exc.exit_code
     except ModuleNotFoundError as exc:
         return _missing(exc, progress)

@@ -11,6 +11,7 @@ model call, naming the setting and what it accepts.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -34,7 +35,8 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "cache_dir": ("SUMMARIZER_CACHE_DIR", "where model outputs and assembled weights are cached"),
     "response_format": ("SUMMARIZER_RESPONSE_FORMAT", "auto, json_schema, json_object_schema, json_object or none"),
     "threads": ("SUMMARIZER_THREADS", "CPU threads for the local model (default: all cores)"),
-    "timeout": ("SUMMARIZER_TIMEOUT", "seconds to wait for one model answer"),
+    "timeout": ("SUMMARIZER_TIMEOUT", ("deadline in seconds for each attempt at a model answer, first byte "
+                "to last (default 300); retries included, one answer takes at most (retries + 1) x TIMEOUT")),
     "max_reasks": ("SUMMARIZER_MAX_REASKS", "validation re-asks per brief (default 1)"),
     "max_output_tokens": ("SUMMARIZER_MAX_OUTPUT_TOKENS", "most tokens the model may write per answer"),
     "context_window": ("SUMMARIZER_CONTEXT_WINDOW", "the model's context window in tokens, for models we don't know"),
@@ -152,6 +154,9 @@ def resolve(flags: Mapping[str, Any] | None = None, env: Mapping[str, str] | Non
                 values[name] = cast(values[name])
             except ValueError as exc:
                 raise ConfigError(f"{setting_name(name)}={values[name]!r} is not valid: {exc}") from None
+    timeout = values.get("timeout")
+    if isinstance(timeout, float) and not math.isfinite(timeout):  # NaN passes every "> 0" test
+        raise ConfigError(f"{setting_name('timeout')} must be a finite number of seconds above 0, not {timeout!r}")
     cfg = Config(**values)  # checks every value
     if cfg.resolved_backend == "openai" and not cfg.api_key and not cfg.base_url:
         raise ConfigError(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .. import errors
 from ..config import check_endpoint, is_openai_url
+from ..redaction import redact
 from .base import ChatRequest, Completion, Usage
 from .retry import RETRYABLE_STATUS, async_retrying, retries_made, retrying
 
@@ -74,6 +75,8 @@ class OpenAIBackend:
         self._sleep = sleep
         self._client = _without_retries(client)
         self._async_client = _without_retries(async_client)
+        self._own_sync = client is None  # our own clients answer sync calls through the async path
+        self._own_async = async_client is None
         self._async_loop: Any = None  # the event loop our own async client was built on
 
     def __repr__(self) -> str:  # never show the key
@@ -216,15 +219,62 @@ class OpenAIBackend:
             available=available, status_code=error.status_code, request_id=error.request_id,
         )
 
+    # -- deadlines: ``timeout`` bounds each attempt from request to last byte (the SDK's own timeout
+    # is per socket read, so a server dripping bytes could hold one forever), and one answer with
+    # its retries and waits takes at most (max_retries + 1) x timeout.
+
+    @property
+    def budget(self) -> float:
+        """Seconds one answer may take in all, retries and waits included."""
+        return self.timeout * (self.max_retries + 1)
+
     def complete(self, request: ChatRequest) -> Completion:
-        retrier = retrying(self.max_retries, self._sleep)
-        resp = retrier(self._create, request)
-        return self._completion(resp, retries_made(retrier))
+        if not self._own_sync:  # a client you passed: its own timeouts apply, per read
+            retrier = retrying(self.max_retries, self._sleep, deadline=self.budget)
+            resp = retrier(self._create, request)
+            return self._completion(resp, retries_made(retrier))
+        return _run_sync(self._sync_answer(request))
+
+    async def _sync_answer(self, request: ChatRequest) -> Completion:
+        try:
+            return await self.acomplete(request)
+        finally:  # this private event loop ends with the call: close the client we built on it
+            if self._own_async and self._async_client is not None:
+                client, self._async_client = self._async_client, None
+                await client.close()
 
     async def acomplete(self, request: ChatRequest) -> Completion:
-        retrier = async_retrying(self.max_retries, self._sleep)
-        resp: Any = await retrier(self._acreate, request)
+        retrier = async_retrying(self.max_retries, self._sleep, deadline=self.budget)
+        resp: Any = await retrier(self._attempt, request, time.monotonic() + self.budget)
         return self._completion(resp, retries_made(retrier))
+
+    async def _attempt(self, request: ChatRequest, ends_at: float) -> Any:
+        """One attempt, cut at ``timeout`` (or where the answer's whole budget ends, if sooner)."""
+        import asyncio
+
+        seconds = min(self.timeout, ends_at - time.monotonic())
+        try:
+            return await asyncio.wait_for(self._acreate(request), max(0.001, seconds))
+        except asyncio.TimeoutError:
+            raise errors.BackendTimeoutError(
+                f"the model server did not answer in time (within {seconds:.3g}s, --timeout {self.timeout:g}; "
+                f"{self.budget:g}s in all with retries); raise --timeout or check the server",
+                retryable=True,
+            ) from None
+
+
+def _run_sync(coro: Any) -> Any:
+    """Run ``coro`` to the end from blocking code: on a private event loop, in a worker thread when
+    this thread already runs one (a notebook)."""
+    import asyncio
+    import concurrent.futures
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 # --------------------------------------------------------------------------- SDK errors -> ours
@@ -282,16 +332,6 @@ def _status_error(exc: Any, secrets: tuple[str, ...]) -> errors.BackendError:
 def _short(exc: Exception, limit: int = 300) -> str:
     text = str(getattr(exc, "message", "") or exc)
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-_KEYLIKE = re.compile(r"(sk-[A-Za-z0-9_\-]{8,}|Bearer\s+[A-Za-z0-9_\-\.]{8,})")
-
-
-def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """``text`` without ``secrets`` and without anything that looks like an API key or bearer token."""
-    for secret in secrets:
-        text = text.replace(secret, "[redacted]")
-    return _KEYLIKE.sub("[redacted]", text)
 
 
 def _without_retries(client: Any) -> Any:

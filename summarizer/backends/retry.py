@@ -83,7 +83,8 @@ def _wait(state: tenacity.RetryCallState) -> float:
     return retry_delay(state.attempt_number, retry_after_of(cause) if isinstance(cause, Exception) else None)
 
 
-def _policy(max_retries: int) -> dict[str, Any]:
+def _policy(max_retries: int, deadline: float | None = None) -> dict[str, Any]:
+    """``deadline``: seconds all attempts and waits together may take; no retry starts past it."""
     import tenacity
 
     def log_retry(state: tenacity.RetryCallState) -> None:
@@ -93,21 +94,23 @@ def _policy(max_retries: int) -> dict[str, Any]:
 
     return {
         "retry": tenacity.retry_if_exception(is_retryable),
-        "stop": tenacity.stop_after_attempt(max_retries + 1),
+        "stop": tenacity.stop_after_attempt(max_retries + 1) | (
+            tenacity.stop_before_delay(deadline) if deadline is not None else tenacity.stop_never),
         "wait": _wait,
         "before_sleep": log_retry,
         "reraise": True,  # the caller sees our typed error, not tenacity's RetryError
     }
 
 
-def retrying(max_retries: int, sleep: Sleep = time.sleep) -> tenacity.Retrying:
-    """A blocking retrier: ``retrying(n)(fn, *args)`` calls ``fn`` up to ``n + 1`` times."""
+def retrying(max_retries: int, sleep: Sleep = time.sleep, deadline: float | None = None) -> tenacity.Retrying:
+    """A blocking retrier: ``retrying(n)(fn, *args)`` calls ``fn`` up to ``n + 1`` times (within ``deadline``)."""
     import tenacity
 
-    return tenacity.Retrying(sleep=sleep, **_policy(max_retries))
+    return tenacity.Retrying(sleep=sleep, **_policy(max_retries, deadline))
 
 
-def async_retrying(max_retries: int, sleep: Sleep = time.sleep) -> tenacity.AsyncRetrying:
+def async_retrying(max_retries: int, sleep: Sleep = time.sleep,
+                   deadline: float | None = None) -> tenacity.AsyncRetrying:
     """The async twin of :func:`retrying`. With the default ``sleep`` it waits with ``asyncio.sleep``;
     an injected clock (tests) decides how waiting looks."""
     import asyncio
@@ -120,7 +123,7 @@ def async_retrying(max_retries: int, sleep: Sleep = time.sleep) -> tenacity.Asyn
         else:
             sleep(seconds)
 
-    return tenacity.AsyncRetrying(sleep=wait, **_policy(max_retries))
+    return tenacity.AsyncRetrying(sleep=wait, **_policy(max_retries, deadline))
 
 
 def retries_made(retrier: tenacity.BaseRetrying) -> int:
