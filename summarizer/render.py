@@ -227,11 +227,27 @@ _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
 _MD_LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
 
 
+# What GFM's autolink extension turns into a live link: bare http(s)/ftp URLs, www. hosts, e-mail
+# addresses. Outside the sources list these are shown as code, which no renderer links.
+_MD_LINKLIKE = re.compile(r"(?:(?:https?|ftp)://|www\.)[^\s<>`]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+
+
+def _md_escape(text: str) -> str:
+    return _MD_ENTITY.sub(r"\\&", _MD_INLINE.sub(r"\\\1", text))
+
+
 def md_text(value: object) -> str:
-    """Article-derived text made safe inside a Markdown line: one line, markup characters escaped."""
+    """Article-derived text made safe inside a Markdown line: one line, markup characters escaped,
+    URL-like text as code so that no linkifying renderer makes it a live link."""
     text = " ".join(str(value).split())
-    text = _MD_INLINE.sub(r"\\\1", text)
-    return _MD_ENTITY.sub(r"\\&", text)
+    out: list[str] = []
+    last = 0
+    for m in _MD_LINKLIKE.finditer(text):
+        link = m.group(0).rstrip(".,;:!?)'\"")  # sentence punctuation after a URL is not part of it
+        out += [_md_escape(text[last : m.start()]), f"`{link}`"]
+        last = m.start() + len(link)
+    out.append(_md_escape(text[last:]))
+    return "".join(out)
 
 
 def md_block(value: object) -> str:

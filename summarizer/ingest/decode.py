@@ -40,10 +40,42 @@ def _refuse_empty_or_binary(data: bytes, name: str) -> None:
         )
 
 
+def _utf16_order(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when the bytes look like UTF-16 without a BOM (mostly-ASCII text has
+    a NUL in every other byte, always on the same side), else None."""
+    head = data[:8192]
+    pairs = len(head) // 2
+    if pairs < 8:
+        return None
+    odd = head[1::2].count(0) / pairs  # ASCII in little-endian: "a\0"
+    even = head[0::2].count(0) / pairs
+    if odd > 0.3 and even < 0.02:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.02:
+        return "utf-16-be"
+    return None
+
+
+def _decode_utf16_without_bom(data: bytes, name: str, order: str) -> tuple[str, list[str]]:
+    try:
+        text = data.decode(order)
+    except UnicodeDecodeError:
+        raise InputError(f"looks like {order.upper()} text without a byte order mark, but is not valid "
+                         "UTF-16; convert it to UTF-8", path=name) from None
+    if not text.strip():
+        raise InputError("file is empty; give a file with article text", path=name)
+    warning = f"no byte order mark: read as {order.upper()} (it looks like UTF-16); re-save the file as UTF-8"
+    log.warning("%s: %s", name, warning)
+    return text, [warning]
+
+
 def decode_bytes(data: bytes, name: str) -> tuple[str, list[str]]:
     """Bytes -> (text, warnings), or InputError for empty and binary files. Fallback decodes are warned."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _decode_utf16(data, name), []
+    order = _utf16_order(data)
+    if order is not None:  # before the binary check: its NULs are not binary
+        return _decode_utf16_without_bom(data, name, order)
     _refuse_empty_or_binary(data, name)
     try:
         return data.decode("utf-8-sig"), []

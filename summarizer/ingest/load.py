@@ -185,6 +185,10 @@ def _load_dir(path: Path, ids: ArticleIds) -> list[Article]:
             continue
         if f.is_dir():
             continue
+        if not f.is_file():  # a FIFO, socket or device: reading it would block or never end
+            log.warning("skipping %s: not a regular file", f)
+            skipped.append(f"{rel}: not a regular file")
+            continue
         if f.suffix.lower() not in ARTICLE_SUFFIXES:
             log.warning("skipping %s: not an article file (%s)", f, f.suffix or "no extension")
             skipped.append(f"{rel}: not an article file")
@@ -203,13 +207,22 @@ def _load_dir(path: Path, ids: ArticleIds) -> list[Article]:
     return out
 
 
+def _stdin_bytes(stream: TextIO) -> bytes:
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        return bytes(buffer.read())
+    # A text stream with no bytes under it (StringIO): undecodable bytes it carries as surrogates go back.
+    return stream.read().encode("utf-8", "surrogateescape")
+
+
 def _load_stdin(stdin: TextIO | None, ids: ArticleIds) -> list[Article]:
-    stream = stdin if stdin is not None else sys.stdin
-    text = stream.read()
-    if not text.strip():
+    """Stdin goes through the same decoding and binary detection as a file (``cat /bin/ls | ...``)."""
+    data = _stdin_bytes(stdin if stdin is not None else sys.stdin)
+    if not data.strip():
         raise InputError("stdin is empty; pipe article text, HTML or JSON into it", path="<stdin>")
+    text, warnings = decode_bytes(data, "<stdin>")
     return _load_text(
-        text, name="<stdin>", kind=_sniff(text), ids=ids, stem=None, warnings=[], source_path="<stdin>"
+        text, name="<stdin>", kind=_sniff(text), ids=ids, stem=None, warnings=warnings, source_path="<stdin>"
     )
 
 

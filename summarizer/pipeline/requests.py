@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .. import prompts
 from ..backends.base import ChatRequest
 from ..schema import ArticleNotes
+from ..text.injection import neutralize_attribute as attribute
 from ..text.injection import neutralize_delimiters as data
 
 if TYPE_CHECKING:
@@ -47,13 +48,13 @@ def synthesis(prep: Prepared, notes: list[tuple[Any, ArticleNotes]] | None, max_
     by_id = {a.id: a for a in prep.articles}
     if notes is None:
         units = [
-            {"number": prep.numbers[a.id], "outlet": data(a.outlet or "unknown"), "title": data(a.title),
+            {"number": prep.numbers[a.id], "outlet": attribute(a.outlet or "unknown"), "title": data(a.title),
              "text": data(a.text)}
             for a in prep.articles
         ]
     else:
         units = [
-            {"number": prep.numbers[u.article_id], "outlet": data(by_id[u.article_id].outlet or "unknown"),
+            {"number": prep.numbers[u.article_id], "outlet": attribute(by_id[u.article_id].outlet or "unknown"),
              "facts": [data(f) for f in n.facts]}
             for u, n in notes
         ]
@@ -66,7 +67,7 @@ def synthesis(prep: Prepared, notes: list[tuple[Any, ArticleNotes]] | None, max_
 def extraction(prep: Prepared, unit: Any) -> ChatRequest:
     """The map step for one article (or one chunk of a long article): its facts and actors."""
     article = next(a for a in prep.articles if a.id == unit.article_id)
-    user = prompts.render("extract.j2", number=prep.numbers[article.id], outlet=data(article.outlet or "unknown"),
+    user = prompts.render("extract.j2", number=prep.numbers[article.id], outlet=attribute(article.outlet or "unknown"),
                           title=data(article.title) if unit.part == 1 else "", text=data(unit.text),
                           part=unit.part, part_count=unit.part_count)
     return ChatRequest(

@@ -8,6 +8,7 @@ ingest; text in the brief's own voice that does so is dropped by the truth layer
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _INJECTION = re.compile(
     r"\b(?:ignore|forget|override)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?"
@@ -32,9 +33,37 @@ def injection_markers(text: str) -> list[str]:
     return found
 
 
-_DELIMITER = re.compile(r"<(/?)(article)\b", re.IGNORECASE)
+# Our block delimiters with any spacing inside, and the chat-template tokens of common models
+# (<|im_start|>, <|endoftext|>, <|eot_id|>, [INST], <<SYS>>), matched on NFKC-folded text so that
+# full-width and other look-alike forms ("＜/article＞", "＜｜im_start｜＞") count too.
+_DELIMITER = re.compile(
+    r"<\s*/?\s*(?:article|facts)\b|<\s*\||\[\s*/?\s*INST\s*\]|<<\s*/?\s*SYS\s*>>", re.IGNORECASE)
 
 
 def neutralize_delimiters(text: str) -> str:
-    """Article-derived text for a prompt: it must not be able to close or open an ``<article>`` block."""
-    return _DELIMITER.sub(r"‹\1\2", text)
+    """Article-derived text for a prompt: it cannot open or close an ``<article>`` or ``<facts>``
+    block, nor imitate a chat-template token.
+
+    Detection runs on the NFKC-folded text; only the opening bracket of each match changes (to
+    ``‹``), so everything else in the text, full-width letters included, stays as written.
+    """
+    if not _DELIMITER.search(unicodedata.normalize("NFKC", text)):
+        return text  # the common case: no per-character work
+    # Fold character by character, so an offset in the folded text maps back to the original.
+    origin: list[int] = []
+    folded: list[str] = []
+    for i, ch in enumerate(text):
+        f = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
+        folded.append(f)
+        origin.extend([i] * len(f))
+    out = list(text)
+    for m in _DELIMITER.finditer("".join(folded)):
+        out[origin[m.start()]] = "‹"
+    return "".join(out)
+
+
+def neutralize_attribute(value: str) -> str:
+    """Text for an attribute value in a prompt tag (``outlet="…"``): one line, delimiters
+    neutralised, and no quote or angle bracket that could end the attribute or the tag."""
+    text = " ".join(neutralize_delimiters(value).split())
+    return text.replace('"', "'").replace("<", "‹").replace(">", "›")
