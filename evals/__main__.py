@@ -64,10 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--limit", type=int, default=None, help="only the first N clusters")
     r.add_argument(
         "--backend",
-        choices=("local", "openai", "extractive"),
+        choices=("local", "openai", "extractive", "lexrank"),
         default="local",
         help="local (embedded llama.cpp, default), openai (any OpenAI-protocol server), "
-        "or extractive (the lead-sentence baseline, no model)",
+        "extractive (the lead-sentence baseline, no model) or lexrank (the top-ranked fact sentences, no model)",
     )
     r.add_argument(
         "--model", default=None, help="local: qwen2.5-1.5b (default) or qwen2.5-0.5b; openai: the model name"
@@ -80,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
         help="output folder (default: evals/results/<dataset>-<backend>-<model>)",
     )
     r.add_argument("--no-cache", action="store_true", help="regenerate every brief; bypass all caches")
+    r.add_argument(
+        "--synthesis", choices=("facts", "articles"), default=None,
+        help="facts (the model fuses a fact sheet; default) or articles (whole articles: the ablation)",
+    )
     common(r)
 
     s = sub.add_parser("score", help="re-score the cached briefs of an earlier run without regenerating")
@@ -98,10 +102,12 @@ def _slug(text: str) -> str:
 def _generator(args: argparse.Namespace) -> runner.Generator:
     if args.backend == "extractive":
         return runner.extractive_generator()
+    if args.backend == "lexrank":
+        return runner.lexrank_generator()
     from summarizer.backends.factory import make_backend
     from summarizer.config import resolve
 
-    flags: dict[str, Any] = {"backend": args.backend, "use_cache": not args.no_cache}
+    flags: dict[str, Any] = {"backend": args.backend, "use_cache": not args.no_cache, "synthesis": args.synthesis}
     if args.backend == "local":
         flags["local_model"] = args.model
     else:

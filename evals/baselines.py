@@ -1,4 +1,4 @@
-"""An extractive baseline: the lead sentence of each article, cited, as a StoryBrief.
+"""Extractive baselines (no model): the lead sentence of each article, and a LexRank-style selection.
 
 It uses no model, so its row in the eval table is the reference point a model
 must beat: it quotes nothing, invents nothing, and states only what the
@@ -85,4 +85,38 @@ def extractive_brief(articles: Sequence[Article], *, per_article: int | None = N
             plan="extractive",
             duration_s=time.perf_counter() - started,
         ),
+    )
+
+
+def lexrank_brief(articles: Sequence[Article]) -> StoryBrief:
+    """A LexRank-style extractive brief: the top-ranked fact sentences of the cluster, in rank order.
+
+    The ranking is the pipeline's own (:func:`summarizer.evidence.facts.find_facts`: LexRank
+    centrality, outlet count, position, headlines, diversity), so this row is also the selection
+    the model's brief must never fall below. Its length is the pipeline's target length.
+    """
+    from summarizer.evidence.facts import find_facts
+    from summarizer.pipeline.assembly import fact_sentence
+    from summarizer.pipeline.sheet import SMALL_CLUSTER_WORDS
+
+    started = time.perf_counter()
+    unique = [a for a in articles if not a.duplicate_of] or list(articles)
+    small = sum(len(a.text.split()) for a in unique) < SMALL_CLUSTER_WORDS
+    target = 100 if small else 150
+    sentences: list[CitedSentence] = []
+    words = 0
+    for fact in find_facts(unique):
+        if words >= target:
+            break
+        sentence = fact_sentence(fact)
+        if sentence is not None:
+            sentences.append(sentence)
+            words += len(sentence.text.split())
+    title = next((a.title for a in unique if a.title), "") or (sentences[0].text[:120] if sentences else "")
+    return StoryBrief(
+        title=title,
+        summary=Summary(sentences),
+        sources=[Source.from_article(a) for a in articles],
+        run=RunMetadata(model="lexrank", backend="extractive", plan="extractive",
+                        duration_s=time.perf_counter() - started),
     )

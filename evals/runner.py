@@ -73,6 +73,18 @@ def extractive_generator() -> Generator:
     )
 
 
+def lexrank_generator() -> Generator:
+    """The LexRank-style extractive baseline (the pipeline's own fact ranking); no model."""
+    from .baselines import lexrank_brief
+
+    return Generator(
+        backend="extractive",
+        model="lexrank",
+        make=lambda case: lexrank_brief(case.articles),
+        fingerprint=code_fingerprint("evals/baselines.py", "summarizer/evidence/*.py", "summarizer/text/*.py"),
+    )
+
+
 def pipeline_generator(backend: Any, config: Any = None, *, progress: Progress | None = None) -> Generator:
     """The summarizer pipeline with any :class:`~summarizer.backends.base.ChatBackend` object."""
     from summarizer.pipeline import Pipeline

@@ -63,6 +63,14 @@ METRICS: dict[str, Metric] = {
     "rouge1": Metric("ROUGE-1 F1 vs reference summary", "higher"),
     "rouge2": Metric("ROUGE-2 F1 vs reference summary", "higher"),
     "rougeL": Metric("ROUGE-L F1 vs reference summary", "higher"),
+    "rougeLsum": Metric("ROUGE-Lsum F1 vs reference summary (sentence-split)", "higher"),
+    "sentence_support_rate": Metric(
+        "summary/key-point sentences whose names, numbers and most words are in the source sentences they cite",
+        "higher", True,
+    ),
+    "sentences_with_evidence": Metric("summary/key-point sentences that cite source sentences", "higher", True),
+    "perspectives": Metric("perspectives in the brief", "higher"),
+    "perspectives_with_evidence": Metric("perspectives resting on a quote or a reported-speech sentence", "higher"),
     "summary_words": Metric("words in the summary"),
     "summary_sentences": Metric("sentences in the summary"),
     "compression": Metric("summary words / source words", "none", True),
@@ -387,15 +395,52 @@ def score_neutrality(brief: StoryBrief, reference: Reference | None = None) -> S
 def _rouge() -> Any:
     from rouge_score import rouge_scorer  # type: ignore[import-untyped]
 
-    return rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    return rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True)
+
+
+ROUGE_KEYS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+
+
+def _by_sentence(text: str) -> str:
+    # ROUGE-Lsum reads sentences from newlines.
+    from summarizer.text.sentences import sentence_spans
+
+    return "\n".join(text[a:b] for a, b in sentence_spans(text))
 
 
 def score_rouge(summary: str, reference: Reference | None) -> Scored:
-    """ROUGE-1/2/L F1 of the summary against the reference summary (None without one)."""
+    """ROUGE-1/2/L/Lsum F1 of the summary against the reference summary (None without one)."""
     if reference is None or not reference.summary.strip() or not summary.strip():
-        return Scored({"rouge1": None, "rouge2": None, "rougeL": None})
-    s = _rouge().score(reference.summary, summary)
-    return Scored({k: s[k].fmeasure for k in ("rouge1", "rouge2", "rougeL")})
+        return Scored(dict.fromkeys(ROUGE_KEYS))
+    s = _rouge().score(_by_sentence(reference.summary), _by_sentence(summary))
+    return Scored({k: s[k].fmeasure for k in ROUGE_KEYS})
+
+
+def score_support(brief: StoryBrief, articles: Sequence[Article]) -> Scored:
+    """Sentence-level support: each summary sentence and key point against the source sentences it cites.
+
+    A sentence with no source sentences (an extractive baseline, the disagreement line) counts as
+    unsupported here; ``sentences_with_evidence`` says how many cite any.
+    """
+    from summarizer.truth.support import support
+
+    by_id = {a.id: a for a in articles}
+    units = list(brief.summary) + list(brief.key_points)
+    good = with_evidence = 0
+    for s in units:
+        refs = [r for r in s.evidence if r.article_id in by_id and by_id[r.article_id].text[r.start : r.end] == r.text]
+        if not refs:
+            continue
+        with_evidence += 1
+        missing, share = support(s.text, refs)
+        good += not missing and share >= 0.5
+    resting = sum(1 for p in brief.perspectives if p.statements or p.evidence)
+    return Scored({
+        "sentence_support_rate": _rate(good, len(units)),
+        "sentences_with_evidence": _rate(with_evidence, len(units)),
+        "perspectives": float(len(brief.perspectives)),
+        "perspectives_with_evidence": float(resting),
+    })
 
 
 def score_length(brief: StoryBrief, articles: Sequence[Article]) -> Scored:
@@ -450,6 +495,7 @@ def score_brief(
         score_entities(brief, articles, reference, gold_entities),
         score_neutrality(brief, reference),
         score_rouge(brief.summary.text, reference),
+        score_support(brief, articles),
         score_length(brief, articles),
         score_cost(brief),
     ):

@@ -50,11 +50,24 @@ class Article(_Model):
 # --------------------------------------------------------------------------- brief parts
 
 
+class SentenceRef(_Model):
+    """One source sentence: an exact span of an article (``text == article.text[start:end]``)."""
+
+    article_id: str = Field(description="The article the sentence is in.")
+    start: int = Field(description="Character offset of the sentence in the article text.")
+    end: int = Field(description="End offset (exclusive).")
+    text: str = Field(description="The sentence as the article writes it.")
+
+
 class CitedSentence(_Model):
-    """A sentence in the brief's own voice with the articles that support it."""
+    """A sentence in the brief's own voice with the articles (and source sentences) that support it."""
 
     text: str
     sources: list[str] = Field(description="Ids of the articles that support this sentence.")
+    evidence: list[SentenceRef] = Field(
+        default_factory=list,
+        description="The source sentences this sentence rests on (its names and numbers must occur in them).",
+    )
 
 
 class Summary(RootModel[list[CitedSentence]]):
@@ -101,6 +114,9 @@ class Perspective(_Model):
     role: str = Field(default="", description="Who the actor is, e.g. 'President of Russia'.")
     stance: str = Field(default="", description="The actor's position in one neutral line.")
     statements: list[Statement] = Field(default_factory=list)
+    evidence: list[SentenceRef] = Field(
+        default_factory=list, description="Source sentences that report the actor's position (reported speech)."
+    )
     sources: list[str] = Field(default_factory=list)
 
 
@@ -165,6 +181,8 @@ class GroundingIssue(_Model):
         "unattributed_claim",
         "injection",
         "entity_unsupported",
+        "coverage",
+        "redundant",
     ]
     where: str = Field(description="Which part of the brief, e.g. 'summary[2]'.")
     detail: str
@@ -249,23 +267,29 @@ class StoryBrief(_Model):
 MAX_PERSPECTIVES = 4
 
 
-def draft_model(n_articles: int | None = None, speakers: Sequence[str] = ()) -> type[BaseModel]:
+def draft_model(
+    n_articles: int | None = None, speakers: Sequence[str] = (), *, n_facts: int | None = None,
+    summary_sentences: tuple[int, int] = (2, 5),
+) -> type[BaseModel]:
     """The JSON the model fills for one cluster.
 
-    Article numbers are an enum, so a grammar-constrained model cannot cite an
-    article that does not exist. When the evidence found quoted speakers, the
-    perspectives' actors are an enum of them: quotes are attached in code, so the
-    model cannot invent a quote or hand one to the wrong person. With no arguments
-    it gives the general shape.
+    Sentences cite article numbers, or with ``n_facts`` the numbers of the fact sheet's facts;
+    either way an enum, so a grammar-constrained model cannot cite something that does not
+    exist. When the evidence found quoted or reported speakers, the perspectives' actors are an
+    enum of them: quotes are attached in code, so the model cannot invent a quote or hand one
+    to the wrong person. With no arguments it gives the general shape.
     """
     # Length bounds keep a small model from copying whole paragraphs (each token costs ~0.1 s on a
     # laptop CPU); they are generous enough that a normal sentence never reaches them.
     article_no: Any = Literal[tuple(range(1, n_articles + 1))] if n_articles else int  # type: ignore[valid-type]
     actor: Any = Literal[tuple(speakers)] if speakers else str  # type: ignore[valid-type]
+    if n_facts:
+        fact_no: Any = Literal[tuple(range(1, n_facts + 1))]  # type: ignore[valid-type]
+        cites: Any = ("facts", (list[fact_no], Field(min_length=1, max_length=4)))
+    else:
+        cites = ("sources", (list[article_no], Field(min_length=1, max_length=4)))
     sentence = create_model(
-        "DraftSentence",
-        text=(str, Field(min_length=3, max_length=320)),
-        sources=(list[article_no], Field(min_length=1, max_length=4)),
+        "DraftSentence", text=(str, Field(min_length=3, max_length=320)), **{cites[0]: cites[1]}
     )
     perspective = create_model(
         "DraftPerspective",
@@ -273,10 +297,11 @@ def draft_model(n_articles: int | None = None, speakers: Sequence[str] = ()) -> 
         role=(str, Field(max_length=60)),
         stance=(str, Field(min_length=3, max_length=180)),
     )
+    low, high = summary_sentences
     return create_model(
         "BriefDraft",
         title=(str, Field(min_length=3, max_length=120)),
-        summary=(list[sentence], Field(min_length=2, max_length=5)),  # type: ignore[valid-type]
+        summary=(list[sentence], Field(min_length=low, max_length=high)),  # type: ignore[valid-type]
         key_points=(list[sentence], Field(max_length=3)),  # type: ignore[valid-type]
         perspectives=(list[perspective], Field(max_length=MAX_PERSPECTIVES)),  # type: ignore[valid-type]
         topics=(list[Annotated[str, Field(max_length=50)]], Field(max_length=4)),

@@ -273,9 +273,9 @@ def test_pipeline_generator_runs_the_real_pipeline_on_a_fake_backend(tmp_path):
         "summary": [
             {
                 "text": "The Supreme Court ruled that two police officers were entitled to qualified immunity.",
-                "sources": [1],
+                "sources": [1], "facts": [1],
             },
-            {"text": "The justices issued two unsigned opinions.", "sources": [2]},
+            {"text": "The justices issued two unsigned opinions.", "sources": [2], "facts": [1]},
         ],
         "key_points": [],
         "perspectives": [],

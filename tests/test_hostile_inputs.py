@@ -52,7 +52,9 @@ def test_fifty_copies_of_one_article_are_one_source_sent_once(tmp_path):
     brief = Pipeline(fake, Config(cache_dir=tmp_path, use_cache=False)).run(articles)
     assert len(brief.sources) == 50
     assert sum(1 for s in brief.sources if s.duplicate_of) == 49
-    assert fake.requests[0].messages[1]["content"].count("<article ") == 1
+    prompt = fake.requests[0].messages[1]["content"]
+    facts = [line for line in prompt.splitlines() if line.startswith("[")]
+    assert facts and all(line.split(") ", 1)[0].endswith("(copy0") for line in facts)  # one source, once
 
 
 def test_korean_and_mixed_language_articles(tmp_path):
@@ -68,8 +70,16 @@ def test_korean_and_mixed_language_articles(tmp_path):
 def test_extremely_long_lines_and_a_huge_article_are_chunked_not_truncated(tmp_path):
     huge = " ".join(f"Sentence {i} says the council met again." for i in range(4000))  # one line, ~40k tokens
     brief = run([{"id": "huge", "title": "Marathon meeting", "text": huge},
-                 {"id": "short", "title": "Council passes budget", "text": STORY}], tmp_path, context_budget=3000)
+                 {"id": "short", "title": "Council passes budget", "text": STORY}], tmp_path, context_budget=3000,
+                synthesis="articles")
     assert brief.run.plan == "map-reduce" and brief.run.llm_calls > 3
+
+
+def test_a_huge_article_needs_one_call_with_a_fact_sheet(tmp_path):
+    huge = " ".join(f"Sentence {i} says the council met again." for i in range(4000))
+    brief = run([{"id": "huge", "title": "Marathon meeting", "text": huge},
+                 {"id": "short", "title": "Council passes budget", "text": STORY}], tmp_path, context_budget=3000)
+    assert brief.run.plan == "fact-sheet" and brief.run.llm_calls == 1 and brief.run.prompt_tokens < 3000
 
 
 def test_records_with_missing_fields_are_clear_errors():

@@ -399,11 +399,13 @@ def test_cluster_object_json_and_cluster_jsonl_lines(tmp_path):
         ("right", "right", "Paper R"),
     ]
 
+    one_line = load_articles(_write(tmp_path, "one.jsonl", json.dumps(cluster) + "\n"))
+    assert [a.id for a in one_line] == ["left", "right"]
+    # Several stories are a batch, never one merged brief (issue 15).
     other = dict(cluster, id="c2")
     lines = json.dumps(cluster) + "\n\n" + json.dumps(other) + "\n"
-    arts = load_articles(_write(tmp_path, "c.jsonl", lines))
-    assert [a.id for a in arts] == ["left", "right", "left-2", "right-2"]
-    assert arts[2].duplicate_of == "left"  # the same article in two clusters
+    with pytest.raises(InputError, match="2 story clusters.*summarizer batch"):
+        load_articles(_write(tmp_path, "c.jsonl", lines))
 
 
 def test_jsonl_records_and_json_file_holding_jsonl(tmp_path):

@@ -144,8 +144,8 @@ def test_write_requests_needs_an_openai_backend(tmp_path):
 
 def draft(cid: str) -> str:
     return json.dumps({"title": f"Library opens in {cid}", "summary": [
-        {"text": f"The mayor of {cid} opened a new library on Monday.", "sources": [1]},
-        {"text": f"A library opened in {cid} this week.", "sources": [2]}]})
+        {"text": f"The mayor of {cid} opened a new library on Monday.", "sources": [1], "facts": [1]},
+        {"text": f"A library opened in {cid} this week.", "sources": [2], "facts": [1]}]})
 
 
 def test_completion_from_body():

@@ -25,12 +25,12 @@ GOOD = {
     "title": "Putin does not deny North Korean troop deployment",
     "summary": [
         {"text": "Russian President Vladimir Putin did not deny that North Korean troops are in Russia.",
-         "sources": [1, 4]},
+         "sources": [1, 4], "facts": [1]},
         {"text": "South Korea's intelligence agency estimated that around 3,000 North Korean soldiers are "
                  "on Russian territory, while Ukraine has claimed that as many as 12,000 could be deployed.",
-         "sources": [3]},
+         "sources": [3], "facts": [1]},
     ],
-    "key_points": [{"text": "The Duma ratified the treaty with North Korea.", "sources": [4]}],
+    "key_points": [{"text": "The Duma ratified the treaty with North Korea.", "sources": [4], "facts": [1]}],
     "perspectives": [{"actor": "Vladimir Putin", "role": "President of Russia",
                       "stance": "Says it is Russia's business how to apply the treaty."}],
     "topics": ["Russia-North Korea Relations"],
@@ -38,6 +38,8 @@ GOOD = {
 
 
 def config(tmp_path: Path, **kw) -> Config:
+    # These control-flow tests script whole-article answers; the fact-sheet path has its own tests.
+    kw.setdefault("synthesis", "articles")
     return Config(cache_dir=tmp_path / "cache", **kw)
 
 
@@ -69,9 +71,9 @@ def test_quotes_come_from_the_articles_not_the_model(articles, tmp_path):
 
 
 def test_prompt_scaffolding_copied_by_the_model_is_removed(articles, tmp_path):
-    leaky = dict(GOOD, key_points=[{"text": "President Putin in article 1", "sources": [1]},
+    leaky = dict(GOOD, key_points=[{"text": "President Putin in article 1", "sources": [1], "facts": [1]},
                                    {"text": "The Duma ratified the treaty with North Korea [Q3] (article 4).",
-                                    "sources": [4]}])
+                                    "sources": [4], "facts": [1]}])
     brief = Pipeline(FakeBackend([leaky]), config(tmp_path)).run(articles)
     assert [k.text for k in brief.key_points] == ["The Duma ratified the treaty with North Korea."]
 
@@ -101,7 +103,7 @@ def test_validation_failure_after_budget_carries_every_attempt(articles, tmp_pat
 
 
 def test_schema_errors_go_back_to_the_model(articles, tmp_path):
-    bad = dict(GOOD, summary=[{"text": "Only one sentence citing article 9.", "sources": [9]}])
+    bad = dict(GOOD, summary=[{"text": "Only one sentence citing article 9.", "sources": [9], "facts": [1]}])
     fake = FakeBackend([bad, GOOD])
     brief = Pipeline(fake, config(tmp_path)).run(articles)
     assert brief.run.reasks == 1
@@ -126,7 +128,7 @@ def test_refusal_raises_typed_error(articles, tmp_path):
 def test_unsupported_number_is_reasked_then_dropped(articles, tmp_path):
     invented = dict(GOOD, summary=[*GOOD["summary"],
                                    {"text": "Russia has 45,000 North Korean troops, according to Putin.",
-                                    "sources": [1]}])
+                                    "sources": [1], "facts": [1]}])
     fake = FakeBackend([invented, invented])
     brief = Pipeline(fake, config(tmp_path, max_reasks=1)).run(articles)
     assert brief.run.reasks == 1
@@ -206,7 +208,7 @@ def test_draft_schema_enumerates_articles_and_speakers():
 
 def test_summary_that_omits_disputed_figures_gets_them_attributed(articles, tmp_path):
     silent = dict(GOOD, summary=GOOD["summary"][:1] + [
-        {"text": "The Duma ratified the treaty with North Korea.", "sources": [4]}])
+        {"text": "The Duma ratified the treaty with North Korea.", "sources": [4], "facts": [1]}])
     brief = Pipeline(FakeBackend([silent]), config(tmp_path)).run(articles)
     added = brief.summary[-1]
     assert added.text.startswith("Sources differ on the")
@@ -220,6 +222,6 @@ def test_summary_that_omits_disputed_figures_gets_them_attributed(articles, tmp_
 
 def test_spaced_initials_from_the_model_are_joined(articles, tmp_path):
     spaced = dict(GOOD, key_points=[{"text": "The U. S. Secretary of Defense Lloyd Austin spoke in Rome.",
-                                     "sources": [1]}])
+                                     "sources": [1], "facts": [1]}])
     brief = Pipeline(FakeBackend([spaced]), config(tmp_path)).run(articles)
     assert brief.key_points[0].text.startswith("The U.S. Secretary of Defense")

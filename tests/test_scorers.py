@@ -343,6 +343,7 @@ def test_rouge():
         "rouge1": pytest.approx(1.0),
         "rouge2": pytest.approx(1.0),
         "rougeL": pytest.approx(1.0),
+        "rougeLsum": pytest.approx(1.0),
     }
     other = s.score_rouge("The weather in Paris was mild.", ref)
     assert other.metrics["rouge1"] < 0.2

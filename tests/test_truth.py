@@ -495,3 +495,18 @@ def test_a_sentence_slipping_into_another_script_is_dropped(arts):
     repaired = g.repair(_brief(summary=[_brief().summary[0], slip]), arts)
     assert len(repaired.summary) == 1
     assert any("script" in i.detail for i in repaired.grounding.issues)
+
+
+def test_a_key_point_that_repeats_a_summary_sentence_is_dropped(arts):
+    said = "Vladimir Putin did not deny that North Korean troops are in Russia."
+    brief = _brief(
+        key_points=[
+            CitedSentence(text="Putin did not deny that North Korean troops are in Russia.", sources=["001"]),
+            CitedSentence(text="The Duma ratified the treaty with North Korea.", sources=["001"]),
+        ]
+    )
+    assert brief.summary[0].text == said
+    assert ("redundant", "key_points[0]") in _kinds(g.check(brief, arts))
+    fixed = g.repair(brief, arts)
+    assert [k.text for k in fixed.key_points] == ["The Duma ratified the treaty with North Korea."]
+    assert any(i.kind == "redundant" and i.action == "dropped" for i in fixed.grounding.issues)

@@ -18,6 +18,8 @@ module              holds
 ``figures``         figures with their unit, hedge and claimant
 ``disagreements``   figures for the same thing that differ between sources
 ``entities``        countries, organisations, people
+``facts``           sentences grouped into facts across outlets, ranked (LexRank, MMR)
+``speech``          reported speech: positions attributed without a quote
 ==================  ==========================================================
 """
 
@@ -28,18 +30,23 @@ from collections.abc import Sequence
 from ..schema import Article
 from .disagreements import find_disagreements
 from .entities import find_entities
+from .facts import Fact, Sentence, find_facts
 from .figures import extract_numbers, unit_class
 from .index import ArticleIndex
 from .model import MIN_QUOTE_WORDS, Evidence, NumberMention, Person, QuoteCandidate
 from .persons import find_persons
 from .quotes import extract_quotes
+from .speech import Reported, find_reported
 
 __all__ = [
     "MIN_QUOTE_WORDS",
     "Evidence",
+    "Fact",
     "NumberMention",
     "Person",
     "QuoteCandidate",
+    "Reported",
+    "Sentence",
     "collect",
     "find_disagreements",
     "find_entities",
@@ -63,4 +70,6 @@ def collect(articles: Sequence[Article]) -> Evidence:
         disagreements=find_disagreements(numbers, arts),
         fragments=fragments,
         persons=persons,
+        facts=find_facts(arts),
+        reported=find_reported(indexes),
     )

@@ -48,7 +48,7 @@ def unit_after(text: str, pos: int) -> str | None:
     return None
 
 
-_CLAIM_VERBS = (
+CLAIM_VERBS = (
     r"said|says|say|claimed|claims|claim|estimated|estimates|estimate|reported|reports|report|warned|"
     r"confirmed|confirms|announced|announces|indicated|indicate|indicates|suggested|suggesting|suggests|"
     r"stated|states|noted|told|believes|believe|assessed|assesses|projected|projects|puts|put|"
@@ -72,8 +72,8 @@ def _claimant_before(sentence: str, pos: int) -> str | None:
     if m_acc:
         best = min(m_acc, key=lambda m: abs(m.start() - pos))
         return best.group("who").strip()
-    for m in reversed(list(re.finditer(r"\b(?:" + _CLAIM_VERBS + r")\b", prefix))):
-        subj = _subject_before(prefix[: m.start()])
+    for m in reversed(list(re.finditer(r"\b(?:" + CLAIM_VERBS + r")\b", prefix))):
+        subj = subject_before(prefix[: m.start()])
         if subj and subj.lower() not in {"it", "he", "she", "they", "this", "that", "which", "who"}:
             if subj.lower() in _GENERIC_CLAIMANTS:
                 continue  # "with projections suggesting ..." -- look for the real source further left
@@ -81,7 +81,8 @@ def _claimant_before(sentence: str, pos: int) -> str | None:
     return None
 
 
-def _subject_before(prefix: str) -> str | None:
+def subject_before(prefix: str) -> str | None:
+    """The noun phrase that ends ``prefix``: the subject of a claim verb that follows it."""
     toks = list(re.finditer(r"[\w’'.\-]+", prefix))
     # Skip auxiliaries and adverbs directly before the verb ("has previously warned").
     i = len(toks) - 1

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..schema import Article, Disagreement, Entities, Quote, Statement
 from ..text.names import names_match
+
+if TYPE_CHECKING:
+    from .facts import Fact
+    from .speech import Reported
+
 from .statements import group_speaker, one_per_article, rendering_speaker, same_statement
 
 # Quotes shorter than this are scare quotes or labels (“co-belligerents”, “fake news”):
@@ -71,6 +77,8 @@ class Evidence:
     disagreements: list[Disagreement]
     fragments: list[QuoteCandidate] = field(default_factory=list)
     persons: list[Person] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)  # best first; see evidence.facts
+    reported: list[Reported] = field(default_factory=list)  # attributed statements (reported speech)
 
     def quote(self, quote_id: int) -> QuoteCandidate | None:
         """The candidate (quote or fragment) with this id, or None."""

@@ -12,6 +12,7 @@ import logging
 import re
 from html.parser import HTMLParser
 from typing import Any
+from xml.etree import ElementTree
 
 __all__ = ["ld_json_meta", "parse_html"]
 
@@ -170,11 +171,55 @@ def _page_metadata(p: _HTMLArticle) -> dict[str, Any]:
 
 
 def parse_html(text: str) -> tuple[str, dict[str, Any]]:
-    """(visible article text with paragraph breaks, page metadata) for an HTML page."""
+    """(article text with paragraph breaks, page metadata) for an HTML page.
+
+    The body comes from trafilatura when it is installed (the ``[html]`` extra): it tells the story
+    from menus, newsletter boxes, tag lines, share bars, reader comments and footers on div-based
+    pages, which a tag-based walk cannot. Our own walk is the fallback, and always reads the metadata
+    (it reads JSON-LD and ``<meta>`` better than trafilatura does).
+    """
     p = _HTMLArticle()
     p.feed(text)
     p.close()
     body = "".join(p.in_article) if "".join(p.in_article).strip() else "".join(p.all)
     body = re.sub(r"[ \t]*\n[ \t]*", "\n", body)
     body = re.sub(r"\n{3,}", "\n\n", body).strip()
-    return body, _page_metadata(p)
+    return _main_text(text, body) or body, _page_metadata(p)
+
+
+def _main_text(page: str, fallback: str) -> str | None:
+    """trafilatura's main text, one paragraph per block; None without it or when it finds too little."""
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+    try:
+        # XML keeps what plain text loses: paragraphs apart from line breaks (<lb/>) inside them.
+        xml = trafilatura.extract(page, output_format="xml", include_comments=False, include_tables=False,
+                                  favor_precision=True, deduplicate=False, with_metadata=False)
+        main = ElementTree.fromstring(xml).find("main") if xml else None
+    except Exception:  # a parser failure on a hostile page must not lose the article: use our own walk
+        log.debug("trafilatura failed; using the built-in extractor", exc_info=True)
+        return None
+    found = "\n\n".join(b for b in _blocks(main) if b) if main is not None else ""
+    if len(found) < min(200, len(fallback) // 4):  # it missed the story (a tiny or odd page)
+        return None
+    return found
+
+
+_NESTED = frozenset({"p", "head", "item", "list", "quote"})
+
+
+def _blocks(element: ElementTree.Element) -> list[str]:
+    """The text of each paragraph, heading or list item under ``element``; ``<lb/>`` is a newline."""
+    out: list[str] = []
+    for child in element:
+        if any(sub.tag in _NESTED for sub in child):
+            out += _blocks(child)
+            continue
+        parts = [child.text or ""]
+        for sub in child:
+            parts += ["\n" if sub.tag == "lb" else "".join(sub.itertext()), sub.tail or ""]
+        lines = (re.sub(r"\s+", " ", line).strip() for line in "".join(parts).split("\n"))
+        out.append("\n".join(line for line in lines if line))
+    return out

@@ -141,7 +141,60 @@ def parse_date(value: Any) -> datetime | None:
         except ValueError:
             continue
         return parsed.replace(tzinfo=tz) if tz else parsed
-    return None
+    loose = _parse_loose(value.strip().strip(",;|").strip())
+    return loose.replace(tzinfo=tz) if loose and tz and loose.tzinfo is None else loose
+
+
+# Words a written-out date may hold besides numbers; anything else means it is not just a date.
+_DATE_WORDS = re.compile(
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
+    r"august|september|october|november|december|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday|at|on|am|pm|a|p|m|of|the|st|nd|rd|th|"
+    r"utc|gmt|z|bst|ist|cet|cest|eet|eest|msk|kst|jst|et|ct|mt|pt|est|edt|cst|cdt|mst|mdt|pst|pdt|aest|aedt)$"
+)
+_MONTH_NAME = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+# Zone abbreviations news sites print; the US ones name a zone, so the date decides EST or EDT.
+_ZONES = {"BST": 1, "IST": 5.5, "EET": 2, "EEST": 3, "AEST": 10, "AEDT": 11, "MST": -7, "MDT": -6,
+          "ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles",
+          **_TZ_OFFSETS}  # fmt: skip
+
+
+def _zone(name: str, offset: int | None) -> Any:
+    """dateutil's tzinfos hook: our table of abbreviations, else whatever offset dateutil read."""
+    value = _ZONES.get(name.upper()) if name else None
+    if isinstance(value, str):
+        try:
+            from zoneinfo import ZoneInfo
+
+            return ZoneInfo(value)
+        except (ImportError, KeyError, ValueError):  # no tz database here: standard time is close enough
+            value = {"America/New_York": -5, "America/Chicago": -6, "America/Denver": -7}.get(value, -8)
+    if value is not None:
+        return timezone(timedelta(hours=float(value)))
+    return timezone(timedelta(seconds=offset)) if offset is not None else None
+
+
+def _parse_loose(s: str) -> datetime | None:
+    """Any other way news pages write a date ("26.10.2024", "26 October 2024, 07:51 BST",
+    "Oct 26, 2024 at 7:51 a.m. ET"), through python-dateutil; None unless the text is only a date
+    with a four-digit year."""
+    if not re.search(r"\b(?:1[89]|20|21)\d\d\b", s) or re.search(r"[^\w\s,./:+()-]", s):
+        return None
+    s = re.sub(r"\b([ap])\.m\.", r"\1m", s, flags=re.IGNORECASE)
+    words = re.findall(r"[^\W\d_]+", s.lower())
+    if any(not _DATE_WORDS.match(w) for w in words):
+        return None
+    month_named = any(_MONTH_NAME.match(w) for w in words)
+    if len(re.findall(r"\d+", s.split(":")[0])) < (2 if month_named else 3):  # a day, a month and a year
+        return None
+    try:
+        from dateutil import parser
+    except ImportError:
+        return None
+    try:
+        return parser.parse(s, dayfirst=True, tzinfos=_zone)
+    except (ValueError, OverflowError, TypeError):
+        return None
 
 
 # --------------------------------------------------------------------------- bylines, datelines

@@ -11,6 +11,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ..evidence import Fact
+from ..evidence.speech import same_actor as _reported_same
 from ..schema import Article, CitedSentence, Disagreement, Perspective, Source, StoryBrief, Summary
 from ..text.names import name_tokens, names_match
 from ..text.numbers import figures
@@ -18,6 +20,8 @@ from .prepare import Prepared
 
 MIN_SENTENCE_WORDS = 4  # "President Putin in article 1" says nothing
 MAX_STATEMENTS_PER_ACTOR = 3
+MAX_REPORTED_PER_ACTOR = 2
+MIN_PERSPECTIVES = 4  # with a fact sheet, code tops the model's choice up to this many actors
 
 # Prompt scaffolding a small model sometimes copies into its answer.
 _SCAFFOLDING = re.compile(r"\s*[\[(]\s*(?:articles?|sources?|Q)\s*\d+(?:\s*(?:,|and)\s*\d+)*\s*[\])]"
@@ -56,12 +60,37 @@ def _mentions(article: Article, actor: str) -> bool:
     return bool(tokens) and re.search(rf"\b{re.escape(tokens[-1])}\b", article.text, re.IGNORECASE) is not None
 
 
-def _cited(sentences: Sequence[Any], ids: dict[int, str]) -> list[CitedSentence]:
+_DANGLING_START = re.compile(r"^(?:He|She|It|They|This|That|These|Those|His|Her|Their|But|And|Also)\b")
+
+
+def fact_sentence(fact: Fact) -> CitedSentence | None:
+    """A fact's own source sentence, cited to every outlet that reports it.
+
+    The rendering chosen is the first that stands on its own: one that opens with a pronoun
+    ("He added ...") means nothing out of its article, and None is returned when all do.
+    """
+    for s in fact.sentences:
+        if not _DANGLING_START.match(s.text.lstrip("“\"‘' ")):
+            refs = [s.ref()] + [x.ref() for x in fact.sentences if x is not s]
+            return CitedSentence(text=" ".join(s.text.split()), sources=fact.articles, evidence=refs)
+    return None
+
+
+def _citation(s: Any, prep: Prepared, ids: dict[int, str]) -> dict[str, Any]:
+    if prep.sheet is None:
+        return {"sources": list(dict.fromkeys(ids[n] for n in s.sources))}
+    facts = [prep.sheet.fact(n) for n in dict.fromkeys(s.facts)]
+    order = {a.id: i for i, a in enumerate(prep.articles)}
+    sources = sorted({a for f in facts for a in f.articles}, key=order.__getitem__)
+    return {"sources": sources, "evidence": [x.ref() for f in facts for x in f.sentences]}
+
+
+def _cited(sentences: Sequence[Any], prep: Prepared, ids: dict[int, str]) -> list[CitedSentence]:
     out: list[CitedSentence] = []
     for s in sentences:
         text = clean_model_text(s.text)
         if len(text.split()) >= MIN_SENTENCE_WORDS and all(text != o.text for o in out):
-            out.append(CitedSentence(text=text, sources=list(dict.fromkeys(ids[n] for n in s.sources))))
+            out.append(CitedSentence(text=text, **_citation(s, prep, ids)))
     return out
 
 
@@ -78,23 +107,50 @@ def _perspectives(prep: Prepared, draft: Any) -> list[Perspective]:
                          key=lambda i: prep.numbers.get(i, 0))
         if any(_same_actor(actor, q.actor) for q in out):
             continue
+        evidence = _evidence_of(prep, actor)
+        sources = sorted(set(sources) | {e.article_id for e in evidence}, key=lambda i: prep.numbers.get(i, 0))
         out.append(Perspective(actor=actor, role=clean_model_text(p.role), stance=clean_model_text(p.stance),
-                               statements=statements, sources=sources))
+                               statements=statements, evidence=evidence, sources=sources))
+    return out
+
+
+def _evidence_of(prep: Prepared, actor: str) -> list[Any]:
+    found = [r.sentence for r in prep.evidence.reported if _reported_same(actor, r.actor)]
+    return list({(e.article_id, e.start): e for e in found}.values())[:MAX_REPORTED_PER_ACTOR]
+
+
+def _top_up(prep: Prepared, chosen: list[Perspective]) -> list[Perspective]:
+    """Code adds the most reported actors the model left out, up to MIN_PERSPECTIVES: each rests on
+    its quotes and reported-speech sentences (no stance is written for them)."""
+    out = list(chosen)
+    for actor in prep.speakers:
+        if len(out) >= MIN_PERSPECTIVES:
+            break
+        if any(_same_actor(actor, p.actor) or _reported_same(actor, p.actor) for p in out):
+            continue
+        said = [q.id for q in prep.evidence.quotes if q.speaker and _same_actor(actor, q.speaker)]
+        statements = sorted(prep.evidence.statements(said, speaker=actor) if said else [],
+                            key=lambda st: -len(st.renderings))[:MAX_STATEMENTS_PER_ACTOR]
+        evidence = _evidence_of(prep, actor)
+        if statements or evidence:
+            sources = sorted({r.article_id for st in statements for r in st.renderings}
+                             | {e.article_id for e in evidence}, key=lambda i: prep.numbers.get(i, 0))
+            out.append(Perspective(actor=actor, statements=statements, evidence=evidence, sources=sources))
     return out
 
 
 def assemble(prep: Prepared, draft: Any) -> StoryBrief:
     """The brief a draft describes, before the truth layer checks it."""
     ids = {n: a for a, n in prep.numbers.items()}
-    summary = _cited(draft.summary, ids)
+    summary = _cited(draft.summary, prep, ids)
     for d in prep.evidence.disagreements:
         if not mentions_claims(summary, d):
             summary.append(disagreement_sentence(d))
     return StoryBrief(
         title=" ".join(draft.title.split()),
         summary=Summary(summary),
-        key_points=_cited(draft.key_points, ids),
-        perspectives=_perspectives(prep, draft),
+        key_points=_cited(draft.key_points, prep, ids),
+        perspectives=_top_up(prep, _perspectives(prep, draft)) if prep.sheet else _perspectives(prep, draft),
         disagreements=list(prep.evidence.disagreements),
         sources=[Source.from_article(a) for a in prep.all_articles],
         entities=prep.evidence.entities,

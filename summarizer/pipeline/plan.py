@@ -35,7 +35,7 @@ class Unit:
 
 @dataclass(frozen=True)
 class Plan:
-    mode: Literal["single", "map-reduce"]
+    mode: Literal["single", "map-reduce", "fact-sheet"]
     units: tuple[Unit, ...]
     budget: int
 

@@ -12,14 +12,17 @@ from .. import errors
 from ..backends.base import ChatBackend, ChatRequest
 from ..config import Config
 from ..evidence import Evidence, collect
+from ..evidence.speech import reported_actors, same_actor
 from ..schema import Article, draft_model
 from .plan import Plan, plan
+from .sheet import Sheet, build_sheet
 
 log = logging.getLogger("summarizer.pipeline")
 
 # Tokens reserved in each call for the system prompt, instructions and the speaker list.
 PROMPT_OVERHEAD_TOKENS = 600
 MAX_SPEAKERS = 8
+MAX_ACTORS = 12  # quoted speakers plus actors whose positions are only reported
 
 
 @dataclass
@@ -31,9 +34,10 @@ class Prepared:
     evidence: Evidence
     plan: Plan
     numbers: dict[str, int]  # article id -> number used in prompts
-    speakers: list[str]  # quoted speakers found by the evidence step, most quoted first
+    speakers: list[str]  # the actors the model may choose (quoted, then reported), most quoted first
     draft: type[BaseModel]
     request: ChatRequest | None = None  # the synthesis request (None until notes exist, in map-reduce)
+    sheet: Sheet | None = None  # the fact sheet (synthesis="facts")
 
 
 def quoted_speakers(ev: Evidence) -> list[str]:
@@ -43,6 +47,15 @@ def quoted_speakers(ev: Evidence) -> list[str]:
         if q.speaker:
             counts[q.speaker] = counts.get(q.speaker, 0) + 1
     return sorted(counts, key=lambda name: -counts[name])[:MAX_SPEAKERS]
+
+
+def actors(ev: Evidence) -> list[str]:
+    """Quoted speakers, then actors whose positions are reported without a quote."""
+    out = list(quoted_speakers(ev))
+    for actor in reported_actors(ev.reported):
+        if len(out) < MAX_ACTORS and not any(same_actor(actor, a) for a in out):
+            out.append(actor)
+    return out
 
 
 def prepare(articles: Sequence[Article], config: Config, backend: ChatBackend) -> Prepared:
@@ -58,7 +71,14 @@ def prepare(articles: Sequence[Article], config: Config, backend: ChatBackend) -
     budget = config.context_budget or max(
         256, backend.context_window - config.max_output_tokens - PROMPT_OVERHEAD_TOKENS
     )
-    the_plan = plan(usable, budget, backend.count_tokens)
     numbers = {a.id: i for i, a in enumerate(usable, 1)}
+    sheet = build_sheet(ev.facts, usable, backend.count_tokens) if config.synthesis == "facts" else None
+    if sheet is not None:
+        speakers = actors(ev)
+        # The schema only bounds the summary; the prompt asks for the sheet's length (coverage fills the rest).
+        draft = draft_model(len(usable), speakers, n_facts=len(sheet.facts), summary_sentences=(2, sheet.sentences[1]))
+        return Prepared(all_articles, usable, ev, Plan("fact-sheet", (), budget), numbers, speakers, draft,
+                        sheet=sheet)
     speakers = quoted_speakers(ev)
-    return Prepared(all_articles, usable, ev, the_plan, numbers, speakers, draft_model(len(usable), speakers))
+    return Prepared(all_articles, usable, ev, plan(usable, budget, backend.count_tokens), numbers, speakers,
+                    draft_model(len(usable), speakers))

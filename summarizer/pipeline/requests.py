@@ -17,12 +17,13 @@ from ..text.injection import neutralize_delimiters as data
 if TYPE_CHECKING:
     from .prepare import Prepared
 
-PROMPT_NAMES = ("system.j2", "synthesize.j2", "extract.j2", "reask.j2")
+PROMPT_NAMES = ("system.j2", "fuse.j2", "synthesize.j2", "extract.j2", "reask.j2")
 NOTES_MAX_TOKENS = 400
 
 
-def messages(user: str) -> tuple[dict[str, str], ...]:
-    return ({"role": "system", "content": prompts.render("system.j2")}, {"role": "user", "content": user})
+def messages(user: str, cites: str = "articles") -> tuple[dict[str, str], ...]:
+    system = prompts.render("system.j2", cites=cites)
+    return ({"role": "system", "content": system}, {"role": "user", "content": user})
 
 
 def _speakers(prep: Prepared) -> list[dict[str, Any]]:
@@ -43,8 +44,29 @@ def _disagreements(prep: Prepared) -> list[dict[str, Any]]:
     ]
 
 
+def fusion(prep: Prepared, max_tokens: int) -> ChatRequest:
+    """The one call that writes the brief from the fact sheet: the model fuses facts chosen by code."""
+    assert prep.sheet is not None
+    outlets = {a.id: a.outlet or a.id for a in prep.articles}
+    facts = [
+        {"number": n, "outlets": [data(outlets[a]) for a in f.articles], "text": data(f.text)}
+        for n, f in enumerate(prep.sheet.facts, 1)
+    ]
+    disagreements = [
+        {"subject": d.subject, "claims": [{"value": c.value, "claimant": c.claimant} for c in d.claims]}
+        for d in prep.evidence.disagreements
+    ]
+    user = prompts.render("fuse.j2", facts=facts, actors=prep.speakers, disagreements=disagreements,
+                          words=prep.sheet.words, sentences=prep.sheet.sentences,
+                          n_perspectives=min(4, len(prep.speakers)) if prep.speakers else 4)
+    return ChatRequest(messages=messages(user, "facts"), schema=prep.draft.model_json_schema(),
+                       schema_name="story_brief", max_tokens=max_tokens, purpose="synthesize")
+
+
 def synthesis(prep: Prepared, notes: list[tuple[Any, ArticleNotes]] | None, max_tokens: int) -> ChatRequest:
-    """The one call that writes the brief: whole articles (single plan) or their notes (map-reduce)."""
+    """The one call that writes the brief: the fact sheet, whole articles (single plan) or notes (map-reduce)."""
+    if prep.sheet is not None:
+        return fusion(prep, max_tokens)
     by_id = {a.id: a for a in prep.articles}
     if notes is None:
         units = [

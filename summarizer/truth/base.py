@@ -83,6 +83,7 @@ class Context:
     records: list[GroundingIssue] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
     repaired: set[str] = field(default_factory=set)
+    brief: StoryBrief | None = None  # the brief being walked, as it was given (for checks across fields)
 
     @functools.cached_property
     def by_id(self) -> dict[str, Article]:
@@ -110,4 +111,4 @@ class Context:
         disputed = frozenset(
             v for d in disagreements for c in d.claims for _, vals in figures(c.value) for v in vals if v >= 2
         )
-        return cls(list(articles), evidence, strict, disputed)
+        return cls(list(articles), evidence, strict, disputed, brief=brief)

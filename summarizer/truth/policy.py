@@ -45,6 +45,12 @@ POLICY: dict[str, Rule] = {
     "citation_none": Rule("citation_unsupported"),
     "citation_repaired": Rule("citation_repaired"),
     "source_unknown": Rule("citation_dangling", fatal=True, strict=EVERYWHERE),
+    # sentence-level support: the source sentences a sentence cites
+    "evidence_not_verbatim": Rule("citation_dangling", fatal=False, strict=EVERYWHERE),
+    "evidence_unsupported": Rule("citation_unsupported"),
+    "reference_not_verbatim": Rule("citation_dangling", fatal=True, strict=EVERYWHERE),
+    # coverage: top-ranked facts the draft left out, added as their source sentences
+    "coverage_added": Rule("coverage"),
     # provenance: text whose words or script come from no article
     "unsourced_words": Rule("citation_unsupported", fatal=True),
     "foreign_script": Rule("citation_unsupported", fatal=True),
@@ -77,6 +83,7 @@ POLICY: dict[str, Rule] = {
     "claims_too_few": Rule("citation_unsupported"),
     "entity_unsupported": Rule("entity_unsupported", fatal=True),
     "perspective_empty": Rule("citation_unsupported"),
+    "redundant_key_point": Rule("redundant", fatal=True),
     "summary_fallback": Rule("citation_unsupported"),
 }
 

@@ -41,12 +41,22 @@ def _article_scripts(text: str) -> frozenset[str]:
     return frozenset(scripts(text))
 
 
+def content_stems(text: str) -> list[str]:
+    """Stems of the content words of ``text`` outside quotation marks."""
+    return [_stem(w) for w in _WORD.findall(unquoted(text)) if w.lower() not in STOPWORDS]
+
+
+def vocabulary(text: str) -> frozenset[str]:
+    """Stems of every word of ``text`` (cached: article texts are looked up many times)."""
+    return _vocabulary(text)
+
+
 def word_support(text: str, articles: Sequence[Article]) -> float | None:
     """Share of ``text``'s content words found in ``articles``; None when not measurable.
 
     It is skipped across scripts (a Korean cluster summarized in English) and for very short texts.
     """
-    words = [_stem(w) for w in _WORD.findall(unquoted(text)) if w.lower() not in STOPWORDS]
+    words = content_stems(text)
     if len(words) < 4 or not mostly_latin(text) or not any(mostly_latin(a.text[:2000]) for a in articles):
         return None
     vocab: frozenset[str] = frozenset().union(*(_vocabulary(a.text) for a in articles))

@@ -8,7 +8,8 @@ the brief from what survives. Structural rules that concern a whole container (a
 summary, a perspective with nothing left, a disagreement with one claim) live here too.
 
 Item kinds: ``title``, ``sentence``, ``actor`` (a Perspective, for its actor and role), ``quote``,
-``stance``, ``role``, ``sources`` (a perspective's citations), ``claim``, ``entity``, ``source``.
+``stance``, ``role``, ``reference`` (a reported-speech sentence), ``sources`` (a perspective's citations),
+``claim``, ``entity``, ``source``.
 """
 
 from __future__ import annotations
@@ -163,14 +164,16 @@ class Walker:
         statements = self._quotes(base, p)
         stance = self.visit("stance", p.stance, f"{base}.stance") or ""
         role = self.visit("role", p.role, f"{base}.role") or ""
+        evidence = [r for k, x in enumerate(p.evidence)
+                    if (r := self.visit("reference", x, f"{base}.evidence[{k}]")) is not DROP]
         sources = self.visit("sources", p.sources, f"{base}.sources")
         if self.mode != "repair":
             return p
         sources += [q.article_id for st in statements for q in st.renderings if q.article_id not in sources]
-        if not statements and not stance:
+        if not statements and not stance and not evidence:
             self.ctx.note("perspective_empty", base, f"nothing about {p.actor!r} survived the checks", "dropped")
             return None
-        return Perspective(actor=p.actor, role=role, stance=stance, statements=statements,
+        return Perspective(actor=p.actor, role=role, stance=stance, statements=statements, evidence=evidence,
                            sources=list(dict.fromkeys(sources)))
 
     def _disagreement(self, di: int, d: Disagreement) -> Disagreement | None:

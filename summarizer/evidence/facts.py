@@ -1,0 +1,210 @@
+"""Facts as units: article sentences with stable ids, grouped across outlets, ranked by code.
+
+A :class:`Fact` is one thing the sources state, with every outlet's sentence for it (its
+renderings). :func:`find_facts` splits the articles into sentences, groups sentences that
+state the same fact (TF-IDF cosine across outlets), and ranks the groups deterministically:
+
+* centrality in the cluster: LexRank (PageRank over the TF-IDF similarity graph);
+* how many outlets report it;
+* position (news leads with what matters);
+* headlines: a fact that several headlines state is the story's angle;
+* content: figures, named actors and reported speech;
+* diversity: the order is chosen MMR-style, so the top is not five versions of the lead.
+
+scikit-learn does the vector work; this module holds only the policy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..schema import Article, SentenceRef
+from ..text.injection import injection_markers
+from ..text.lexicons import SPEECH_VERBS
+from ..text.numbers import figures
+from ..text.sentences import sentence_spans
+
+MIN_WORDS = 6  # shorter lines are captions, labels or datelines
+MAX_WORDS = 90
+GROUP_SIMILARITY = 0.3  # cosine above which two outlets' sentences state the same fact
+LEXRANK_THRESHOLD = 0.1
+DAMPING = 0.85
+MMR_LAMBDA = 0.75
+MAX_PER_ARTICLE = 30  # news leads with what matters: later sentences rarely make a brief
+MAX_SENTENCES = 1500  # bounds the similarity matrix (and the cost) for clusters of hundreds of articles
+MMR_POOL = 60  # facts ordered by MMR; the rest follow by score
+HEADLINE_ITSELF = 0.85  # cosine to a title above which a line is that title
+WEIGHTS = {"central": 0.3, "outlets": 0.25, "position": 0.15, "headline": 0.2, "content": 0.1}
+_SPEECH = re.compile(r"\b(?:" + SPEECH_VERBS + r"|according to)\b", re.IGNORECASE)
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One article sentence with a stable id ``"<article id>:<index>"``."""
+
+    id: str
+    article_id: str
+    index: int  # position in its article, from 0
+    start: int
+    end: int
+    text: str
+
+    def ref(self) -> SentenceRef:
+        return SentenceRef(article_id=self.article_id, start=self.start, end=self.end, text=self.text)
+
+
+@dataclass
+class Fact:
+    """One fact of the cluster: its renderings by different outlets, best first, and its score."""
+
+    id: int  # 1-based rank
+    sentences: list[Sentence]
+    score: float
+    parts: dict[str, float] = field(default_factory=dict)  # the score's components, for reports and tests
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences[0].text.split())
+
+    @property
+    def articles(self) -> list[str]:
+        return list(dict.fromkeys(s.article_id for s in self.sentences))
+
+
+def article_sentences(articles: Sequence[Article]) -> list[Sentence]:
+    """The prose sentences of every article, with stable ids: the first MAX_PER_ARTICLE of each, and
+    at most MAX_SENTENCES in all (taken lead-first across articles)."""
+    per_article: list[list[Sentence]] = []
+    for art in articles:
+        found: list[Sentence] = []
+        for k, (s, e) in enumerate(sentence_spans(art.text)):
+            text = art.text[s:e]
+            n = len(text.split())
+            if MIN_WORDS <= n <= MAX_WORDS and not injection_markers(text) and re.search(r"[.!?\"”’)]$", text):
+                found.append(Sentence(f"{art.id}:{k}", art.id, k, s, e, text))
+                if len(found) >= MAX_PER_ARTICLE:
+                    break
+        per_article.append(found)
+    if sum(map(len, per_article)) <= MAX_SENTENCES:
+        return [s for found in per_article for s in found]
+    lead_first = [s for depth in range(MAX_PER_ARTICLE) for found in per_article for s in found[depth : depth + 1]]
+    keep = {s.id for s in lead_first[:MAX_SENTENCES]}
+    return [s for found in per_article for s in found if s.id in keep]
+
+
+def _vectors(texts: list[str]) -> np.ndarray:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # loaded only when facts are needed
+
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b[^\W\d_]{2,}\b|\d[\d,.]*")
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # nothing but stop words
+        return np.zeros((len(texts), len(texts)))
+    return (matrix @ matrix.T).toarray()
+
+
+def lexrank(similarity: np.ndarray) -> np.ndarray:
+    """LexRank centrality: PageRank over the graph of sentences more similar than the threshold."""
+    n = similarity.shape[0]
+    if n == 0:
+        return np.zeros(0)
+    adjacency = (similarity >= LEXRANK_THRESHOLD).astype(float)
+    np.fill_diagonal(adjacency, 0.0)
+    degree = adjacency.sum(axis=1, keepdims=True)
+    transition = np.divide(adjacency, degree, out=np.full_like(adjacency, 1.0 / n), where=degree > 0)
+    rank = np.full(n, 1.0 / n)
+    for _ in range(100):
+        new = (1 - DAMPING) / n + DAMPING * transition.T @ rank
+        if np.abs(new - rank).sum() < 1e-9:
+            break
+        rank = new
+    return rank / rank.max()
+
+
+def _group(sentences: list[Sentence], sim: np.ndarray, central: np.ndarray) -> list[list[int]]:
+    """Greedy grouping, most central first: a sentence joins the group whose lead it resembles,
+    one sentence per article in a group (an article does not restate its own facts)."""
+    groups: list[list[int]] = []
+    leads: list[int] = []
+    outlets: list[set[str]] = []
+    for i in sorted(range(len(sentences)), key=lambda i: -central[i]):
+        best = None
+        if leads:
+            near = sim[i, leads]
+            for g in np.argsort(-near):
+                if near[g] < GROUP_SIMILARITY:
+                    break
+                if sentences[i].article_id not in outlets[g]:
+                    best = int(g)
+                    break
+        if best is None:
+            groups.append([i])
+            leads.append(i)
+            outlets.append({sentences[i].article_id})
+        else:
+            groups[best].append(i)
+            outlets[best].add(sentences[i].article_id)
+    return groups
+
+
+def _content(text: str) -> float:
+    has_figure = bool(figures(text))
+    has_name = bool(_NAME.search(text))
+    return (has_figure + has_name + bool(_SPEECH.search(text))) / 3
+
+
+def _scores(group: list[int], sentences: list[Sentence], central: np.ndarray, title_sim: np.ndarray,
+            n_articles: int) -> dict[str, float]:
+    outlets = {sentences[i].article_id for i in group}
+    return {
+        "central": float(max(central[i] for i in group)),
+        "outlets": len(outlets) / n_articles,
+        "position": max(1.0 / (1 + sentences[i].index) for i in group),
+        "headline": float(max(title_sim[i].max() if title_sim.shape[1] else 0.0 for i in group)),
+        "content": max(_content(sentences[i].text) for i in group),
+    }
+
+
+def _mmr(groups: list[list[int]], scores: list[float], sim: np.ndarray) -> list[int]:
+    """Group order by maximal marginal relevance: score, less similarity to what is already chosen."""
+    by_score = sorted(range(len(groups)), key=lambda g: (-scores[g], g))
+    order: list[int] = []
+    left = by_score[:MMR_POOL]
+    while left:
+        def value(g: int) -> float:
+            redundancy = max((sim[groups[g][0], groups[o][0]] for o in order), default=0.0)
+            return MMR_LAMBDA * scores[g] - (1 - MMR_LAMBDA) * redundancy
+        best = max(left, key=lambda g: (value(g), -g))
+        order.append(best)
+        left.remove(best)
+    return order + by_score[MMR_POOL:]
+
+
+def find_facts(articles: Sequence[Article]) -> list[Fact]:
+    """The cluster's facts, best first (``Fact.id`` is the rank, from 1)."""
+    sentences = article_sentences(articles)
+    if not sentences:
+        return []
+    titles = [a.title for a in articles if a.title.strip()]
+    sim_all = _vectors([s.text for s in sentences] + titles)
+    n = len(sentences)
+    sim, title_sim = sim_all[:n, :n], sim_all[:n, n:]
+    # A line that repeats a headline is the headline (kept in the text by some sources), not a fact.
+    keep = [i for i in range(n) if not title_sim.shape[1] or title_sim[i].max() < HEADLINE_ITSELF]
+    if len(keep) < n and keep:
+        sentences = [sentences[i] for i in keep]
+        sim, title_sim = sim[np.ix_(keep, keep)], title_sim[keep]
+    central = lexrank(sim)
+    groups = _group(sentences, sim, central)
+    parts = [_scores(g, sentences, central, title_sim, len(articles)) for g in groups]
+    scores = [sum(WEIGHTS[k] * v for k, v in p.items()) for p in parts]
+    facts = []
+    for rank, g in enumerate(_mmr(groups, scores, sim), 1):
+        members = sorted(groups[g], key=lambda i: -central[i])
+        facts.append(Fact(rank, [sentences[i] for i in members], round(scores[g], 4), parts[g]))
+    return facts

@@ -1,0 +1,44 @@
+"""The fact sheet: the top-ranked facts a brief should say, within a token budget.
+
+The model fuses these into prose instead of reading whole articles, so the prompt stays small
+whatever the cluster's size (a cluster of 500 articles still needs one synthesis call), and what
+the brief says is chosen by code. The summary's length follows the cluster's size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..evidence import Fact
+from ..schema import Article
+
+SHEET_TOKENS = 1200  # fact text per synthesis call
+MAX_FACTS = 18
+SMALL_CLUSTER_WORDS = 600  # three short excerpts, as in the dev set
+
+
+@dataclass(frozen=True)
+class Sheet:
+    facts: list[Fact]  # in sheet order; the model cites them as 1..n
+    words: tuple[int, int]  # target length of the summary, in words
+    sentences: tuple[int, int]  # bounds on the number of summary sentences
+
+    def fact(self, number: int) -> Fact:
+        return self.facts[number - 1]
+
+
+def build_sheet(facts: Sequence[Fact], articles: Sequence[Article], count: Callable[[str], int]) -> Sheet | None:
+    """The best facts that fit the budget, or None when the articles yield no facts at all."""
+    chosen: list[Fact] = []
+    used = 0
+    for fact in facts:
+        cost = count(fact.text) + 12  # the number and outlet names around it
+        if chosen and (used + cost > SHEET_TOKENS or len(chosen) >= MAX_FACTS):
+            break
+        chosen.append(fact)
+        used += cost
+    if not chosen:
+        return None
+    small = sum(len(a.text.split()) for a in articles) < SMALL_CLUSTER_WORDS
+    return Sheet(chosen, (100, 150) if small else (150, 220), (4, 7) if small else (5, 9))

@@ -1,0 +1,130 @@
+"""Sentence-level support: a sentence that cites source sentences must rest on them.
+
+Its names and numbers must occur in the source sentences it cites, and most of its content
+words must come from them. A sentence that fails is re-pointed to the facts that do support it,
+or replaced by the source sentence it is closest to, or dropped; the report says which. Every
+cited source sentence must also be an exact span of its article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from ..schema import Article, CitedSentence, SentenceRef
+from .base import Context, Issue, NoRepair
+from .facts import sentence_facts
+from .provenance import content_stems, vocabulary
+
+MIN_SUPPORT = 0.5  # share of the sentence's content words found in the source sentences it cites
+
+
+def verbatim(ref: SentenceRef, ctx: Context) -> bool:
+    art = ctx.by_id.get(ref.article_id)
+    return art is not None and art.text[ref.start : ref.end] == ref.text
+
+
+def support(text: str, refs: Sequence[SentenceRef]) -> tuple[list[str], float]:
+    """What of ``text`` the sentences ``refs`` do not hold: (missing names and numbers, content share)."""
+    pseudo = Article(id="evidence", text="\n".join(r.text for r in refs))
+    facts = sentence_facts(text, [pseudo], [pseudo])
+    words = content_stems(text)
+    vocab = vocabulary(pseudo.text)
+    share = sum(w in vocab for w in words) / len(words) if words else 1.0
+    return facts.missing_numbers + facts.missing_names, share
+
+
+def _supported(text: str, refs: Sequence[SentenceRef]) -> bool:
+    missing, share = support(text, refs)
+    return not missing and share >= MIN_SUPPORT
+
+
+class EvidenceCheck:
+    """A sentence against the source sentences it cites."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("sentence",)
+    order: ClassVar[int] = 44
+
+    def check(self, item: CitedSentence, where: str, ctx: Context) -> list[Issue]:
+        if not item.evidence:
+            return []
+        issues = [
+            Issue("evidence_not_verbatim", where, f"source sentence {r.text[:60]!r} is not verbatim in article {r.article_id}")
+            for r in item.evidence if not verbatim(r, ctx)
+        ]
+        refs = [r for r in item.evidence if verbatim(r, ctx)]
+        missing, share = support(item.text, refs)
+        if missing or share < MIN_SUPPORT:
+            said = f"{', '.join(map(repr, missing))} not in them" if missing else f"only {share:.0%} of its words in them"
+            issues.append(Issue("evidence_unsupported", where, f"the source sentences it cites do not support it ({said})"))
+        return issues
+
+    def repair(self, item: CitedSentence, issues: list[Issue], where: str, ctx: Context) -> CitedSentence | None:
+        refs = [r for r in item.evidence if verbatim(r, ctx)]
+        for i in issues:
+            if i.code == "evidence_not_verbatim":
+                ctx.record(i, "repaired")
+        if not any(i.code == "evidence_unsupported" for i in issues):
+            return item.model_copy(update={"evidence": refs}) if len(refs) != len(item.evidence) else item
+        ctx.mark_repaired(where)
+        better = self._repoint(item.text, ctx)
+        if better is not None:
+            ctx.note("citation_repaired", where, "re-pointed to the source sentences of "
+                     + ", ".join(dict.fromkeys(r.article_id for r in better)) + ", which support it", "repaired")
+            return item.model_copy(update={"evidence": better, "sources": _articles(better)})
+        closest = self._closest(item.text, refs)
+        if closest is None:
+            ctx.note("evidence_unsupported", where, "no cited source sentence supports it", "dropped")
+            return None
+        renderings = self._renderings(closest, ctx)
+        ctx.note("citation_repaired", where, f"replaced by the source sentence of article {closest.article_id}, "
+                 "which it paraphrased without support", "repaired")
+        return CitedSentence(text=" ".join(closest.text.split()), sources=_articles(renderings), evidence=renderings)
+
+    @staticmethod
+    def _repoint(text: str, ctx: Context) -> list[SentenceRef] | None:
+        """The facts (one, or two together) whose source sentences support the text, if any do."""
+        facts = ctx.evidence.facts if ctx.evidence is not None else []
+        scored = sorted(facts, key=lambda f: -support(text, [s.ref() for s in f.sentences])[1])[:6]
+        for f in scored:
+            refs = [s.ref() for s in f.sentences]
+            if _supported(text, refs):
+                return refs
+        for i, f in enumerate(scored):
+            for g in scored[i + 1 :]:
+                refs = [s.ref() for s in f.sentences + g.sentences]
+                if _supported(text, refs):
+                    return refs
+        return None
+
+    @staticmethod
+    def _closest(text: str, refs: Sequence[SentenceRef]) -> SentenceRef | None:
+        return max(refs, key=lambda r: support(text, [r])[1], default=None)
+
+    @staticmethod
+    def _renderings(ref: SentenceRef, ctx: Context) -> list[SentenceRef]:
+        """The chosen sentence, with the other outlets' renderings of the same fact."""
+        for f in ctx.evidence.facts if ctx.evidence is not None else []:
+            if any((s.article_id, s.start) == (ref.article_id, ref.start) for s in f.sentences):
+                return [ref] + [s.ref() for s in f.sentences if (s.article_id, s.start) != (ref.article_id, ref.start)]
+        return [ref]
+
+
+def _articles(refs: Sequence[SentenceRef]) -> list[str]:
+    return list(dict.fromkeys(r.article_id for r in refs))
+
+
+class ReferenceCheck(NoRepair):
+    """A perspective's reported-speech sentence must be an exact span of its article."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("reference",)
+    order: ClassVar[int] = 10
+
+    def check(self, item: Any, where: str, ctx: Context) -> list[Issue]:
+        if verbatim(item, ctx):
+            return []
+        detail = f"source sentence {item.text[:60]!r} is not verbatim in article {item.article_id}"
+        return [Issue("reference_not_verbatim", where, detail)]
+
+
+CHECKS = [EvidenceCheck(), ReferenceCheck()]

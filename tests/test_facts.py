@@ -1,0 +1,165 @@
+"""Select, fuse, verify on the real seed articles: fact groups, ranking, the fact sheet, sentence-level
+verification and repair, coverage, and perspectives from reported speech (scripted model answers)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from summarizer.backends.testing import FunctionBackend
+from summarizer.config import Config
+from summarizer.evidence import collect
+from summarizer.evidence.facts import article_sentences, find_facts
+from summarizer.evidence.speech import reported_actors
+from summarizer.pipeline import Pipeline
+from summarizer.schema import CitedSentence, StoryBrief
+from summarizer.truth import repair
+from summarizer.truth.support import support
+
+
+@pytest.fixture(scope="module")
+def arts(seed_cluster):
+    return seed_cluster.articles()
+
+
+@pytest.fixture(scope="module")
+def evidence(arts):
+    return collect(arts)
+
+
+def _fact(evidence, *words):
+    return next(f for f in evidence.facts if all(w.lower() in " ".join(s.text for s in f.sentences).lower()
+                                                 for w in words))
+
+
+def test_sentences_have_stable_ids_and_exact_offsets(arts):
+    sentences = article_sentences(arts)
+    assert sentences and len({s.id for s in sentences}) == len(sentences)
+    by_id = {a.id: a for a in arts}
+    assert all(by_id[s.article_id].text[s.start : s.end] == s.text for s in sentences)
+    assert article_sentences(arts) == sentences  # deterministic
+
+
+def test_renderings_of_one_fact_are_grouped_across_outlets(evidence):
+    ratified = _fact(evidence, "ratif")
+    assert len(ratified.articles) >= 2  # the Duma ratification, told by more than one outlet
+    assert len({s.article_id for s in ratified.sentences}) == len(ratified.sentences)  # one per article
+
+
+def test_ranking_puts_the_story_first_and_is_diverse(evidence):
+    top = evidence.facts[0]
+    assert "Putin" in top.text and "North Korea" in top.text
+    titles = {a.title for a in evidence.articles}
+    assert not any(f.text in titles for f in evidence.facts)
+    assert [f.id for f in evidence.facts] == list(range(1, len(evidence.facts) + 1))
+    # MMR: the first five facts are not five versions of the lead
+    leads = [f for f in evidence.facts[:5] if "first" in f.text and "Putin" in f.text]
+    assert len(leads) <= 2
+
+
+def test_ranking_counts_outlets():
+    from summarizer.schema import Article
+
+    shared = "The city council approved the new budget of the harbour authority on Monday evening."
+    arts = [
+        Article(id="a", text=f"{shared} Critics spoke about a missing bridge plan afterwards at length."),
+        Article(id="b", text=f"A local bakery opened its third shop in the old town centre this week. {shared}"),
+    ]
+    facts = find_facts(arts)
+    assert facts[0].articles == ["a", "b"] and facts[0].parts["outlets"] == 1.0
+
+
+def test_support_needs_names_and_numbers_from_the_cited_sentences(evidence):
+    fact = _fact(evidence, "3,000")
+    refs = [s.ref() for s in fact.sentences]
+    missing, share = support("North Korea sent 3,000 soldiers to Russia, South Korean intelligence said.", refs)
+    assert missing == [] and share >= 0.5
+    missing, _ = support("North Korea sent 12,000 soldiers to Russia, according to Ukraine.", refs)
+    assert "12,000" in missing
+
+
+def test_unsupported_sentence_is_repointed_to_the_fact_that_supports_it(arts, evidence):
+    wrong = _fact(evidence, "images")  # cites Putin's remark for a sentence about the Duma vote
+    sentence = CitedSentence(text="The Russian parliament ratified a treaty with North Korea that includes mutual "
+                             "military assistance.", sources=wrong.articles,
+                             evidence=[s.ref() for s in wrong.sentences])
+    fixed = repair(StoryBrief(title="Putin on North Korean troops", summary=[sentence]), arts, evidence)
+    cited = " ".join(r.text for r in fixed.summary[0].evidence)
+    assert "ratif" in cited
+    assert any(i.kind == "citation_repaired" and "re-pointed" in i.detail for i in fixed.grounding.issues)
+
+
+def test_sentence_nothing_supports_is_replaced_by_its_closest_source_sentence(arts, evidence):
+    fact = _fact(evidence, "images")
+    invented = CitedSentence(text="Putin said images showed exactly 5,000 cheerful soldiers marching.",
+                             sources=fact.articles, evidence=[s.ref() for s in fact.sentences])
+    fixed = repair(StoryBrief(title="Putin on North Korean troops", summary=[invented]), arts, evidence)
+    texts = [s.text for s in fixed.summary]
+    assert invented.text not in texts
+    # 5,000 appears in no article: the sentence is dropped outright (the number check is fatal)
+    assert all("5,000" not in t for t in texts)
+
+
+def test_paraphrase_without_support_is_replaced(arts, evidence):
+    fact = _fact(evidence, "images")
+    loose = CitedSentence(text="Vladimir Putin remarked that pictures are a serious matter and reflect "
+                          "something about the situation in Kazan during the BRICS summit.",
+                          sources=fact.articles, evidence=[s.ref() for s in fact.sentences[:1]])
+    fixed = repair(StoryBrief(title="Putin on North Korean troops", summary=[loose]), arts, evidence)
+    out = fixed.summary[0]
+    assert any(out.text == " ".join(r.text.split()) for r in out.evidence) or "re-pointed" in " ".join(
+        i.detail for i in fixed.grounding.issues)
+
+
+def test_reported_speech_finds_actors_without_quotes(evidence):
+    actors = reported_actors(evidence.reported)
+    assert any("Zelensk" in a for a in actors)
+    assert any("South Korea" in a for a in actors)
+    assert not any(a in ("Reuters", "TASS", "AFP") for a in actors)  # agencies are sources, not actors
+    by_actor = {r.actor: r for r in evidence.reported}
+    z = next(r for a, r in by_actor.items() if "Zelensk" in a)
+    assert "warned" in z.verb and "10,000" in z.sentence.text
+
+
+def _fused_answer(n_summary: int):
+    def answer(request):
+        user = request.messages[-1]["content"]
+        assert "<facts>" in user and "[1] (" in user
+        return json.dumps({
+            "title": "Putin does not deny North Korean troops in Russia",
+            "summary": [{"text": "Russian President Vladimir Putin addressed the deployment of North Korean "
+                                 "troops to Russia for the first time.", "facts": [1]}][:n_summary] * n_summary,
+            "key_points": [],
+            "perspectives": [{"actor": next(a for a in _ACTORS if "Zelensk" in a), "role": "President of Ukraine",
+                              "stance": "Zelenskyy warned that Russia plans to deploy North Korean soldiers."}],
+            "topics": ["Russia-North Korea Relations"],
+        })
+    return answer
+
+
+_ACTORS: list[str] = []
+
+
+def test_pipeline_fuses_a_fact_sheet_and_covers_the_top_facts(arts, evidence, tmp_path):
+    from summarizer.pipeline.prepare import actors
+
+    _ACTORS[:] = actors(evidence)
+    backend = FunctionBackend(_fused_answer(5))
+    brief = Pipeline(backend, Config(cache_dir=tmp_path)).run(arts)
+    request = backend.requests[0]
+    whole = sum(len(a.text) for a in arts)
+    assert len(request.messages[-1]["content"]) < whole / 2  # the sheet, not the articles
+    assert brief.run.plan == "fact-sheet" and brief.run.llm_calls == 1
+    # coverage: the top three facts of the sheet are stated even though the model wrote one sentence
+    added = [i for i in brief.grounding.issues if i.kind == "coverage"]
+    assert added
+    words = len(brief.summary.text.split())
+    assert words >= 150
+    # every summary sentence with source sentences rests on them
+    for s in brief.summary:
+        if s.evidence:
+            assert support(s.text, s.evidence)[0] == []
+    z = next(p for p in brief.perspectives if "Zelensk" in p.actor)
+    assert z.evidence and all("Zelensk" in e.text for e in z.evidence)
+    StoryBrief.model_validate(brief.model_dump(), context={"articles": arts})
