@@ -11,7 +11,9 @@ Every line is written with one ``write`` on an append-only descriptor and
 fsynced, so an interrupted run (Ctrl-C, ``kill -9``, power loss) leaves at most
 a partial last line. Running the same command again truncates that line, skips
 the clusters already in either file, and does the rest: each cluster ends up
-summarized or listed as failed, once.
+summarized or listed as failed, once. One batch at a time may write an output
+(:class:`~summarizer.locking.OutputLock`); clusters are known by the exact JSON
+value of their id (:mod:`summarizer.batch_input`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +32,8 @@ from typing import Any, Protocol
 
 from . import errors
 from .atomic import LineAppender, truncate_partial_tail, write_atomic
+from .batch_input import BadRecord, id_fields, id_key, item_key, read_clusters, record_key
+from .locking import OutputLock
 from .progress import ProgressEvent, eta_seconds, format_eta
 from .schema import Article, Cluster, StoryBrief
 
@@ -51,14 +55,6 @@ class SupportsArun(Protocol):
     async def arun(self, articles: list[Article]) -> StoryBrief: ...
 
 
-@dataclass(frozen=True)
-class BadRecord:
-    """An input line that could not become a cluster; it is recorded as failed."""
-
-    cluster_id: str
-    error: errors.InputError
-
-
 @dataclass
 class BatchReport:
     """What a batch run did, and an audit of its output files."""
@@ -72,6 +68,7 @@ class BatchReport:
     previously_failed: list[str] = field(default_factory=list)  # listed as failed earlier, not retried
     input_duplicates: list[str] = field(default_factory=list)  # ids that appeared again in the input
     truncated_bytes: int = 0  # partial trailing lines removed on start
+    repaired_duplicates: int = 0  # extra lines for an id found on start (an old unlocked run) and removed
     duplicated: int = 0  # extra output lines for an id (audit; must be 0)
     lost: int = 0  # input ids in neither file (audit; must be 0)
     wall_s: float = 0.0
@@ -92,6 +89,8 @@ class BatchReport:
         ]
         if self.input_duplicates:
             parts.insert(1, f"{len(self.input_duplicates)} repeated id(s) in the input were ignored")
+        if self.repaired_duplicates:
+            parts.insert(1, f"{self.repaired_duplicates} duplicate line(s) left by an earlier run were removed")
         return "; ".join(parts)
 
 
@@ -104,82 +103,21 @@ def default_failures_path(out_path: str | os.PathLike[str]) -> Path:
 # --------------------------------------------------------------------------- input
 
 
-def _cluster_from_record(obj: Any, where: str) -> Cluster:
-    from .ingest import load_articles
-
-    if not isinstance(obj, dict):
-        raise errors.InputError(f"expected a cluster object, got {type(obj).__name__}", path=where)
-    missing = [k for k in ("id", "articles") if obj.get(k) in (None, "", [])]
-    if missing:
-        raise errors.InputError(
-            f"cluster is missing required field(s) {', '.join(missing)}; a cluster line is "
-            '{"id", "title", "articles": [{"id", "source", "title", "url", "text"}, ...]}',
-            path=where,
-        )
-    if not isinstance(obj["articles"], list):
-        raise errors.InputError("'articles' must be a list of article objects", path=where)
-    articles = load_articles(obj["articles"])
-    reference = obj.get("reference")
-    return Cluster(
-        id=str(obj["id"]),
-        title=obj["title"] if isinstance(obj.get("title"), str) else "",
-        articles=articles,
-        reference=reference if isinstance(reference, dict) else None,
-        meta={k: v for k, v in obj.items() if k not in ("id", "title", "articles", "reference")},
-    )
-
-
-def read_clusters(path: str | os.PathLike[str]) -> Iterator[Cluster | BadRecord]:
-    """Clusters from a cluster JSONL file, one per line; a bad line becomes a :class:`BadRecord`.
-
-    Unlike :func:`summarizer.ingest.load_clusters`, one bad line does not stop the rest:
-    a batch records it as failed and goes on. A missing or unreadable file raises InputError.
-    """
-    p = Path(path)
-    if not p.is_file():
-        raise errors.InputError("no such cluster file; check the path", path=str(p))
-    with open(p, "rb") as fh:
-        head = fh.read(64).lstrip()
-    if head.startswith(b"["):  # a JSON array of clusters: nothing to stream, ingest reads it whole
-        from .ingest import load_clusters
-
-        yield from load_clusters(p)
-        return
-    with open(p, "rb") as fh:
-        for n, raw in enumerate(fh, 1):
-            where = f"{p}: line {n}"
-            if not raw.strip():
-                continue
-            line_id = f"line-{n}"
-            try:
-                obj = json.loads(raw.decode("utf-8-sig" if n == 1 else "utf-8"))
-            except UnicodeDecodeError:
-                yield BadRecord(line_id, errors.InputError("line is not UTF-8 text; re-save the file as UTF-8",
-                                                           path=where))
-                continue
-            except json.JSONDecodeError as exc:
-                yield BadRecord(line_id, errors.InputError(
-                    f"not valid JSON ({exc.msg}, column {exc.colno}); each line must be one cluster object",
-                    path=where))
-                continue
-            if isinstance(obj, dict) and obj.get("id") not in (None, ""):
-                line_id = str(obj["id"])
-            try:
-                yield _cluster_from_record(obj, where)
-            except errors.InputError as exc:
-                yield BadRecord(line_id, exc)
+__all__ = [
+    "BadRecord", "BatchReport", "arun_batch", "audit", "brief_line", "default_failures_path", "failure_line",
+    "read_clusters", "read_ids", "read_keys", "run_batch",
+]
 
 
 # --------------------------------------------------------------------------- output files
 
 
-def read_ids(path: Path, key: str = "cluster_id") -> tuple[list[tuple[str, dict[str, Any]]], int]:
-    """``([(id, record), ...], bytes cut)`` of a batch JSONL file, after cutting a partial trailing line;
-    a missing file has no records, a whole line that is not a record with ``key`` raises InputError."""
+def _read_records(path: Path) -> tuple[list[dict[str, Any]], int]:
+    """The records of a batch JSONL file, after cutting a partial trailing line (returns bytes cut)."""
     cut = truncate_partial_tail(path)
     if cut:
         log.warning("%s: removed a partial last line (%d bytes) left by an interrupted run", path, cut)
-    records: list[tuple[str, dict[str, Any]]] = []
+    records: list[dict[str, Any]] = []
     if not path.exists():
         return records, cut
     with open(path, encoding="utf-8") as fh:
@@ -188,26 +126,42 @@ def read_ids(path: Path, key: str = "cluster_id") -> tuple[list[tuple[str, dict[
                 continue
             try:
                 obj = json.loads(line)
-                records.append((str(obj[key]), obj))
+                record_key(obj)  # a record says who it is
             except (json.JSONDecodeError, KeyError, TypeError):
                 # Only whole lines are ever written, so a bad line in the middle is not ours.
                 raise errors.InputError(
-                    f"line {n} is not a batch record with {key!r}; this file was not written by "
+                    f"line {n} is not a batch record with 'cluster_id'; this file was not written by "
                     "summarizer batch, or was edited: fix or remove that line, or use another output path",
                     path=str(path),
                 ) from None
+            records.append(obj)
     return records, cut
 
 
-def brief_line(cluster_id: str, brief: StoryBrief) -> str:
-    """One output line (without newline): ``{"cluster_id": ..., "brief": {...}}``."""
-    return json.dumps({"cluster_id": cluster_id, "brief": brief.model_dump(mode="json")}, ensure_ascii=False)
+def read_ids(path: Path, key: str = "cluster_id") -> tuple[list[tuple[str, dict[str, Any]]], int]:
+    """``([(id, record), ...], bytes cut)`` of a batch JSONL file, ids as strings (see :func:`read_keys`
+    for identities); a missing file has no records, a line that is not a record raises InputError."""
+    records, cut = _read_records(path)
+    return [(str(r.get(key)), r) for r in records], cut
 
 
-def failure_line(cluster_id: str, exc: BaseException) -> str:
+def read_keys(path: Path) -> tuple[list[tuple[str, dict[str, Any]]], int]:
+    """``([(identity key, record), ...], bytes cut)``: as :func:`read_ids`, keyed by exact JSON id."""
+    records, cut = _read_records(path)
+    return [(record_key(r), r) for r in records], cut
+
+
+def brief_line(cluster_id: str, brief: StoryBrief, *, key: str | None = None) -> str:
+    """One output line (without newline): ``{"cluster_id": ..., "brief": {...}}``; with ``key`` the id is
+    written as the exact JSON value it had in the input."""
+    who = id_fields(key) if key else {"cluster_id": cluster_id}
+    return json.dumps({**who, "brief": brief.model_dump(mode="json")}, ensure_ascii=False)
+
+
+def failure_line(cluster_id: str, exc: BaseException, *, key: str | None = None) -> str:
     """One failures-file line: error type, message, retryable, when, and each attempt's errors and output."""
     record: dict[str, Any] = {
-        "cluster_id": cluster_id,
+        **(id_fields(key) if key else {"cluster_id": cluster_id}),
         "error_type": type(exc).__name__,
         "message": str(exc),
         "retryable": bool(getattr(exc, "retryable", False)),
@@ -229,8 +183,13 @@ def audit(ids: Iterable[str], out_path: Path, failures_path: Path) -> tuple[int,
 
     A cluster both summarized and listed as failed counts as duplicated too.
     """
-    done = Counter(cid for cid, _ in read_ids(out_path)[0])
-    failed = Counter(cid for cid, _ in read_ids(failures_path)[0])
+    return _audit_keys([id_key(i) for i in ids], out_path, failures_path)
+
+
+def _audit_keys(keys: Iterable[str], out_path: Path, failures_path: Path) -> tuple[int, int]:
+    ids = list(keys)
+    done = Counter(k for k, _ in read_keys(out_path)[0])
+    failed = Counter(k for k, _ in read_keys(failures_path)[0])
     duplicated = sum(n - 1 for n in done.values()) + sum(n - 1 for n in failed.values())
     duplicated += len(set(done) & set(failed))
     lost = sum(1 for cid in set(ids) if cid not in done and cid not in failed)
@@ -240,40 +199,62 @@ def audit(ids: Iterable[str], out_path: Path, failures_path: Path) -> tuple[int,
 # --------------------------------------------------------------------------- the run
 
 
+def _name(item: Cluster | BadRecord) -> str:
+    return item.cluster_id if isinstance(item, BadRecord) else item.id
+
+
 def _dedupe(items: Iterable[Cluster | BadRecord], report: BatchReport) -> dict[str, Cluster | BadRecord]:
-    """Each cluster id's first item, in input order; later repeats go to ``report.input_duplicates``."""
+    """Each cluster's first item by identity key, in input order; repeats go to ``report.input_duplicates``."""
     todo: dict[str, Cluster | BadRecord] = {}
     for item in items:
-        cid = item.cluster_id if isinstance(item, BadRecord) else item.id
-        if cid in todo:
-            log.warning("cluster id %r appears more than once in the input; only the first is used", cid)
-            report.input_duplicates.append(cid)
+        key = item_key(item)
+        if key in todo:
+            log.warning("cluster id %s appears more than once in the input; only the first is used", key)
+            report.input_duplicates.append(_name(item))
         else:
-            todo[cid] = item
+            todo[key] = item
     report.total = len(todo)
     return todo
+
+
+def _compact(path: Path, records: list[tuple[str, dict[str, Any]]], drop: set[str]) -> list[tuple[str, dict[str, Any]]]:
+    """``records`` without repeats of a key and without the keys in ``drop``, rewritten atomically if
+    anything goes (an earlier run without the lock may have left duplicates)."""
+    seen: set[str] = set()
+    keep = []
+    for key, rec in records:
+        if key not in seen and key not in drop:
+            seen.add(key)
+            keep.append((key, rec))
+    if len(keep) < len(records):
+        log.warning("%s: removed %d duplicate line(s) left by an earlier run", path, len(records) - len(keep))
+        write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for _, r in keep))
+    return keep
 
 
 def _plan_resume(
     todo: dict[str, Cluster | BadRecord], report: BatchReport, *, retry_failed: bool
 ) -> list[Cluster | BadRecord]:
     """The clusters still to run; those done, or failed earlier and not retried, go into ``report``.
-    ``retry_failed`` drops the old failure lines of those about to be retried: each ends up in one file."""
-    done_records, cut_out = read_ids(report.out_path)
-    failed_records, cut_fail = read_ids(report.failures_path)
+    ``retry_failed`` drops the old failure lines of those about to be retried: each ends up in one file.
+    Duplicate lines already present are reported and removed (the caller holds the output's lock)."""
+    done_records, cut_out = read_keys(report.out_path)
+    failed_records, cut_fail = read_keys(report.failures_path)
     report.truncated_bytes = cut_out + cut_fail
-    done = {cid for cid, _ in done_records}
-    failed_before = {cid for cid, _ in failed_records}
-    if retry_failed and failed_before & (retry := todo.keys() - done):
-        keep = [rec for cid, rec in failed_records if cid not in retry]
-        write_atomic(report.failures_path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in keep))
-        failed_before -= retry
+    done = {key for key, _ in done_records}
+    failed_keys = {key for key, _ in failed_records}
+    report.repaired_duplicates = (len(done_records) - len(done) + len(failed_records) - len(failed_keys)
+                                  + len(done & failed_keys))
+    _compact(report.out_path, done_records, set())
+    retry = (todo.keys() - done) if retry_failed else set()
+    kept = _compact(report.failures_path, failed_records, done | retry)
+    failed_before = {key for key, _ in kept}
     pending: list[Cluster | BadRecord] = []
-    for cid, item in todo.items():
-        if cid in done:
-            report.skipped.append(cid)
-        elif cid in failed_before:
-            report.previously_failed.append(cid)
+    for key, item in todo.items():
+        if key in done:
+            report.skipped.append(_name(item))
+        elif key in failed_before:
+            report.previously_failed.append(_name(item))
         else:
             pending.append(item)
     return pending
@@ -295,9 +276,9 @@ class _Runner:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     fatal: list[BaseException] = field(default_factory=list)
 
-    def record_failure(self, cid: str, exc: BaseException) -> None:
-        self.fail_file.append(failure_line(cid, exc))
-        self.report.failed[cid] = f"{type(exc).__name__}: {exc}"
+    def record_failure(self, item: Cluster | BadRecord, exc: BaseException) -> None:
+        self.fail_file.append(failure_line(_name(item), exc, key=item_key(item)))
+        self.report.failed[_name(item)] = f"{type(exc).__name__}: {exc}"
 
     async def one(self, cluster: Cluster) -> None:
         t0 = time.perf_counter()
@@ -310,10 +291,10 @@ class _Runner:
                 log.exception("cluster %s: unexpected error", cluster.id)
             else:
                 log.warning("cluster %s failed: %s: %s", cluster.id, type(exc).__name__, exc)
-            self.record_failure(cluster.id, exc)
+            self.record_failure(cluster, exc)
             status = f"failed ({type(exc).__name__})"
         else:
-            self.out_file.append(brief_line(cluster.id, brief))
+            self.out_file.append(brief_line(cluster.id, brief, key=item_key(cluster)))
             self.report.completed.append(cluster.id)
             status = "done"
         self.tick(cluster.id, f"{status} in {time.perf_counter() - t0:.1f}s")
@@ -338,7 +319,7 @@ class _Runner:
         try:
             for item in pending:
                 if isinstance(item, BadRecord):
-                    self.record_failure(item.cluster_id, item.error)
+                    self.record_failure(item, item.error)
                     self.tick(item.cluster_id, "failed (InputError)")
                     continue
                 await self.semaphore.acquire()  # at most `concurrency` clusters in flight
@@ -374,14 +355,16 @@ async def arun_batch(
     report = BatchReport(out_path=out, failures_path=fails)
     items = read_clusters(clusters) if isinstance(clusters, (str, os.PathLike)) else clusters
     todo = _dedupe(items, report)
-    pending = _plan_resume(todo, report, retry_failed=retry_failed)
-    say(f"{report.total} cluster(s): {len(report.skipped)} already done, {len(report.previously_failed)} failed "
-        f"earlier, {len(pending)} to do")
-    with LineAppender(out) as out_file, LineAppender(fails) as fail_file:
-        runner = _Runner(pipeline, report, say, out_file, fail_file, asyncio.Semaphore(concurrency), len(pending))
-        await runner.run(pending)
-
-    report.lost, report.duplicated = audit(todo, out, fails)
+    # One writer per output, from reading what is done to the audit: a second batch fails fast.
+    with OutputLock(out), OutputLock(fails):
+        pending = _plan_resume(todo, report, retry_failed=retry_failed)
+        say(f"{report.total} cluster(s): {len(report.skipped)} already done, {len(report.previously_failed)} "
+            f"failed earlier, {len(pending)} to do")
+        with LineAppender(out) as out_file, LineAppender(fails) as fail_file:
+            runner = _Runner(pipeline, report, say, out_file, fail_file, asyncio.Semaphore(concurrency),
+                             len(pending))
+            await runner.run(pending)
+        report.lost, report.duplicated = _audit_keys(todo, out, fails)
     report.wall_s = round(time.perf_counter() - started, 3)
     say(report.summary())
     return report

@@ -25,7 +25,8 @@ log = logging.getLogger("summarizer")
 EXIT_CODES = """exit codes:
   0  success
   1  batch: some clusters are listed as failed (this run or an earlier one); rerun with --retry-failed
-  2  configuration error (missing key/base URL, bad option, a missing extra)
+  2  configuration error (missing key/base URL, bad option, a missing extra; batch: another batch is
+     writing OUTPUT)
   3  bad input (empty, binary or unreadable files, no articles, several stories for summarize)
   4  local model weights missing or corrupt
   5  model server failure (after retries)

@@ -21,6 +21,10 @@ class ConfigError(SummarizerError):
     exit_code = 2
 
 
+class OutputInUseError(ConfigError):
+    """Another process is writing the same batch output file (its lock is held)."""
+
+
 class InputError(SummarizerError):
     """An input file or record cannot be used. ``path`` names it."""
 
