@@ -246,6 +246,25 @@ class StoryBrief(_Model):
         """Every verified quote in the brief, across perspectives."""
         return [q for p in self.perspectives for s in p.statements for q in s.renderings]
 
+    # Renderers as methods (summarizer.render holds them; imported on use, it needs Jinja2 templates).
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The brief as JSON in its schema's shape."""
+        from .render import to_json
+
+        return to_json(self, indent=indent)
+
+    def to_markdown(self) -> str:
+        """The brief as Markdown: citation markers, a sources list and a disagreement table."""
+        from .render import to_markdown
+
+        return to_markdown(self)
+
+    def to_html(self) -> str:
+        """The brief as one self-contained HTML5 page (inline CSS, no scripts, no external assets)."""
+        from .render import to_html
+
+        return to_html(self)
+
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> StoryBrief:
         # Truth checks need the source texts; they run when the caller passes them as context.
@@ -332,3 +351,9 @@ class Cluster(_Model):
     articles: list[Article]
     reference: dict[str, Any] | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
+
+
+# Field descriptions for the JSON Schema (`python -m summarizer schema`), kept in one table.
+from .schema_docs import describe as _describe
+
+_describe(globals())
