@@ -103,3 +103,12 @@ def test_a_json_array_with_one_bad_cluster_runs_the_rest(tmp_path):
     report = run_batch(src, out, pipeline=ScriptedPipelineByText())
     assert sorted(report.completed) == ["a", "b"] and list(report.failed) == ["broken"]
     assert "item 2" in report.failed["broken"] and (report.lost, report.duplicated) == (0, 0)
+
+
+def test_batch_help_documents_its_exit_codes():
+    from summarizer.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices["batch"]
+    text = " ".join(sub.format_help().split())
+    assert "1 batch: some clusters are listed as failed" in text
+    assert "another batch is writing OUTPUT" in text
