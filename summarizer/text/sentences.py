@@ -30,7 +30,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             last = toks[-1] if toks and text[m.start() - len(toks[-1]) : m.start()] == toks[-1] else ""
             if last.lower() in ABBREVIATIONS or (len(last) == 1 and last.isupper()):
                 continue  # "Sen. Markey", "U.S. troops", "Kim Jong U. " -- not an end
-            nxt = _NEXT_CHAR.match(text, m.end()).group(1)  # no slice of the rest: linear
+            after = _NEXT_CHAR.match(text, m.end())  # no slice of the rest of the text: linear
+            nxt = after.group(1) if after else ""
             if nxt and not (nxt.isupper() or nxt in "“\"‘'([\n"):
                 continue  # "October. 26" or "e.g. the"
         end = m.end() if m.group() != "\n" else m.start()
