@@ -126,6 +126,8 @@ def check(cfg: Config) -> None:
             raise ConfigError(f"{setting_name(name)} must be {bound}, not {value!r}")
     if cfg.prices is not None:
         parse_prices(cfg.prices, source=setting_name("prices"))
+    if os.environ.get("SUMMARIZER_PRICES"):  # read again when costs are counted: fail now, not after the call
+        parse_prices(os.environ["SUMMARIZER_PRICES"])
 
 
 _CASTS: dict[str, Any] = {

@@ -135,3 +135,13 @@ def test_rejected_key_and_unknown_model_and_server_failure_have_distinct_exit_co
     codes = {errors.AuthenticationError.exit_code, errors.UnknownModelError.exit_code, errors.BackendError.exit_code}
     assert len(codes) == 3
     assert errors.ModelNotFoundError is errors.WeightsNotFoundError  # the old name means local weights
+
+
+def test_a_malformed_price_table_in_the_environment_fails_before_the_paid_call(monkeypatch):
+    from summarizer.pipeline import Pipeline
+
+    monkeypatch.setenv("SUMMARIZER_PRICES", "[1, 2]")
+    with FaultServer() as srv:
+        with pytest.raises(errors.ConfigError, match="SUMMARIZER_PRICES"):
+            Pipeline(OpenAIBackend("gpt-4o-mini", base_url=srv.base_url), Config(base_url=srv.base_url))
+        assert srv.completions == []

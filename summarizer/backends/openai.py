@@ -336,7 +336,7 @@ def _short(exc: Exception, limit: int = 300) -> str:
 
 def _without_retries(client: Any) -> Any:
     """``client`` with the SDK's own retries off: ours wrap every call (see the class docstring)."""
-    if client is not None and getattr(client, "max_retries", 0) and hasattr(client, "with_options"):
+    if client is not None and getattr(client, "max_retries", None) and hasattr(client, "with_options"):
         return client.with_options(max_retries=0)
     return client
 

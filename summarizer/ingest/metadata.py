@@ -170,7 +170,7 @@ def _zone(name: str, offset: int | None) -> Any:
         except (ImportError, KeyError, ValueError):  # no tz database here: standard time is close enough
             value = {"America/New_York": -5, "America/Chicago": -6, "America/Denver": -7}.get(value, -8)
     if value is not None:
-        return timezone(timedelta(hours=float(value)))
+        return timezone(timedelta(hours=float(value)))  # type: ignore[arg-type]  # int or float here
     return timezone(timedelta(seconds=offset)) if offset is not None else None
 
 
@@ -188,11 +188,12 @@ def _parse_loose(s: str) -> datetime | None:
     if len(re.findall(r"\d+", s.split(":")[0])) < (2 if month_named else 3):  # a day, a month and a year
         return None
     try:
-        from dateutil import parser
+        from dateutil import parser  # type: ignore[import-untyped]
     except ImportError:
         return None
     try:
-        return parser.parse(s, dayfirst=True, tzinfos=_zone)
+        parsed: datetime = parser.parse(s, dayfirst=True, tzinfos=_zone)
+        return parsed
     except (ValueError, OverflowError, TypeError):
         return None
 

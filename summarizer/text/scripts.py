@@ -67,7 +67,7 @@ _UNLIKELY = frozenset({
 def _identifier() -> Any:
     """py3langid's classifier restricted to news languages, or None where it is not installed."""
     try:
-        from py3langid import langid
+        from py3langid import langid  # type: ignore[import-untyped]
     except ImportError:
         return None
     ident = langid.LanguageIdentifier.from_modelpath(Path(langid.__file__).parent / langid.MODEL_FILE)
