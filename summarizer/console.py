@@ -29,8 +29,6 @@ EXTRAS = {
     "trafilatura": ("HTML extraction", "html", "trafilatura"),
     "ray": ("the Ray example", "ray", "ray[data]"),
     "feedparser": ("reading RSS/Atom feeds", "digest", "feedparser"),
-    "sklearn": ("clustering articles into stories", "digest", "scikit-learn"),
-    "scipy": ("clustering articles into stories", "digest", "scikit-learn"),
 }
 
 
