@@ -40,3 +40,22 @@ def test_descriptions_do_not_change_validation(seed_cluster):
     brief = seed_brief(articles)
     again = StoryBrief.model_validate(json.loads(brief.to_json()), context={"articles": articles})
     assert again == brief
+
+
+def test_pipeline_progress_events_carry_the_stage_and_tokens(seed_cluster):
+    from summarizer.backends.testing import FunctionBackend
+    from summarizer.config import Config
+    from summarizer.pipeline import Pipeline
+    from summarizer.progress import ProgressEvent
+    from tests.fault_server import draft_responder
+
+    def answer(request):  # the fault server's well-formed answer, without the server
+        schema = {"type": "json_schema", "json_schema": {"schema": dict(request.schema or {})}}
+        return draft_responder({"messages": list(request.messages), "response_format": schema})
+
+    events: list[str] = []
+    backend = FunctionBackend(answer)
+    Pipeline(backend, Config(use_cache=False), progress=events.append).run(seed_cluster.articles())
+    answered = [e for e in events if isinstance(e, ProgressEvent) and e.tokens]
+    assert answered and answered[-1].done >= 1 and answered[-1].stage
+    assert answered[-1].tokens > 0 and "tokens" in answered[-1]

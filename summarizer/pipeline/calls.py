@@ -21,6 +21,7 @@ from typing import Any
 from .. import prompts
 from ..backends.base import ChatBackend, ChatRequest, Completion
 from ..cache import Cache
+from ..progress import ProgressEvent
 
 log = logging.getLogger("summarizer.pipeline")
 
@@ -94,13 +95,17 @@ class Caller:
         state.completion_tokens += completion.usage.completion_tokens
         state.retries += completion.retries
         state.model = completion.model or state.model
+        tokens = state.prompt_tokens + state.completion_tokens
+        self.progress(ProgressEvent(
+            f"{request.purpose}: answered ({completion.usage.prompt_tokens}+{completion.usage.completion_tokens} "
+            "tokens)", stage=request.purpose, done=state.llm_calls, tokens=tokens))
         return completion
 
     def call(self, request: ChatRequest, state: RunState) -> Completion:
         cached = self.cached(request, state)
         if cached is not None:
             return cached
-        self.progress(f"{request.purpose}: asking {self.backend.model}")
+        self.progress(ProgressEvent(f"{request.purpose}: asking {self.backend.model}", stage=request.purpose))
         return self.record(request, self.backend.complete(request), state)
 
     async def acall(self, request: ChatRequest, state: RunState) -> Completion:
@@ -112,7 +117,7 @@ class Caller:
         if semaphore is None:
             semaphore = self._semaphores[loop] = asyncio.Semaphore(self.concurrency)
         async with semaphore:
-            self.progress(f"{request.purpose}: asking {self.backend.model}")
+            self.progress(ProgressEvent(f"{request.purpose}: asking {self.backend.model}", stage=request.purpose))
             completion = await self.backend.acomplete(request)
         return self.record(request, completion, state)
 
