@@ -104,7 +104,7 @@ def default_failures_path(out_path: str | os.PathLike[str]) -> Path:
 
 
 __all__ = [
-    "BadRecord", "BatchReport", "arun_batch", "audit", "brief_line", "default_failures_path", "failure_line",
+    "BadRecord", "BatchReport", "arun_batch", "audit", "audit_keys", "brief_line", "default_failures_path", "failure_line",
     "read_clusters", "read_ids", "read_keys", "run_batch",
 ]
 
@@ -183,10 +183,11 @@ def audit(ids: Iterable[str], out_path: Path, failures_path: Path) -> tuple[int,
 
     A cluster both summarized and listed as failed counts as duplicated too.
     """
-    return _audit_keys([id_key(i) for i in ids], out_path, failures_path)
+    return audit_keys([id_key(i) for i in ids], out_path, failures_path)
 
 
-def _audit_keys(keys: Iterable[str], out_path: Path, failures_path: Path) -> tuple[int, int]:
+def audit_keys(keys: Iterable[str], out_path: Path, failures_path: Path) -> tuple[int, int]:
+    """As :func:`audit`, for identity keys (:func:`summarizer.batch_input.item_key`)."""
     ids = list(keys)
     done = Counter(k for k, _ in read_keys(out_path)[0])
     failed = Counter(k for k, _ in read_keys(failures_path)[0])
@@ -364,7 +365,7 @@ async def arun_batch(
             runner = _Runner(pipeline, report, say, out_file, fail_file, asyncio.Semaphore(concurrency),
                              len(pending))
             await runner.run(pending)
-        report.lost, report.duplicated = _audit_keys(todo, out, fails)
+        report.lost, report.duplicated = audit_keys(todo, out, fails)
     report.wall_s = round(time.perf_counter() - started, 3)
     say(report.summary())
     return report

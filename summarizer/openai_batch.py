@@ -35,13 +35,15 @@ from .backends.base import Completion, Usage
 from .batch import (
     BadRecord,
     BatchReport,
-    audit,
+    audit_keys,
     brief_line,
     default_failures_path,
     failure_line,
     read_clusters,
-    read_ids,
+    read_keys,
 )
+from .batch_input import item_key
+from .locking import OutputLock
 from .schema import Article, Cluster, StoryBrief
 
 log = logging.getLogger(__name__)
@@ -260,30 +262,30 @@ def collect_results(
     out = Path(out_path)
     fails = Path(failures_path) if failures_path is not None else default_failures_path(out)
     items = list(_clusters(clusters))
-    ids = [i.cluster_id if isinstance(i, BadRecord) else i.id for i in items]
-    wanted = set(ids)
-    report = BatchReport(out_path=out, failures_path=fails, total=len(wanted))
-    done = {cid for cid, _ in read_ids(out)[0]} | {cid for cid, _ in read_ids(fails)[0]}
-    with LineAppender(out) as out_file, LineAppender(fails) as fail_file:
+    keys = {(i.cluster_id if isinstance(i, BadRecord) else i.id): item_key(i) for i in items}  # custom_id -> key
+    report = BatchReport(out_path=out, failures_path=fails, total=len(keys))
+    # The same files and the same rules as `summarizer batch`: one writer, ids by exact JSON value.
+    with OutputLock(out), OutputLock(fails), LineAppender(out) as out_file, LineAppender(fails) as fail_file:
+        done = {k for k, _ in read_keys(out)[0]} | {k for k, _ in read_keys(fails)[0]}
         for cid, result in read_results(results_path, items, pipeline):
-            if cid not in wanted:
+            if cid not in keys:
                 log.warning("batch result for unknown cluster %r ignored", cid)
                 continue
-            if cid in done:
+            if keys[cid] in done:
                 report.skipped.append(cid)
                 continue
-            done.add(cid)
+            done.add(keys[cid])
             if isinstance(result, StoryBrief):
-                out_file.append(brief_line(cid, result))
+                out_file.append(brief_line(cid, result, key=keys[cid]))
                 report.completed.append(cid)
             else:
-                fail_file.append(failure_line(cid, result))
+                fail_file.append(failure_line(cid, result, key=keys[cid]))
                 report.failed[cid] = f"{type(result).__name__}: {result}"
         for item in items:
-            if isinstance(item, BadRecord) and item.cluster_id not in done:
-                done.add(item.cluster_id)
-                fail_file.append(failure_line(item.cluster_id, item.error))
+            if isinstance(item, BadRecord) and item.key not in done:
+                done.add(item.key)
+                fail_file.append(failure_line(item.cluster_id, item.error, key=item.key))
                 report.failed[item.cluster_id] = f"InputError: {item.error}"
-    report.lost, report.duplicated = audit(ids, out, fails)
+        report.lost, report.duplicated = audit_keys(keys.values(), out, fails)
     report.wall_s = round(time.perf_counter() - started, 3)
     return report
