@@ -354,10 +354,10 @@ async def arun_batch(
     fails = Path(failures_path) if failures_path is not None else default_failures_path(out)
     say = progress or (lambda message: None)
     report = BatchReport(out_path=out, failures_path=fails)
-    items = read_clusters(clusters) if isinstance(clusters, (str, os.PathLike)) else clusters
-    todo = _dedupe(items, report)
-    # One writer per output, from reading what is done to the audit: a second batch fails fast.
+    # One writer per output, from before reading the input to the audit: a second batch fails fast.
     with OutputLock(out), OutputLock(fails):
+        items = read_clusters(clusters) if isinstance(clusters, (str, os.PathLike)) else clusters
+        todo = _dedupe(items, report)
         pending = _plan_resume(todo, report, retry_failed=retry_failed)
         say(f"{report.total} cluster(s): {len(report.skipped)} already done, {len(report.previously_failed)} "
             f"failed earlier, {len(pending)} to do")
