@@ -22,10 +22,12 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/pip install $(EDITABLE) '.[local,html,digest]'
+	$(BIN)/pip install -e '.[local,html,digest]'
+	$(BIN)/pip install -q --no-deps $(EDITABLE) .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install $(EDITABLE) '.[local,html,digest,server,weights-0p5b,test]'
+	$(BIN)/pip install -e '.[local,html,digest,server,weights-0p5b,test]'
+	$(BIN)/pip install -q --no-deps $(EDITABLE) .
 
 # Debian's chromium for the page screenshot test (skipped when absent and not root).
 browser:

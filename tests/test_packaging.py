@@ -54,6 +54,8 @@ def test_an_api_only_install_builds_no_llama_cpp_and_the_make_targets_install_ev
     # make demo: the embedded model, the HTML extractor, and feeds + clustering for `summarizer digest`
     assert "'.[local,html,digest]'" in makefile
     assert "'.[local,html,digest,server,weights-0p5b,test]'" in makefile  # make test
+    # The strict editable step installs nothing else, so no dependency's build sees its setting.
+    assert makefile.count("--no-deps $(EDITABLE) .") == 2
 
 
 def _makefile_editable_flags() -> list[str]:
