@@ -12,7 +12,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF
 # (mypy, pyright) can see; the default mode's import hook is invisible to them. A new module
 # appears after the next `make install`. tests/test_packaging.py type-checks a user script against it.
 # It is a second, --no-deps step: pip hands --config-settings to every source build in a command, and
-# llama-cpp-python's build backend rejects a setting it does not know.
+# llama-cpp-python's build backend (scikit-build-core) may reject a setting it does not know.
 EDITABLE = --config-settings editable_mode=strict -e
 
 .PHONY: install install-test demo test eval bench browser clean
