@@ -11,7 +11,7 @@ Every request goes through ``OpenAIBackend`` (the real openai SDK over HTTP) to
   answer cache on; then the same server turned healthy and ``retry_failed=True``.
 * writers: two ``summarizer batch`` processes on one output, the second started 1 s later.
 * huge: 20 small clusters alone, then the same 20 plus one cluster with a 20 MB article.
-* kill: ``summarizer batch`` killed with SIGKILL at five random moments, rerun after each.
+* kill: ``summarizer batch`` killed with SIGKILL five times while it writes, rerun after each.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def huge(work: Path) -> Row:
         together, failed = _small_times(src, work / "huge.jsonl", srv.base_url, work / "cache-huge")  # type: ignore[arg-type]
         wall = time.perf_counter() - t0
     done, lost, dup = audit(work / "huge.jsonl", {c.id for c in clusters} | {"huge"})
-    reason = failed.get("huge", "summarized")[:220]
+    reason = failed.get("huge", "summarized")[:300]
     return {"scenario": "20 small clusters, then the same 20 plus one 20 MB article",
             "result": f"{done}/20 small ones done, in {alone:.1f} s alone and {together:.1f} s "
                       "with the big one; big one after "
@@ -191,7 +191,8 @@ def kill(work: Path, seed: int) -> Row:
         final.communicate(timeout=600)
         wall = time.perf_counter() - t0
     done, lost, dup = audit(out, {c.id for c in clusters})
-    return {"scenario": "200 clusters (5% faults), `kill -9` at five random moments, rerun after each",
+    return {"scenario": "200 clusters (5% faults), `kill -9` five times while it writes (after a random 3–25 "
+                        "new lines), rerun after each",
             "result": f"killed with {', '.join(moments)} briefs written; final run exit {final.returncode}, {done}/200 completed",
             "lost": str(lost), "duplicated": str(dup), "wall": f"{wall:.1f} s"}
 
