@@ -47,6 +47,7 @@ ENV_VARS: dict[str, tuple[str, str]] = {
 CHOICES: dict[str, tuple[str, ...]] = {
     "backend": ("auto", "openai", "local"),
     "response_format": ("auto", "json_schema", "json_object_schema", "json_object", "none"),
+    "synthesis": ("facts", "articles"),
 }
 # Numeric settings -> the smallest value that makes sense (timeout must be above it, the rest at least it).
 MINIMUMS: dict[str, float] = {
@@ -79,7 +80,10 @@ class Config:
     cache_dir: Path = field(default_factory=default_cache_dir)
     use_cache: bool = True
     context_budget: int | None = None  # tokens of article text per call; None = from the model
-    max_output_tokens: int = 900
+    max_output_tokens: int = 1200
+    # "facts": the model fuses a fact sheet chosen by code (the default); "articles": it reads whole
+    # articles (map-reduce when they do not fit), kept for comparison and for clusters with no facts.
+    synthesis: Literal["facts", "articles"] = "facts"
     prices: Mapping[str, tuple[float, float]] | None = None  # model -> (USD per 1M input, per 1M output)
     context_window: int | None = None  # tokens; None = known for the model, else 8,192
 

@@ -13,6 +13,7 @@ from ..backends.base import ChatBackend, ChatRequest
 from ..config import Config
 from ..evidence import Evidence, collect
 from ..evidence.speech import reported_actors, same_actor
+from ..ingest.metadata import outlet_names
 from ..schema import Article, draft_model
 from .plan import Plan, plan
 from .sheet import Sheet, build_sheet
@@ -50,9 +51,13 @@ def quoted_speakers(ev: Evidence) -> list[str]:
 
 
 def actors(ev: Evidence) -> list[str]:
-    """Quoted speakers, then actors whose positions are reported without a quote."""
-    out = list(quoted_speakers(ev))
+    """Quoted speakers, then actors whose positions are reported without a quote; never an outlet
+    of the cluster ("according to The Guardian" says where a quote was read, not who holds a view)."""
+    outlets = {a.outlet.casefold() for a in ev.articles if a.outlet} | set(outlet_names())
+    out = [s for s in quoted_speakers(ev) if s.casefold() not in outlets]
     for actor in reported_actors(ev.reported):
+        if actor.casefold() in outlets:
+            continue
         if len(out) < MAX_ACTORS and not any(same_actor(actor, a) for a in out):
             out.append(actor)
     return out
