@@ -374,3 +374,23 @@ def test_source_label_never_uses_a_headline():
     assert source_label(Source(article_id="a3", title="Putin seems to indicate that...")) == "source a3"
     assert source_label(Source(article_id="a3", url="https://www.nytimes.com/x")) == "nytimes.com"
     assert source_label(Source(article_id="a3", outlet="The New York Times")) == "The New York Times"
+
+
+def test_readers_see_the_source_sentence_behind_each_summary_sentence():
+    from summarizer.render import to_html, to_markdown
+    from summarizer.schema import CitedSentence, SentenceRef, Source, StoryBrief
+
+    ref = SentenceRef(article_id="a", start=0, end=28, text="The council passed a budget.")
+    brief = StoryBrief(
+        title="Council passes budget",
+        summary=[CitedSentence(text="The council approved the budget.", sources=["a"], evidence=[ref]),
+                 CitedSentence(text="Critics <script>x</script> objected.", sources=["a"])],
+        sources=[Source(article_id="a", outlet="Daily <b>News</b>")],
+    )
+    md = to_markdown(brief)
+    assert "[^s1]" in md and "[^s1]: Daily" in md and "“The council passed a budget.”" in md
+    assert "[^s2]" not in md  # no source sentence, no footnote
+    html = to_html(brief)
+    assert '<details class="evidence">' in html and "<q>The council passed a budget.</q>" in html
+    assert 'title="Daily &lt;b&gt;News&lt;/b&gt;: The council passed a budget."' in html
+    assert "<script>x" not in html
