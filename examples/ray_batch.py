@@ -31,6 +31,7 @@ import ray
 
 from summarizer.atomic import LineAppender
 from summarizer.batch import default_failures_path, run_batch
+from summarizer.batch_input import id_key, record_key
 
 
 class SummarizeBlock:
@@ -67,17 +68,19 @@ def _ids(path: Path) -> set[str]:
     out = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
-            out.add(json.loads(line)["cluster_id"])
-        except (json.JSONDecodeError, KeyError):
+            out.add(record_key(json.loads(line)))  # ids by exact JSON value, as run_batch keys them
+        except (json.JSONDecodeError, KeyError, TypeError):
             pass  # a torn last line: that cluster is simply done again
     return out
 
 
 def _line_id(line: str, n: int) -> str:
     try:
-        return str(json.loads(line)["id"])
+        return id_key(json.loads(line)["id"])
     except (json.JSONDecodeError, KeyError, TypeError):
-        return f"line-{n}"  # run_batch names unreadable lines the same way
+        # run_batch keys an unreadable line by its number; here that is its number within its block,
+        # so such a line is tried again on a rerun (it fails fast).
+        return f"line:{n}"
 
 
 def main(argv: list[str] | None = None) -> int:
