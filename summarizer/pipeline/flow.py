@@ -28,6 +28,7 @@ from ..schema import Article, ArticleNotes, RunMetadata, StoryBrief
 from . import requests
 from .assembly import assemble
 from .calls import Caller, RunState
+from .coverage import cover
 from .prepare import Prepared, prepare
 
 Progress = Callable[[str], None]
@@ -76,12 +77,11 @@ class Pipeline:
         """Summarize one cluster, blocking."""
         state = RunState()
         flow = self._flow(list(articles), state)
-        try:
-            batch = next(flow)
-            while True:
-                batch = flow.send([self.caller.call(r, state) for r in batch])
-        except StopIteration as done:
-            return done.value
+        # Only the flow's own end may stop the loop: a StopIteration raised by a backend is an error.
+        batch, brief = _step(flow, None)
+        while brief is None:
+            batch, brief = _step(flow, [self.caller.call(r, state) for r in batch])
+        return brief
 
     async def arun(self, articles: Sequence[Article]) -> StoryBrief:
         """Summarize one cluster; independent model calls (per-article extraction) run concurrently."""
@@ -102,7 +102,7 @@ class Pipeline:
         for a in articles:  # what one article may cost is bounded, before any work on it
             check_article_size(a.text, f"article {a.id}")
         prepared = prepare(articles, self.config, self.backend)
-        if prepared.plan.mode == "single":
+        if prepared.plan.mode in ("single", "fact-sheet"):
             prepared.request = requests.synthesis(prepared, None, self.config.max_output_tokens)
         return prepared
 
@@ -154,7 +154,7 @@ class Pipeline:
         return self._finish(prepared, brief, state)
 
     def _finish(self, prep: Prepared, brief: StoryBrief, state: RunState) -> StoryBrief:
-        brief = truth.repair(brief, prep.all_articles, prep.evidence)
+        brief = truth.repair(cover(brief, prep), prep.all_articles, prep.evidence)
         report = brief.grounding.model_copy(update={"reasks": state.reasks})
         final = brief.model_copy(update={"grounding": report, "run": self._metadata(prep, state)})
         # The truth layer's guarantees are checked once more, strictly, on what we return.
