@@ -168,7 +168,7 @@ def sentences(text: str, limit: int = 300) -> list[str]:
     return out or [text[:limit]]
 
 
-_FACT = re.compile(r"^\[(\d+)\] \([^)]*\) (.+)$", re.MULTILINE)
+_FACT = re.compile(r"^\[(\d+)\] \(.*?\) (.+)$", re.MULTILINE)  # outlets may hold parentheses
 
 
 def facts_in(body: dict[str, Any]) -> list[tuple[int, str]]:
