@@ -25,6 +25,7 @@ import numpy as np
 from ..schema import Article, SentenceRef
 from ..text.injection import injection_markers
 from ..text.lexicons import SPEECH_VERBS
+from ..text.loaded import find_loaded
 from ..text.numbers import figures
 from ..text.sentences import sentence_spans
 
@@ -76,6 +77,12 @@ class Fact:
         return list(dict.fromkeys(s.article_id for s in self.sentences))
 
 
+def _usable(text: str, n_words: int) -> bool:
+    """A whole prose sentence: not a caption, not cut off ("..." ends an excerpt), not instructions."""
+    return (MIN_WORDS <= n_words <= MAX_WORDS and not injection_markers(text)
+            and re.search(r"[.!?\"”’)]$", text) is not None and not text.rstrip("\"”’) ").endswith(("...", "…")))
+
+
 def article_sentences(articles: Sequence[Article]) -> list[Sentence]:
     """The prose sentences of every article, with stable ids: the first MAX_PER_ARTICLE of each, and
     at most MAX_SENTENCES in all (taken lead-first across articles)."""
@@ -85,7 +92,7 @@ def article_sentences(articles: Sequence[Article]) -> list[Sentence]:
         for k, (s, e) in enumerate(sentence_spans(art.text)):
             text = art.text[s:e]
             n = len(text.split())
-            if MIN_WORDS <= n <= MAX_WORDS and not injection_markers(text) and re.search(r"[.!?\"”’)]$", text):
+            if _usable(text, n):
                 found.append(Sentence(f"{art.id}:{k}", art.id, k, s, e, text))
                 if len(found) >= MAX_PER_ARTICLE:
                     break
@@ -205,6 +212,8 @@ def find_facts(articles: Sequence[Article]) -> list[Fact]:
     scores = [sum(WEIGHTS[k] * v for k, v in p.items()) for p in parts]
     facts = []
     for rank, g in enumerate(_mmr(groups, scores, sim), 1):
-        members = sorted(groups[g], key=lambda i: -central[i])
+        # The rendering shown first is the most central one that uses no loaded words: the brief's
+        # voice takes its wording from it.
+        members = sorted(groups[g], key=lambda i: (bool(find_loaded(sentences[i].text)), -central[i]))
         facts.append(Fact(rank, [sentences[i] for i in members], round(scores[g], 4), parts[g]))
     return facts

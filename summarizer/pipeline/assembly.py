@@ -14,6 +14,7 @@ from typing import Any
 from ..evidence import Fact
 from ..evidence.speech import same_actor as _reported_same
 from ..schema import Article, CitedSentence, Disagreement, Perspective, Source, StoryBrief, Summary
+from ..text.loaded import find_loaded
 from ..text.names import name_tokens, names_match
 from ..text.numbers import figures
 from .prepare import Prepared
@@ -66,11 +67,12 @@ _DANGLING_START = re.compile(r"^(?:He|She|It|They|This|That|These|Those|His|Her|
 def fact_sentence(fact: Fact) -> CitedSentence | None:
     """A fact's own source sentence, cited to every outlet that reports it.
 
-    The rendering chosen is the first that stands on its own: one that opens with a pronoun
-    ("He added ...") means nothing out of its article, and None is returned when all do.
+    The rendering chosen is the first that stands on its own and is neutral: one that opens with a
+    pronoun ("He added ...") means nothing out of its article, and an outlet's loaded words ("fumed",
+    "far-left") must not become the brief's voice. None when no rendering qualifies.
     """
     for s in fact.sentences:
-        if not _DANGLING_START.match(s.text.lstrip("“\"‘' ")):
+        if not _DANGLING_START.match(s.text.lstrip("“\"‘' ")) and not find_loaded(s.text):
             refs = [s.ref()] + [x.ref() for x in fact.sentences if x is not s]
             return CitedSentence(text=" ".join(s.text.split()), sources=fact.articles, evidence=refs)
     return None
