@@ -60,7 +60,7 @@ def test_embedded_model_map_reduce_when_the_cluster_does_not_fit(tmp_path, seed_
 
     articles = load_articles(seed_cluster.dir)
     # A budget below the cluster's size forces per-article (and per-chunk) notes, then synthesis.
-    config = Config(cache_dir=tmp_path, use_cache=False, context_budget=700)
+    config = Config(cache_dir=tmp_path, use_cache=False, context_budget=700, synthesis="articles")
     with LocalBackend(SMALL, cache_dir=weights_cache()) as backend:
         brief = Pipeline(backend, config).run(articles)
     assert brief.run.plan == "map-reduce" and brief.run.llm_calls >= len(articles) + 1
