@@ -14,6 +14,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .render import Format
 
 from . import errors
 
@@ -32,13 +36,12 @@ EXTRAS = {
 }
 
 
-def output_format(fmt: str | None, output: str | None) -> str:
+def output_format(fmt: str | None, output: str | None) -> Format:
     """``-f`` when given, else the output file's suffix (``story.html`` -> html), else json."""
-    if fmt:
-        return fmt
-    if output and output != "-":
-        return FORMAT_BY_SUFFIX.get(Path(output).suffix.lower(), "json")
-    return "json"
+    chosen = fmt or (FORMAT_BY_SUFFIX.get(Path(output).suffix.lower(), "json") if output and output != "-" else "json")
+    if chosen not in ("json", "md", "html"):
+        raise ValueError(f"unknown output format {chosen!r}")
+    return chosen  # type: ignore[return-value]
 
 
 def write_output(text: str, output: str | None) -> None:

@@ -105,7 +105,7 @@ def article_sentences(articles: Sequence[Article]) -> list[Sentence]:
 
 
 def _vectors(texts: list[str]) -> np.ndarray:
-    from sklearn.feature_extraction.text import TfidfVectorizer  # loaded only when facts are needed
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]  # loaded on use
 
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b[^\W\d_]{2,}\b|\d[\d,.]*")
     try:
