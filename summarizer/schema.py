@@ -288,7 +288,7 @@ MAX_PERSPECTIVES = 4
 
 def draft_model(
     n_articles: int | None = None, speakers: Sequence[str] = (), *, n_facts: int | None = None,
-    summary_sentences: tuple[int, int] = (2, 5),
+    summary_sentences: tuple[int, int] = (2, 5), max_perspectives: int = MAX_PERSPECTIVES,
 ) -> type[BaseModel]:
     """The JSON the model fills for one cluster.
 
@@ -322,7 +322,7 @@ def draft_model(
         title=(str, Field(min_length=3, max_length=120)),
         summary=(list[sentence], Field(min_length=low, max_length=high)),  # type: ignore[valid-type]
         key_points=(list[sentence], Field(max_length=3)),  # type: ignore[valid-type]
-        perspectives=(list[perspective], Field(max_length=MAX_PERSPECTIVES)),  # type: ignore[valid-type]
+        perspectives=(list[perspective], Field(max_length=max_perspectives)),  # type: ignore[valid-type]
         topics=(list[Annotated[str, Field(max_length=50)]], Field(max_length=4)),
     )
 

@@ -13,7 +13,7 @@ from summarizer.evidence import collect
 from summarizer.evidence.facts import article_sentences, find_facts
 from summarizer.evidence.speech import reported_actors
 from summarizer.pipeline import Pipeline
-from summarizer.schema import CitedSentence, StoryBrief
+from summarizer.schema import Article, CitedSentence, StoryBrief
 from summarizer.truth import repair
 from summarizer.truth.support import support
 
@@ -156,6 +156,12 @@ def test_pipeline_fuses_a_fact_sheet_and_covers_the_top_facts(arts, evidence, tm
     assert added
     words = len(brief.summary.text.split())
     assert words >= 150
+    # the key points carry the next facts of the sheet that the summary leaves out, as source sentences
+    from summarizer.pipeline.coverage import KEY_POINTS
+
+    assert len(brief.key_points) == KEY_POINTS
+    assert all(p.evidence and p.text == " ".join(p.evidence[0].text.split()) for p in brief.key_points)
+    assert any(i.where.startswith("key_points[") for i in added)
     # every summary sentence with source sentences rests on them
     for s in brief.summary:
         if s.evidence:
@@ -163,3 +169,29 @@ def test_pipeline_fuses_a_fact_sheet_and_covers_the_top_facts(arts, evidence, tm
     z = next(p for p in brief.perspectives if "Zelensk" in p.actor)
     assert z.evidence and all("Zelensk" in e.text for e in z.evidence)
     StoryBrief.model_validate(brief.model_dump(), context={"articles": arts})
+
+
+def test_sentences_start_after_datelines_and_section_labels():
+
+    text = ("WASHINGTON — Travel restrictions imposed during the pandemic will be lifted on Nov. 8. "
+            "Driving the news: The announcement applies to international air travel and land borders. "
+            "KYIV, Ukraine (AP) — Russian forces fired missiles at the capital overnight, officials said. "
+            "Putin said: “We will see how this process develops over the coming weeks.”")
+    art = Article(id="a", text=text)
+    got = [s.text for s in article_sentences([art])]
+    assert got[0].startswith("Travel restrictions") and got[1].startswith("The announcement")
+    assert got[2].startswith("Russian forces") and got[3].startswith("Putin said:")
+    for s in article_sentences([art]):  # still verbatim spans of the article
+        assert art.text[s.start:s.end] == s.text
+
+
+def test_pieces_of_a_multi_sentence_quote_are_not_facts():
+
+    text = ("Schumer thanked his caucus in a floor speech on Thursday night after the vote. "
+            "“Despite immense opposition from the minority leader, our caucus held together. "
+            "We have pulled our country back from the cliff’s edge,” he said. "
+            "“We will respond to this decision in the coming days,” the senator said on Friday.")
+    got = [s.text for s in article_sentences([Article(id="a", text=text)])]
+    assert got[0].startswith("Schumer thanked")
+    assert not any("our caucus" in t or t.startswith("We have") for t in got)  # unbalanced quotes / first person
+    assert any(t.startswith("“We will respond") for t in got)  # a whole quote, attributed, stays

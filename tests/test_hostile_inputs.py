@@ -54,7 +54,7 @@ def test_fifty_copies_of_one_article_are_one_source_sent_once(tmp_path):
     assert sum(1 for s in brief.sources if s.duplicate_of) == 49
     prompt = fake.requests[0].messages[1]["content"]
     facts = [line for line in prompt.splitlines() if line.startswith("[")]
-    assert facts and all(line.split(") ", 1)[0].endswith("(copy0") for line in facts)  # one source, once
+    assert facts and all(line.split(") ", 1)[0].endswith("(1 outlet") for line in facts)  # one source, once
 
 
 def test_korean_and_mixed_language_articles(tmp_path):

@@ -16,6 +16,7 @@ from summarizer.schema import (
     GroundingReport,
     Perspective,
     Quote,
+    SentenceRef,
     Statement,
     StoryBrief,
 )
@@ -482,8 +483,16 @@ def test_a_sentence_from_nowhere_is_dropped(arts):
     assert any(i.kind == "citation_unsupported" and i.action == "dropped" for i in repaired.grounding.issues)
 
 
+def _said_by_putin(arts: list) -> SentenceRef:
+    art = arts[0]
+    start = art.text.index("Russian President Vladimir Putin")
+    end = art.text.index(".", start) + 1
+    return SentenceRef(article_id=art.id, start=start, end=end, text=art.text[start:end])
+
+
 def test_a_role_the_articles_do_not_support_is_cleared(arts):
-    p = Perspective(actor="Vladimir Putin", role="Speaker of the Senate", stance="Did not deny the reports.")
+    p = Perspective(actor="Vladimir Putin", role="Speaker of the Senate", stance="Did not deny the reports.",
+                    evidence=[_said_by_putin(arts)])
     kept = g.repair(_brief(perspectives=[p]), arts).perspectives[0]
     assert kept.role == "" and any(i.where.endswith(".role") for i in g.repair(_brief(perspectives=[p]), arts).grounding.issues)
     p2 = p.model_copy(update={"role": "Russian President"})
@@ -510,3 +519,13 @@ def test_a_key_point_that_repeats_a_summary_sentence_is_dropped(arts):
     fixed = g.repair(brief, arts)
     assert [k.text for k in fixed.key_points] == ["The Duma ratified the treaty with North Korea."]
     assert any(i.kind == "redundant" and i.action == "dropped" for i in fixed.grounding.issues)
+
+
+def test_a_stance_with_nothing_a_source_says_behind_it_is_dropped(arts):
+    """A perspective rests on a quote or a reported-speech sentence; a model's stance alone is not enough."""
+    bare = Perspective(actor="Vladimir Putin", stance="Did not deny the reports.")
+    backed = bare.model_copy(update={"evidence": [_said_by_putin(arts)]})
+    repaired = g.repair(_brief(perspectives=[bare]), arts)
+    assert repaired.perspectives == []
+    assert any(i.where == "perspectives[0]" and i.action == "dropped" for i in repaired.grounding.issues)
+    assert [p.actor for p in g.repair(_brief(perspectives=[backed]), arts).perspectives] == ["Vladimir Putin"]

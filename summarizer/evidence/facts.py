@@ -78,9 +78,41 @@ class Fact:
 
 
 def _usable(text: str, n_words: int) -> bool:
-    """A whole prose sentence: not a caption, not cut off ("..." ends an excerpt), not instructions."""
+    """A whole prose sentence: not a caption, not cut off ("..." ends an excerpt), not instructions,
+    and in the outlet's own voice (not a piece of a quote that runs over several sentences)."""
     return (MIN_WORDS <= n_words <= MAX_WORDS and not injection_markers(text)
-            and re.search(r"[.!?\"”’)]$", text) is not None and not text.rstrip("\"”’) ").endswith(("...", "…")))
+            and re.search(r"[.!?\"”’)]$", text) is not None and not text.rstrip("\"”’) ").endswith(("...", "…"))
+            and not _inside_quote(text))
+
+
+# A dateline ("WASHINGTON —", "KYIV, Ukraine (AP) —") or a section label ("Driving the news:",
+# "State of play:") opens many wire and newsletter sentences. It is the outlet's furniture, not
+# the fact: the sentence starts after it, so its text (still a verbatim span) reads on its own.
+_DATELINE = re.compile(r"^[A-Z]{3,}[A-Z .'’-]*(?:,\s*[A-Z][\w.'’ ]{1,25})?\s*(?:\([^)]{1,20}\))?\s*[—–]\s*(?=\S)")
+_LABEL = re.compile(r"^([A-Z][a-z'’]*(?: [a-z'’]+){1,3}):\s+(?=[A-Z“\"‘'])")
+_SPEECH_WORD = re.compile(r"\b(?:" + SPEECH_VERBS + r"|saying|asking|telling)\b")
+# First person outside quotation marks: the words of a speaker whose quote the splitter cut into
+# sentences ("Our caucus held together."), which out of context read as the brief's own voice.
+_FIRST_PERSON = re.compile(r"\b(?:I|we|We|our|Our|us|my|My|me)\b")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
+def _lead_in(text: str) -> int:
+    """How many characters of dateline or section label open ``text``."""
+    m = _DATELINE.match(text)
+    if m:
+        return m.end()
+    m = _LABEL.match(text)
+    if m and not _SPEECH_WORD.search(m.group(1)):
+        return m.end()
+    return 0
+
+
+def _inside_quote(text: str) -> bool:
+    """Part of a longer quotation: unbalanced quotation marks, or first person outside any quote."""
+    if text.count("“") != text.count("”") or text.count('"') % 2:
+        return True
+    return _FIRST_PERSON.search(_QUOTED.sub(" ", text)) is not None
 
 
 def article_sentences(articles: Sequence[Article]) -> list[Sentence]:
@@ -90,6 +122,7 @@ def article_sentences(articles: Sequence[Article]) -> list[Sentence]:
     for art in articles:
         found: list[Sentence] = []
         for k, (s, e) in enumerate(sentence_spans(art.text)):
+            s += _lead_in(art.text[s:e])
             text = art.text[s:e]
             n = len(text.split())
             if _usable(text, n):

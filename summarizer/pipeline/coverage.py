@@ -3,8 +3,9 @@
 After the draft, code lists the highest-ranked facts of the sheet that no surviving summary
 sentence or key point states (neither cites it nor says most of its words), and adds each one
 as its own source sentence, cited to every outlet that reports it. It does the same while the
-summary is shorter than the cluster's target length. Each addition is recorded in the
-grounding report.
+summary is shorter than the cluster's target length. The key points then carry the next-ranked
+facts that neither the summary nor the model's key points state, up to KEY_POINTS. Each addition
+is recorded in the grounding report.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .prepare import Prepared
 MUST_COVER = 3  # the top facts of every sheet (the lead, the angle, the next most central)
 COVERED_SHARE = 0.6  # a sentence covers a fact when it says this share of the fact's content words
 MAX_SUMMARY_SENTENCES = 10
+KEY_POINTS = 4  # the brief's key points: what the summary leaves out, most important first
 
 
 def _says(sentence: CitedSentence, fact: Fact) -> bool:
@@ -60,7 +62,22 @@ def cover(brief: StoryBrief, prep: Prepared) -> StoryBrief:
         words += len(sentence.text.split())
         added.append(GroundingIssue(kind="coverage", where=f"summary[{len(body) - 1}]", action="repaired",
                                     detail=f"added fact {rank} of the sheet, which the draft left out"))
+    points = list(brief.key_points)
+    surviving_points = sum(1 for s in said if s in points)
+    for rank, fact in enumerate(prep.sheet.facts, 1):
+        if surviving_points >= KEY_POINTS:
+            break
+        if any(_says(s, fact) for s in said):
+            continue
+        sentence = fact_sentence(fact)
+        if sentence is None:
+            continue
+        points.append(sentence)
+        said.append(sentence)
+        surviving_points += 1
+        added.append(GroundingIssue(kind="coverage", where=f"key_points[{len(points) - 1}]", action="repaired",
+                                    detail=f"added fact {rank} of the sheet as a key point"))
     if not added:
         return brief
     grounding = brief.grounding.model_copy(update={"issues": list(brief.grounding.issues) + added})
-    return brief.model_copy(update={"summary": Summary(body + tail), "grounding": grounding})
+    return brief.model_copy(update={"summary": Summary(body + tail), "key_points": points, "grounding": grounding})

@@ -14,7 +14,7 @@ from ..config import Config
 from ..evidence import Evidence, collect
 from ..evidence.speech import reported_actors, same_actor
 from ..ingest.metadata import outlet_names
-from ..schema import Article, draft_model
+from ..schema import MAX_PERSPECTIVES, Article, draft_model
 from .plan import Plan, plan
 from .sheet import Sheet, build_sheet
 
@@ -81,7 +81,9 @@ def prepare(articles: Sequence[Article], config: Config, backend: ChatBackend) -
     if sheet is not None:
         speakers = actors(ev)
         # The schema only bounds the summary; the prompt asks for the sheet's length (coverage fills the rest).
-        draft = draft_model(len(usable), speakers, n_facts=len(sheet.facts), summary_sentences=(2, sheet.sentences[1]))
+        # With no reported speaker there is no actor to give a stance to: the model writes none.
+        draft = draft_model(len(usable), speakers, n_facts=len(sheet.facts), summary_sentences=(2, sheet.sentences[1]),
+                            max_perspectives=MAX_PERSPECTIVES if speakers else 0)
         return Prepared(all_articles, usable, ev, Plan("fact-sheet", (), budget), numbers, speakers, draft,
                         sheet=sheet)
     speakers = quoted_speakers(ev)

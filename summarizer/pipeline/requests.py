@@ -47,9 +47,10 @@ def _disagreements(prep: Prepared) -> list[dict[str, Any]]:
 def fusion(prep: Prepared, max_tokens: int) -> ChatRequest:
     """The one call that writes the brief from the fact sheet: the model fuses facts chosen by code."""
     assert prep.sheet is not None
-    outlets = {a.id: a.outlet or a.id for a in prep.articles}
+    # Outlets are counted, not named: their names are metadata no article text holds, and a model
+    # shown them writes "according to <outlet>", a name the sources cannot back.
     facts = [
-        {"number": n, "outlets": [data(outlets[a]) for a in f.articles], "text": data(f.text)}
+        {"number": n, "outlets": len(f.articles), "text": data(f.text)}
         for n, f in enumerate(prep.sheet.facts, 1)
     ]
     disagreements = [
@@ -58,7 +59,7 @@ def fusion(prep: Prepared, max_tokens: int) -> ChatRequest:
     ]
     user = prompts.render("fuse.j2", facts=facts, actors=prep.speakers, disagreements=disagreements,
                           words=prep.sheet.words, sentences=prep.sheet.sentences,
-                          n_perspectives=min(4, len(prep.speakers)) if prep.speakers else 4)
+                          n_perspectives=min(4, len(prep.speakers)))
     return ChatRequest(messages=messages(user, "facts"), schema=prep.draft.model_json_schema(),
                        schema_name="story_brief", max_tokens=max_tokens, purpose="synthesize")
 

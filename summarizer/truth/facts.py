@@ -27,12 +27,15 @@ class _ArticleFacts:
     words: list[str]  # sorted lowercase words, for prefix look-ups
     numbers: frozenset[float]
     text_lower: str
+    common: frozenset[str]  # words the article also writes in lower case: ordinary words, not names
 
 
 @functools.lru_cache(maxsize=256)
 def _facts_of(text: str) -> _ArticleFacts:
-    words = sorted({w.lower() for w in re.findall(r"[^\W\d_]+", text)})
-    return _ArticleFacts(words, frozenset(v for _, vals in figures(text) for v in vals), text.lower())
+    found = re.findall(r"[^\W\d_]+", text)
+    words = sorted({w.lower() for w in found})
+    common = frozenset(w for w in found if w[0].islower())
+    return _ArticleFacts(words, frozenset(v for _, vals in figures(text) for v in vals), text.lower(), common)
 
 
 _FUNCTION_CAPS = words("function_caps")
@@ -123,9 +126,11 @@ def _name_supported(phrase: str, tokens: list[str], art: Article) -> bool:
         or any(v.lower() in facts.text_lower for v in _phrase_variants(t) if len(v) > 2)
         for t in tokens
     ]
-    # "Joe Biden" where the article says "President Biden": the surname carries the name.
+    # "Joe Biden" where the article says "President Biden": the surname carries the name. Only a
+    # surname does: "CBS News" is not carried by "news", a word the article writes in lower case.
     return all(found) or (
         len(tokens) >= 2 and found[-1] and len(tokens[-1]) >= 4 and phrase.split()[-1] == tokens[-1]
+        and tokens[-1].lower() not in facts.common
     )
 
 

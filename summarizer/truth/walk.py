@@ -170,8 +170,10 @@ class Walker:
         if self.mode != "repair":
             return p
         sources += [q.article_id for st in statements for q in st.renderings if q.article_id not in sources]
-        if not statements and not stance and not evidence:
-            self.ctx.note("perspective_empty", base, f"nothing about {p.actor!r} survived the checks", "dropped")
+        if not statements and not evidence:
+            # A stance must rest on something a source says: a quote or a reported-speech sentence.
+            self.ctx.note("perspective_empty", base,
+                          f"no quote or source sentence of {p.actor!r} survived the checks", "dropped")
             return None
         return Perspective(actor=p.actor, role=role, stance=stance, statements=statements, evidence=evidence,
                            sources=list(dict.fromkeys(sources)))
