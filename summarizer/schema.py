@@ -174,23 +174,23 @@ class EventDate(_Model):
     """One outlet's date for a timeline event whose date the sources disagree on."""
 
     date: str = Field(description="ISO 8601 at its precision: '2024-10-23', '2024-W43', '2024-06' or '2024'.")
-    precision: DatePrecision
+    precision: DatePrecision = Field(description="How long the dated period is: day, week, month or year.")
     date_text: str = Field(description="The date as the sentence writes it, e.g. 'Tuesday'.")
     resolved_from: str = Field(default="", description="How a relative date was resolved ('' if written in full).")
-    sources: list[str]
-    evidence: SentenceRef
+    sources: list[str] = Field(description="Ids of the articles that give this date.")
+    evidence: SentenceRef = Field(description="The sentence that gives this date.")
 
 
 class TimelineEvent(_Model):
     """One dated event of the story, told by a source sentence; undisputed or with each outlet's date."""
 
     date: str = Field(description="ISO 8601 at its precision; 'first/last' (an ISO interval) when disputed.")
-    precision: DatePrecision
+    precision: DatePrecision = Field(description="How long the dated period is: day, week, month or year.")
     date_text: str = Field(default="", description="The date as the first evidence sentence writes it.")
     resolved_from: str = Field(default="", description="How a relative date was resolved ('' if written in full).")
     text: str = Field(description="The event: a source sentence, as written.")
     evidence: list[SentenceRef] = Field(min_length=1, description="One sentence per article that reports it.")
-    sources: list[str]
+    sources: list[str] = Field(description="Ids of the articles that report the event.")
     disputed: list[EventDate] = Field(default_factory=list, description="Each outlet's date when they differ.")
 
 
