@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from typing import Literal, get_args
 from urllib.parse import urlsplit
@@ -129,6 +129,23 @@ def safe_url(url: str | None) -> str | None:
 def format_date(value: datetime | None) -> str:
     """'24 Oct 2024' (the day is what readers need; times in scraped metadata are rarely reliable)."""
     return f"{value.day} {value:%b %Y}" if value else ""
+
+
+def event_date(iso: str, precision: str = "day") -> str:
+    """A timeline date for readers, at its precision: '23 Oct 2024', 'Jun 2024', 'week of 21 Oct 2024', '2024'."""
+    try:
+        if precision == "week":
+            year, week = iso.split("-W")
+            monday = date.fromisocalendar(int(year), int(week), 1)
+            return f"week of {monday.day} {monday:%b %Y}"
+        if precision == "month":
+            return f"{datetime.strptime(iso, '%Y-%m'):%b %Y}"
+        if precision == "year":
+            return iso
+        day = date.fromisoformat(iso)
+        return f"{day.day} {day:%b %Y}"
+    except ValueError:
+        return iso  # not ours to fix: show what the brief says
 
 
 def _date_range(sources: list[Source]) -> str:
@@ -299,4 +316,5 @@ def _environment() -> jinja2.Environment:
     env.filters["md_cell"] = md_cell
     env.filters["md_url"] = md_url
     env.filters["date"] = format_date
+    env.filters["event_date"] = event_date
     return env

@@ -167,6 +167,33 @@ class Disagreement(_Model):
     claims: list[Claim] = Field(min_length=2)
 
 
+DatePrecision = Literal["day", "week", "month", "year"]
+
+
+class EventDate(_Model):
+    """One outlet's date for a timeline event whose date the sources disagree on."""
+
+    date: str = Field(description="ISO 8601 at its precision: '2024-10-23', '2024-W43', '2024-06' or '2024'.")
+    precision: DatePrecision = Field(description="How long the dated period is: day, week, month or year.")
+    date_text: str = Field(description="The date as the sentence writes it, e.g. 'Tuesday'.")
+    resolved_from: str = Field(default="", description="How a relative date was resolved ('' if written in full).")
+    sources: list[str] = Field(description="Ids of the articles that give this date.")
+    evidence: SentenceRef = Field(description="The sentence that gives this date.")
+
+
+class TimelineEvent(_Model):
+    """One dated event of the story, told by a source sentence; undisputed or with each outlet's date."""
+
+    date: str = Field(description="ISO 8601 at its precision; 'first/last' (an ISO interval) when disputed.")
+    precision: DatePrecision = Field(description="How long the dated period is: day, week, month or year.")
+    date_text: str = Field(default="", description="The date as the first evidence sentence writes it.")
+    resolved_from: str = Field(default="", description="How a relative date was resolved ('' if written in full).")
+    text: str = Field(description="The event: a source sentence, as written.")
+    evidence: list[SentenceRef] = Field(min_length=1, description="One sentence per article that reports it.")
+    sources: list[str] = Field(description="Ids of the articles that report the event.")
+    disputed: list[EventDate] = Field(default_factory=list, description="Each outlet's date when they differ.")
+
+
 class GroundingIssue(_Model):
     kind: Literal[
         "quote_fabricated",
@@ -235,6 +262,7 @@ class StoryBrief(_Model):
     key_points: list[CitedSentence] = Field(default_factory=list)
     perspectives: list[Perspective] = Field(default_factory=list)
     disagreements: list[Disagreement] = Field(default_factory=list)
+    timeline: list[TimelineEvent] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     entities: Entities = Field(default_factory=Entities)
     topics: list[str] = Field(default_factory=list, description="Topic lenses, e.g. 'Russia-North Korea Relations'.")

@@ -18,6 +18,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "key_points": "The story's main facts, most important first, each with its citations.",
         "perspectives": "The actors of the story, their stance as the articles report it, and what they said.",
         "disagreements": "Facts the sources state differently (e.g. figures), with who claims which value.",
+        "timeline": "Dated events in date order, each a source sentence; disputed dates kept per outlet.",
         "sources": "One entry per article of the cluster, in input order, with its metadata.",
         "entities": "Countries, organizations and persons named in the articles.",
         "grounding": "What the truth layer checked, repaired and dropped in this brief.",
@@ -101,6 +102,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
 
 # Leaves first: a container's rebuilt schema embeds its parts' schemas as they are at that moment.
 _REBUILD_ORDER = ("Quote", "SentenceRef", "CitedSentence", "Claim", "Statement", "Perspective", "Disagreement",
+                  "EventDate", "TimelineEvent",
                   "Entity", "Entities", "GroundingIssue", "GroundingReport", "Source", "RunMetadata", "Summary",
                   "StoryBrief")
 

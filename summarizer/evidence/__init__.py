@@ -20,6 +20,7 @@ module              holds
 ``entities``        countries, organisations, people
 ``facts``           sentences grouped into facts across outlets, ranked (LexRank, MMR)
 ``speech``          reported speech: positions attributed without a quote
+``timeline``        dated events across outlets, with the dates outlets disagree on
 ==================  ==========================================================
 """
 
@@ -37,6 +38,7 @@ from .model import MIN_QUOTE_WORDS, Evidence, NumberMention, Person, QuoteCandid
 from .persons import find_persons
 from .quotes import extract_quotes
 from .speech import Reported, find_reported
+from .timeline import build_timeline
 
 __all__ = [
     "MIN_QUOTE_WORDS",
@@ -56,12 +58,13 @@ __all__ = [
 
 
 def collect(articles: Sequence[Article]) -> Evidence:
-    """Gather quotes, numbers, entities and disagreements from a cluster (duplicates skipped)."""
+    """Gather quotes, numbers, entities, disagreements, facts and the timeline of a cluster (duplicates skipped)."""
     arts = [a for a in articles if not a.duplicate_of]
     persons = find_persons(arts)
     indexes = [ArticleIndex(a, persons) for a in arts]
     quotes, fragments = extract_quotes(indexes)
     numbers = [n for ix in indexes for n in extract_numbers(ix)]
+    facts = find_facts(arts)
     return Evidence(
         articles=arts,
         quotes=quotes,
@@ -70,6 +73,7 @@ def collect(articles: Sequence[Article]) -> Evidence:
         disagreements=find_disagreements(numbers, arts),
         fragments=fragments,
         persons=persons,
-        facts=find_facts(arts),
+        facts=facts,
         reported=find_reported(indexes),
+        timeline=build_timeline(arts, facts),
     )

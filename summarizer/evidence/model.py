@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..schema import Article, Disagreement, Entities, Quote, Statement
+from ..schema import Article, Disagreement, Entities, Quote, Statement, TimelineEvent
 from ..text.names import names_match
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ class Evidence:
     persons: list[Person] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)  # best first; see evidence.facts
     reported: list[Reported] = field(default_factory=list)  # attributed statements (reported speech)
+    timeline: list[TimelineEvent] = field(default_factory=list)  # dated events; see evidence.timeline
 
     def quote(self, quote_id: int) -> QuoteCandidate | None:
         """The candidate (quote or fragment) with this id, or None."""

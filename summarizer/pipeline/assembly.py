@@ -154,6 +154,7 @@ def assemble(prep: Prepared, draft: Any) -> StoryBrief:
         key_points=_cited(draft.key_points, prep, ids),
         perspectives=_top_up(prep, _perspectives(prep, draft)) if prep.sheet else _perspectives(prep, draft),
         disagreements=list(prep.evidence.disagreements),
+        timeline=list(prep.evidence.timeline),
         sources=[Source.from_article(a) for a in prep.all_articles],
         entities=prep.evidence.entities,
         topics=list(dict.fromkeys(t.strip() for t in draft.topics if t.strip())),

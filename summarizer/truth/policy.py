@@ -85,6 +85,9 @@ POLICY: dict[str, Rule] = {
     "perspective_empty": Rule("citation_unsupported"),
     "redundant_key_point": Rule("redundant", fatal=True),
     "summary_fallback": Rule("citation_unsupported"),
+    # timeline events: source sentences and the dates they give
+    "event_not_verbatim": Rule("citation_dangling", fatal=True, strict=EVERYWHERE),
+    "event_date_unsupported": Rule("citation_unsupported", fatal=True, strict=EVERYWHERE),
 }
 
 

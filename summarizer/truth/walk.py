@@ -2,14 +2,14 @@
 
 The walker visits, in order: the title, each summary sentence and key point, each perspective
 (its actor, every quote rendering, stance, role, sources), each disagreement's claims, the
-source list and the entities. In ``check`` and ``verify`` modes it only collects issues; in
+timeline's events, the source list and the entities. In ``check`` and ``verify`` modes it only collects issues; in
 ``repair`` mode it applies each check's repair, drops what a fatal issue condemns, and rebuilds
 the brief from what survives. Structural rules that concern a whole container (an empty
 summary, a perspective with nothing left, a disagreement with one claim) live here too.
 
 Item kinds: ``title``, ``sentence``, ``actor`` (a Perspective, for its actor and role), ``quote``,
 ``stance``, ``role``, ``reference`` (a reported-speech sentence), ``sources`` (a perspective's citations),
-``claim``, ``entity``, ``source``.
+``claim``, ``event`` (a timeline event), ``entity``, ``source``.
 """
 
 from __future__ import annotations
@@ -84,13 +84,14 @@ class Walker:
         key_points = self._sentences("key_points", brief.key_points)
         perspectives = [p for i, x in enumerate(brief.perspectives) if (p := self._perspective(i, x))]
         disagreements = [d for i, x in enumerate(brief.disagreements) if (d := self._disagreement(i, x))]
+        timeline = [e for i, x in enumerate(brief.timeline) if (e := self.visit("event", x, f"timeline[{i}]"))]
         sources = [s for i, x in enumerate(brief.sources) if (s := self.visit("source", x, f"sources[{i}]"))]
         entities = self._entities(brief.entities)
         if self.mode != "repair":
             return brief
         return brief.model_copy(update={
             "title": title, "summary": Summary(summary), "key_points": key_points,
-            "perspectives": perspectives, "disagreements": disagreements, "sources": sources,
+            "perspectives": perspectives, "disagreements": disagreements, "timeline": timeline, "sources": sources,
             "entities": entities,
         })
 
