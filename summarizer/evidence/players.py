@@ -22,7 +22,7 @@ from .outlets import lead_sentences
 MAX_PLACES = 3
 MIN_PLACE_MENTIONS = 2  # a country named once, in no headline or lead, is context, not the place
 MAX_PLAYERS = 6
-MIN_PLAYER_MENTIONS = 2
+MIN_PLAYER_MENTIONS = 3  # named by one outlet only, a player needs this many mentions
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,9 +66,10 @@ def key_players(perspectives: Sequence[Perspective], entities: Entities, article
     for p in perspectives:
         if not known(p.actor):
             out.append(KeyPlayer(name=p.actor, role=p.role, sources=list(p.sources)))
-    for e in sorted([*entities.persons, *entities.organizations], key=lambda e: -e.mentions):
+    # Named by more outlets first: a player of the story, not of one article's aside.
+    for e in sorted([*entities.persons, *entities.organizations], key=lambda e: (-len(e.sources), -e.mentions)):
         if len(out) >= MAX_PLAYERS:
             break
-        if e.mentions >= MIN_PLAYER_MENTIONS and not known(e.name):
+        if (len(e.sources) >= 2 or e.mentions >= MIN_PLAYER_MENTIONS) and not known(e.name):
             out.append(KeyPlayer(name=e.name, sources=list(e.sources)))
     return out[:MAX_PLAYERS]
