@@ -20,6 +20,8 @@ module              holds
 ``entities``        countries, organisations, people
 ``facts``           sentences grouped into facts across outlets, ranked (LexRank, MMR)
 ``speech``          reported speech: positions attributed without a quote
+``outlets``         how each outlet and stance told it (angle, leads, only-here, blindspots)
+``players``         the story's location and key players, among what was found
 ==================  ==========================================================
 """
 

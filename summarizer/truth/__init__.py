@@ -26,6 +26,7 @@ module              holds
 ``quotes``          verbatim quotes and their speakers
 ``claims``          the figures and citations of disagreements' claims
 ``entities``        entities no article names
+``outlets``         coverage entries (own article's sentences), places, key players
 ==================  ============================================================
 """
 
