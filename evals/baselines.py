@@ -91,11 +91,13 @@ def extractive_brief(articles: Sequence[Article], *, per_article: int | None = N
 def lexrank_brief(articles: Sequence[Article]) -> StoryBrief:
     """A LexRank-style extractive brief: the top-ranked fact sentences of the cluster, in rank order.
 
-    The ranking is the pipeline's own (:func:`summarizer.evidence.facts.find_facts`: LexRank
+    It carries the pipeline's coverage section (how each outlet and stance told it), which is built
+    from the same facts without a model. The ranking is the pipeline's own (:func:`summarizer.evidence.facts.find_facts`: LexRank
     centrality, outlet count, position, headlines, diversity), so this row is also the selection
     the model's brief must never fall below. Its length is the pipeline's target length.
     """
     from summarizer.evidence.facts import find_facts
+    from summarizer.evidence.outlets import build_coverage
     from summarizer.pipeline.assembly import fact_sentence
     from summarizer.pipeline.sheet import SMALL_CLUSTER_WORDS
 
@@ -105,7 +107,8 @@ def lexrank_brief(articles: Sequence[Article]) -> StoryBrief:
     target = 100 if small else 150
     sentences: list[CitedSentence] = []
     words = 0
-    for fact in find_facts(unique):
+    facts = find_facts(unique)
+    for fact in facts:
         if words >= target:
             break
         sentence = fact_sentence(fact)
@@ -117,6 +120,7 @@ def lexrank_brief(articles: Sequence[Article]) -> StoryBrief:
         title=title,
         summary=Summary(sentences),
         sources=[Source.from_article(a) for a in articles],
+        coverage=build_coverage(facts, unique),  # deterministic, so this row measures it without a model
         run=RunMetadata(model="lexrank", backend="extractive", plan="extractive",
                         duration_s=time.perf_counter() - started),
     )

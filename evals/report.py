@@ -30,6 +30,8 @@ KEY_METRICS = (
     "rouge2",
     "rougeL",
     "rougeLsum",
+    "framing_rougeL",
+    "framing_headline_rougeL",
     "sentence_support_rate",
     "perspectives_with_evidence",
     "loaded_per_100w",
@@ -50,6 +52,8 @@ SHORT = {
     "entity_recall_gold": "entity R",
     "loaded_per_100w": "loaded/100w",
     "summary_words": "words",
+    "framing_rougeL": "framing R-L",
+    "framing_headline_rougeL": "headlines R-L",
     "llm_calls": "calls",
     "duration_s": "time s",
 }

@@ -64,6 +64,10 @@ METRICS: dict[str, Metric] = {
     "rouge2": Metric("ROUGE-2 F1 vs reference summary", "higher"),
     "rougeL": Metric("ROUGE-L F1 vs reference summary", "higher"),
     "rougeLsum": Metric("ROUGE-Lsum F1 vs reference summary (sentence-split)", "higher"),
+    "framing_rouge1": Metric("ROUGE-1 F1 of the per-stance coverage sentences vs the reference framing", "higher"),
+    "framing_rougeL": Metric("ROUGE-L F1 of the per-stance coverage sentences vs the reference framing", "higher"),
+    "framing_headline_rouge1": Metric("baseline: ROUGE-1 F1 of each stance's headline vs the reference framing"),
+    "framing_headline_rougeL": Metric("baseline: ROUGE-L F1 of each stance's headline vs the reference framing"),
     "sentence_support_rate": Metric(
         "summary/key-point sentences whose names, numbers and most words are in the source sentences they cite",
         "higher", True,
@@ -416,6 +420,43 @@ def score_rouge(summary: str, reference: Reference | None) -> Scored:
     return Scored({k: s[k].fmeasure for k in ROUGE_KEYS})
 
 
+FRAMING_KEYS = ("rouge1", "rougeL")
+
+
+def framing_text(brief: StoryBrief) -> str:
+    """The coverage section's one sentence per stance, in stance order, as one text."""
+    sides = brief.coverage.stances if brief.coverage is not None else []
+    return " ".join(s.summary.text for s in sides if s.summary is not None)
+
+
+def headline_framing(articles: Sequence[Article]) -> str:
+    """The baseline the coverage section must beat: each stance's first headline, in stance order."""
+    from summarizer.evidence.outlets import STANCE_ORDER, stance_of
+
+    first: dict[str, str] = {}
+    for a in articles:
+        label = stance_of(a)
+        if label and a.title.strip() and not a.duplicate_of:
+            first.setdefault(label, " ".join(a.title.split()))
+    order = sorted(first, key=lambda s: (STANCE_ORDER.index(s) if s in STANCE_ORDER else len(STANCE_ORDER), s))
+    return " ".join(t if t.endswith((".", "?", "!")) else t + "." for t in (first[s] for s in order))
+
+
+def score_framing(brief: StoryBrief, articles: Sequence[Article], reference: Reference | None) -> Scored:
+    """ROUGE-1/L F1 of how the brief says each side told the story against the reference framing note,
+    beside the same score for the stances' headlines (None without a framing note or stance labels)."""
+    keys = [f"framing_{k}" for k in FRAMING_KEYS] + [f"framing_headline_{k}" for k in FRAMING_KEYS]
+    baseline = headline_framing(articles)
+    if reference is None or not reference.framing.strip() or not baseline:
+        return Scored(dict.fromkeys(keys))
+    ours = framing_text(brief)
+    scores: dict[str, float | None] = {}
+    for name, text in (("framing", ours), ("framing_headline", baseline)):
+        s = _rouge().score(reference.framing, text) if text else None
+        scores.update({f"{name}_{k}": (s[k].fmeasure if s else 0.0) for k in FRAMING_KEYS})
+    return Scored(scores, {"framing": ours} if ours else {})
+
+
 def score_support(brief: StoryBrief, articles: Sequence[Article]) -> Scored:
     """Sentence-level support: each summary sentence and key point against the source sentences it cites.
 
@@ -495,6 +536,7 @@ def score_brief(
         score_entities(brief, articles, reference, gold_entities),
         score_neutrality(brief, reference),
         score_rouge(brief.summary.text, reference),
+        score_framing(brief, articles, reference),
         score_support(brief, articles),
         score_length(brief, articles),
         score_cost(brief),

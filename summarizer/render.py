@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from .schema import Source, StoryBrief
+from .schema import CitedSentence, Coverage, SentenceRef, Source, StoryBrief
 
 Format = Literal["json", "md", "html"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -202,6 +202,66 @@ def _grounding_line(brief: StoryBrief) -> str:
             f"{issues} issue{'' if issues == 1 else 's'}")
 
 
+@dataclass(frozen=True)
+class OutletView:
+    """One outlet's coverage as the page shows it (sentences its stance's card already shows are left out)."""
+
+    cite: Cite
+    stance: str | None
+    headline: str
+    angle: list[SentenceRef]
+    leads: list[tuple[SentenceRef, bool]]  # (sentence, reported by this outlet alone)
+    only_here: list[SentenceRef]  # exclusives not already shown
+
+
+@dataclass(frozen=True)
+class SideView:
+    label: str  # "Left-rated outlets"
+    stance: str
+    cites: list[Cite]
+    summary: CitedSentence | None
+    summary_alone: bool  # the side's sentence is one that only this side reports
+    emphasis: list[tuple[SentenceRef, bool]]  # (sentence, reported by this side alone)
+    only_this_side: list[SentenceRef]  # blindspot facts not already shown as emphasis
+    others: list[str]  # the other stances, for whom these facts are a blindspot
+
+
+def _key(r: SentenceRef) -> tuple[str, int]:
+    return (r.article_id, r.start)
+
+
+def _coverage_view(coverage: Coverage | None, citations: _Citations) -> tuple[list[OutletView], list[SideView]]:
+    """The coverage section without repeats: each source sentence is shown once, where it says most."""
+    if coverage is None:
+        return [], []
+    shown: set[tuple[str, int]] = set()
+
+    def fresh(refs: list[SentenceRef]) -> list[SentenceRef]:
+        out = [r for r in refs if _key(r) not in shown]
+        shown.update(_key(r) for r in out)
+        return out
+
+    labels = [s.stance for s in coverage.stances]
+    sides = []
+    for s in coverage.stances:
+        alone = {_key(r) for r in s.only_this_side}
+        said = fresh(s.summary.evidence[:1]) if s.summary is not None else []
+        emphasis = [(r, _key(r) in alone) for r in fresh(s.emphasis)]
+        sides.append(SideView(label=f"{s.stance.capitalize()}-rated outlets", stance=s.stance,
+                              cites=citations.cites(s.articles), summary=s.summary,
+                              summary_alone=bool(said) and _key(said[0]) in alone, emphasis=emphasis,
+                              only_this_side=fresh(s.only_this_side), others=[x for x in labels if x != s.stance]))
+    outlets = []
+    for o in coverage.outlets:
+        exclusive = {_key(r) for r in o.only_here}
+        angle = fresh(o.angle)
+        outlets.append(OutletView(
+            cite=citations.cite(o.article_id), stance=o.stance, headline=o.headline, angle=angle,
+            leads=[(r, _key(r) in exclusive) for r in fresh(o.leads)], only_here=fresh(o.only_here),
+        ))
+    return outlets, sides
+
+
 def _context(brief: StoryBrief) -> dict[str, object]:
     citations = _Citations(brief.sources)
     sources = []
@@ -222,8 +282,11 @@ def _context(brief: StoryBrief) -> dict[str, object]:
         ("organizations", "Organizations", brief.entities.organizations),
         ("persons", "Persons", brief.entities.persons),
     ]
+    outlets, sides = _coverage_view(brief.coverage, citations)
     return {
         "brief": brief,
+        "outlets": outlets,
+        "sides": sides,
         "cites": citations.cites,
         "cite": citations.cite,
         "sources": sources,

@@ -151,6 +151,46 @@ class Entities(_Model):
     persons: list[Entity] = Field(default_factory=list)
 
 
+class OutletCoverage(_Model):
+    """How one outlet told the story: its headline's angle, what it leads with, what only it reports."""
+
+    article_id: str = Field(description="The article.")
+    outlet: str | None = Field(default=None, description="Its publisher.")
+    stance: str | None = Field(default=None, description="The outlet's stance label (left/center/right), if given.")
+    headline: str = Field(default="", description="The article's headline.")
+    angle: list[SentenceRef] = Field(
+        default_factory=list, description="Its own sentences that its headline matches best.")
+    leads: list[SentenceRef] = Field(default_factory=list, description="The facts it leads with: its first sentences.")
+    only_here: list[SentenceRef] = Field(default_factory=list, description="Facts no other article of the cluster reports.")
+
+
+class StanceCoverage(_Model):
+    """What the outlets of one stance emphasise, and what only they report (the other sides' blindspot)."""
+
+    stance: str = Field(description="The stance label, e.g. 'left'.")
+    articles: list[str] = Field(default_factory=list, description="Ids of the articles with this stance.")
+    emphasis: list[SentenceRef] = Field(default_factory=list, description="What this side's headlines and leads stress.")
+    only_this_side: list[SentenceRef] = Field(
+        default_factory=list, description="Facts that only this side's outlets report: a blindspot of the others.")
+    summary: CitedSentence | None = Field(default=None, description="One neutral sentence on what this side stresses.")
+
+
+class Coverage(_Model):
+    """How each outlet, and each stance, told the story (deterministic, from the fact groups)."""
+
+    outlets: list[OutletCoverage] = Field(default_factory=list, description="One entry per original article.")
+    stances: list[StanceCoverage] = Field(
+        default_factory=list, description="One entry per stance when the articles carry stance labels.")
+
+
+class KeyPlayer(_Model):
+    """A person or body central to the story, as the articles name them."""
+
+    name: str = Field(description="The name as the articles write it.")
+    role: str = Field(default="", description="Who they are, when the articles say so.")
+    sources: list[str] = Field(default_factory=list, description="Ids of the articles that name them.")
+
+
 class Claim(_Model):
     """One side of a disagreement: what is claimed, by whom, reported where."""
 
@@ -265,6 +305,10 @@ class StoryBrief(_Model):
     timeline: list[TimelineEvent] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     entities: Entities = Field(default_factory=Entities)
+    coverage: Coverage | None = Field(default=None, description="How each outlet and each stance told the story.")
+    location: list[str] = Field(
+        default_factory=list, description="Where the story happens: countries the articles name.")
+    key_players: list[KeyPlayer] = Field(default_factory=list, description="The story's main people and bodies.")
     topics: list[str] = Field(default_factory=list, description="Topic lenses, e.g. 'Russia-North Korea Relations'.")
     grounding: GroundingReport = Field(default_factory=GroundingReport)
     run: RunMetadata = Field(default_factory=RunMetadata)

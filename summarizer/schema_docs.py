@@ -103,8 +103,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
 # Leaves first: a container's rebuilt schema embeds its parts' schemas as they are at that moment.
 _REBUILD_ORDER = ("Quote", "SentenceRef", "CitedSentence", "Claim", "Statement", "Perspective", "Disagreement",
                   "EventDate", "TimelineEvent",
-                  "Entity", "Entities", "GroundingIssue", "GroundingReport", "Source", "RunMetadata", "Summary",
-                  "StoryBrief")
+                  "Entity", "Entities", "OutletCoverage", "StanceCoverage", "Coverage", "KeyPlayer", "GroundingIssue",
+                  "GroundingReport", "Source", "RunMetadata", "Summary", "StoryBrief")
 
 
 def describe(namespace: dict[str, Any]) -> None:

@@ -21,6 +21,8 @@ module              holds
 ``facts``           sentences grouped into facts across outlets, ranked (LexRank, MMR)
 ``speech``          reported speech: positions attributed without a quote
 ``timeline``        dated events across outlets, with the dates outlets disagree on
+``outlets``         how each outlet and stance told it (angle, leads, only-here, blindspots)
+``players``         the story's location and key players, among what was found
 ==================  ==========================================================
 """
 

@@ -115,6 +115,18 @@ def _inside_quote(text: str) -> bool:
     return _FIRST_PERSON.search(_QUOTED.sub(" ", text)) is not None
 
 
+_DANGLING_START = re.compile(r"^(?:He|She|It|They|This|That|These|Those|His|Her|Their|But|And|Also)\b")
+
+
+def neutral_rendering(text: str) -> bool:
+    """A sentence the brief may say in its own voice: it stands on its own and uses no loaded words.
+
+    One that opens with a pronoun ("He added ...") means nothing out of its article, and an
+    outlet's loaded words ("fumed", "far-left") must not become the brief's voice.
+    """
+    return not _DANGLING_START.match(text.lstrip("“\"‘' ")) and not find_loaded(text)
+
+
 def article_sentences(articles: Sequence[Article]) -> list[Sentence]:
     """The prose sentences of every article, with stable ids: the first MAX_PER_ARTICLE of each, and
     at most MAX_SENTENCES in all (taken lead-first across articles)."""
@@ -137,7 +149,8 @@ def article_sentences(articles: Sequence[Article]) -> list[Sentence]:
     return [s for found in per_article for s in found if s.id in keep]
 
 
-def _vectors(texts: list[str]) -> np.ndarray:
+def similarity_matrix(texts: list[str]) -> np.ndarray:
+    """Cosine similarities of ``texts`` under the TF-IDF weighting that groups facts."""
     from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]  # loaded on use
 
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b[^\W\d_]{2,}\b|\d[\d,.]*")
@@ -231,7 +244,7 @@ def find_facts(articles: Sequence[Article]) -> list[Fact]:
     if not sentences:
         return []
     titles = [a.title for a in articles if a.title.strip()]
-    sim_all = _vectors([s.text for s in sentences] + titles)
+    sim_all = similarity_matrix([s.text for s in sentences] + titles)
     n = len(sentences)
     sim, title_sim = sim_all[:n, :n], sim_all[:n, n:]
     # A line that repeats a headline is the headline (kept in the text by some sources), not a fact.

@@ -28,7 +28,7 @@ from ..text.dates import BOUNDARY, DateMention, find_dates, is_dateline, overlap
 from ..text.lexicons import MONTHS, NOT_NAME, SPEECH_VERBS, STOPWORDS, TITLE_WORDS, WEEKDAYS
 from ..text.sentences import words
 from .disagreements import _key_terms
-from .facts import Fact, Sentence, _vectors, article_sentences
+from .facts import Fact, Sentence, article_sentences, similarity_matrix
 
 MAX_EVENTS = 8
 SAME_EVENT = 0.3  # cosine of two dated clauses above which they state the same thing
@@ -145,7 +145,7 @@ def build_timeline(articles: Sequence[Article], facts: Sequence[Fact] = ()) -> l
     if not dated:
         return []
     group_of = {s.id: f.id for f in facts for s in f.sentences}
-    sim = _vectors([d.clause for d in dated])
+    sim = similarity_matrix([d.clause for d in dated])
     events: list[list[int]] = []
     for i, d in enumerate(dated):
         home = next((e for e in events if _joins(i, e, dated, sim, group_of)), None)

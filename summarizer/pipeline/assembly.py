@@ -1,7 +1,8 @@
 """From the model's draft to a StoryBrief: content policy and clean-up of model text.
 
 Quotes come from the evidence, never from the model: a perspective gets every statement the
-evidence found its actor saying. Disputed figures the summary does not state get an
+evidence found its actor saying. So do the coverage by outlet and stance, the places and the key
+players (:mod:`summarizer.evidence.outlets`, :mod:`summarizer.evidence.players`). Disputed figures the summary does not state get an
 attributed sentence of their own, so the summary never picks one side silently.
 """
 
@@ -12,9 +13,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..evidence import Fact
+from ..evidence.facts import neutral_rendering
+from ..evidence.outlets import build_coverage
+from ..evidence.players import key_players, story_location
 from ..evidence.speech import same_actor as _reported_same
 from ..schema import Article, CitedSentence, Disagreement, Perspective, Source, StoryBrief, Summary
-from ..text.loaded import find_loaded
 from ..text.names import name_tokens, names_match
 from ..text.numbers import figures
 from .prepare import Prepared
@@ -61,18 +64,14 @@ def _mentions(article: Article, actor: str) -> bool:
     return bool(tokens) and re.search(rf"\b{re.escape(tokens[-1])}\b", article.text, re.IGNORECASE) is not None
 
 
-_DANGLING_START = re.compile(r"^(?:He|She|It|They|This|That|These|Those|His|Her|Their|But|And|Also)\b")
-
-
 def fact_sentence(fact: Fact) -> CitedSentence | None:
     """A fact's own source sentence, cited to every outlet that reports it.
 
-    The rendering chosen is the first that stands on its own and is neutral: one that opens with a
-    pronoun ("He added ...") means nothing out of its article, and an outlet's loaded words ("fumed",
-    "far-left") must not become the brief's voice. None when no rendering qualifies.
+    The rendering chosen is the first that stands on its own and is neutral
+    (:func:`~summarizer.evidence.facts.neutral_rendering`). None when no rendering qualifies.
     """
     for s in fact.sentences:
-        if not _DANGLING_START.match(s.text.lstrip("“\"‘' ")) and not find_loaded(s.text):
+        if neutral_rendering(s.text):
             refs = [s.ref()] + [x.ref() for x in fact.sentences if x is not s]
             return CitedSentence(text=" ".join(s.text.split()), sources=fact.articles, evidence=refs)
     return None
@@ -148,14 +147,20 @@ def assemble(prep: Prepared, draft: Any) -> StoryBrief:
     for d in prep.evidence.disagreements:
         if not mentions_claims(summary, d):
             summary.append(disagreement_sentence(d))
+    perspectives = _top_up(prep, _perspectives(prep, draft)) if prep.sheet else _perspectives(prep, draft)
+    ev = prep.evidence
     return StoryBrief(
         title=" ".join(draft.title.split()),
         summary=Summary(summary),
         key_points=_cited(draft.key_points, prep, ids),
-        perspectives=_top_up(prep, _perspectives(prep, draft)) if prep.sheet else _perspectives(prep, draft),
+        perspectives=perspectives,
         disagreements=list(prep.evidence.disagreements),
         timeline=list(prep.evidence.timeline),
         sources=[Source.from_article(a) for a in prep.all_articles],
         entities=prep.evidence.entities,
+        # How each outlet told it, where, and who: read off the evidence, never written by the model.
+        coverage=build_coverage(ev.facts, prep.articles),
+        location=story_location(ev.entities, prep.articles, ev.facts),
+        key_players=key_players(perspectives, ev.entities, prep.all_articles),
         topics=list(dict.fromkeys(t.strip() for t in draft.topics if t.strip())),
     )

@@ -27,6 +27,7 @@ module              holds
 ``claims``          the figures and citations of disagreements' claims
 ``entities``        entities no article names
 ``timeline``        timeline events: verbatim source sentences, dates those sentences give
+``outlets``         coverage entries (own article's sentences), places, key players
 ==================  ============================================================
 """
 

@@ -49,6 +49,12 @@ POLICY: dict[str, Rule] = {
     "evidence_not_verbatim": Rule("citation_dangling", fatal=False, strict=EVERYWHERE),
     "evidence_unsupported": Rule("citation_unsupported"),
     "reference_not_verbatim": Rule("citation_dangling", fatal=True, strict=EVERYWHERE),
+    # how each outlet told it: entries of real articles, each sentence its own article's
+    "coverage_unknown_article": Rule("citation_dangling", fatal=True, strict=EVERYWHERE),
+    "coverage_foreign_sentence": Rule("citation_dangling", strict=EVERYWHERE),
+    "coverage_headline": Rule("citation_dangling", strict=EVERYWHERE),
+    "place_unsupported": Rule("entity_unsupported", fatal=True),
+    "player_unsupported": Rule("name_unsupported", fatal=True),
     # coverage: top-ranked facts the draft left out, added as their source sentences
     "coverage_added": Rule("coverage"),
     # provenance: text whose words or script come from no article

@@ -2,14 +2,16 @@
 
 The walker visits, in order: the title, each summary sentence and key point, each perspective
 (its actor, every quote rendering, stance, role, sources), each disagreement's claims, the
-timeline's events, the source list and the entities. In ``check`` and ``verify`` modes it only collects issues; in
+timeline's events, the source list, the entities, the coverage by outlet and stance, the places and the
+key players. In ``check`` and ``verify`` modes it only collects issues; in
 ``repair`` mode it applies each check's repair, drops what a fatal issue condemns, and rebuilds
 the brief from what survives. Structural rules that concern a whole container (an empty
 summary, a perspective with nothing left, a disagreement with one claim) live here too.
 
 Item kinds: ``title``, ``sentence``, ``actor`` (a Perspective, for its actor and role), ``quote``,
 ``stance``, ``role``, ``reference`` (a reported-speech sentence), ``sources`` (a perspective's citations),
-``claim``, ``event`` (a timeline event), ``entity``, ``source``.
+``claim``, ``event`` (a timeline event), ``entity``, ``source``, ``outlet`` and ``side`` (coverage entries),
+``place``, ``player``.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from typing import Any, Literal
 
 from ..schema import (
     CitedSentence,
+    Coverage,
     Disagreement,
     Entities,
+    KeyPlayer,
     Perspective,
     Quote,
+    SentenceRef,
     Statement,
     StoryBrief,
     Summary,
@@ -30,6 +35,7 @@ from ..schema import (
 from ..text.injection import injection_markers
 from ..text.sentences import sentence_spans
 from .base import Context, Issue
+from .outlets import OUTLET_FIELDS, SIDE_FIELDS
 from .policy import POLICY
 from .registry import checks_for
 
@@ -87,12 +93,15 @@ class Walker:
         timeline = [e for i, x in enumerate(brief.timeline) if (e := self.visit("event", x, f"timeline[{i}]"))]
         sources = [s for i, x in enumerate(brief.sources) if (s := self.visit("source", x, f"sources[{i}]"))]
         entities = self._entities(brief.entities)
+        coverage = self._coverage(brief.coverage) if brief.coverage is not None else None
+        location = [x for i, p in enumerate(brief.location) if (x := self.visit("place", p, f"location[{i}]"))]
+        key_players = [k for i, x in enumerate(brief.key_players) if (k := self._player(i, x))]
         if self.mode != "repair":
             return brief
         return brief.model_copy(update={
             "title": title, "summary": Summary(summary), "key_points": key_points,
             "perspectives": perspectives, "disagreements": disagreements, "timeline": timeline, "sources": sources,
-            "entities": entities,
+            "entities": entities, "coverage": coverage, "location": location, "key_players": key_players,
         })
 
     def _title(self, title: str) -> str:
@@ -113,18 +122,16 @@ class Walker:
         return next(iter(titles), title)
 
     def _sentences(self, section: str, items: list[CitedSentence]) -> list[CitedSentence]:
-        out = []
-        for i, cs in enumerate(items):
-            where = f"{section}[{i}]"
-            self.ctx.tally.add("sentences_checked")
-            kept = self.visit("sentence", cs, where)
-            if kept is DROP:
-                self.ctx.tally.add("sentences_dropped")
-                continue
-            if where in self.ctx.repaired:
-                self.ctx.tally.add("sentences_repaired")
-            out.append(kept)
-        return out
+        return [kept for i, cs in enumerate(items) if (kept := self._sentence(cs, f"{section}[{i}]")) is not DROP]
+
+    def _sentence(self, cs: CitedSentence, where: str) -> CitedSentence | None:
+        self.ctx.tally.add("sentences_checked")
+        kept = self.visit("sentence", cs, where)
+        if kept is DROP:
+            self.ctx.tally.add("sentences_dropped")
+        elif where in self.ctx.repaired:
+            self.ctx.tally.add("sentences_repaired")
+        return kept  # type: ignore[no-any-return]
 
     def _lead_fallback(self) -> CitedSentence:
         """No summary sentence survived: the lead sentence of the first original article stands in."""
@@ -188,6 +195,36 @@ class Walker:
             self.ctx.note("claims_too_few", f"disagreements[{di}]", "fewer than two claims survived", "dropped")
             return None
         return Disagreement(subject=d.subject, claims=claims)
+
+    def _refs(self, item: Any, fields: tuple[str, ...], base: str) -> dict[str, list[SentenceRef]]:
+        """Each listed field's source sentences that survive their checks."""
+        return {f: [r for k, x in enumerate(getattr(item, f))
+                    if (r := self.visit("reference", x, f"{base}.{f}[{k}]")) is not DROP] for f in fields}
+
+    def _coverage(self, c: Coverage) -> Coverage:
+        outlets = []
+        for i, o in enumerate(c.outlets):
+            base = f"coverage.outlets[{i}]"
+            if (kept := self.visit("outlet", o, base)) is not DROP:
+                outlets.append(kept.model_copy(update=self._refs(kept, OUTLET_FIELDS, base)))
+        stances = []
+        for i, side in enumerate(c.stances):
+            base = f"coverage.stances[{i}]"
+            articles = self.visit("sources", side.articles, f"{base}.articles")
+            kept = self.visit("side", side.model_copy(update={"articles": articles}), base)
+            if kept is DROP:
+                continue
+            summary = self._sentence(kept.summary, f"{base}.summary") if kept.summary is not None else None
+            stances.append(kept.model_copy(update={**self._refs(kept, SIDE_FIELDS, base), "summary": summary}))
+        return c if self.mode != "repair" else Coverage(outlets=outlets, stances=stances)
+
+    def _player(self, i: int, p: KeyPlayer) -> KeyPlayer | None:
+        where = f"key_players[{i}]"
+        if self.visit("player", p, where) is DROP:
+            return None
+        role = self.visit("role", p.role, f"{where}.role") or ""
+        sources = self.visit("sources", p.sources, f"{where}.sources")
+        return p if self.mode != "repair" else p.model_copy(update={"role": role, "sources": sources})
 
     def _entities(self, e: Entities) -> Entities:
         kept = {
