@@ -16,13 +16,19 @@ import jinja2
 
 
 def _source(name: str) -> str:
+    # Run from a checkout (a strict editable install, or another working tree of the repository): the
+    # source tree's summarizer/ shadows the installed one, and its prompts/ sits beside it.
+    checkout = Path(__file__).resolve().parent.parent / "prompts"
     try:
         root: Any = resources.files("summarizer.prompt_templates")
     except ModuleNotFoundError:
-        # Run from a checkout with a strict editable install (see the Makefile): the source tree's
-        # summarizer/ shadows the installed link tree, and prompts/ sits beside it.
-        root = Path(__file__).resolve().parent.parent / "prompts"
-    return str(root.joinpath(name).read_text(encoding="utf-8"))
+        root = checkout
+    try:
+        return str(root.joinpath(name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if root == checkout or not (checkout / name).is_file():
+            raise
+        return (checkout / name).read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=1)

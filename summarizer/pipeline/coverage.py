@@ -21,7 +21,7 @@ COVERED_SHARE = 0.6  # a sentence covers a fact when it says this share of the f
 MAX_SUMMARY_SENTENCES = 10
 
 
-def _says(sentence: CitedSentence, fact: Fact) -> bool:
+def says(sentence: CitedSentence, fact: Fact) -> bool:
     cited = {(r.article_id, r.start) for r in sentence.evidence}
     if any((s.article_id, s.start) in cited for s in fact.sentences[:1]):
         return True
@@ -50,7 +50,7 @@ def cover(brief: StoryBrief, prep: Prepared) -> StoryBrief:
     for rank, fact in enumerate(prep.sheet.facts, 1):
         if len(body) + len(tail) >= MAX_SUMMARY_SENTENCES or (rank > MUST_COVER and words >= prep.sheet.words[0]):
             break
-        if any(_says(s, fact) for s in said):
+        if any(says(s, fact) for s in said):
             continue
         sentence = fact_sentence(fact)
         if sentence is None:

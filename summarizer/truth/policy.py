@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 EVERYWHERE = ("*",)
-SENTENCES = ("summary", "key_points")
+SENTENCES = ("summary", "key_points", "whats_new")
 REASK_FIELDS = ("title", "summary")  # only the headline and summary are worth an extra call
 
 
@@ -85,6 +85,8 @@ POLICY: dict[str, Rule] = {
     "perspective_empty": Rule("citation_unsupported"),
     "redundant_key_point": Rule("redundant", fatal=True),
     "summary_fallback": Rule("citation_unsupported"),
+    # an update's "what's new" item that rests on none of the articles the update added
+    "not_new": Rule("citation_unsupported", fatal=True, strict=("whats_new",)),
 }
 
 
