@@ -242,7 +242,8 @@ class FigureChange(_Model):
     subject: str
     claims: list[Claim] = Field(description="The claims now, every side attributed.")
     added: list[Claim] = Field(min_length=1, description="The claims the new articles report.")
-    previous: list[Claim] = Field(default_factory=list, description="The claims of the previous version.")
+    previous: list[Claim] = Field(
+        default_factory=list, description="The previous version's claims of the same figures (empty: a new figure).")
 
 
 class WhatsNew(_Model):

@@ -67,7 +67,10 @@ def figure_changes(old: StoryBrief, ev: Evidence, new_ids: set[str]) -> list[Fig
         known = {_key(c) for c in previous}
         added = [c for c in d.claims if set(c.sources) & new_ids and _key(c) not in known]
         if added:
-            out.append(FigureChange(subject=d.subject, claims=list(d.claims), added=added, previous=previous))
+            # What the added claims were before: the old claims of the same figure (none for a new figure).
+            mine = set().union(*(_values(c.value) for c in added))
+            before_them = [c for c in previous if _values(c.value) & mine]
+            out.append(FigureChange(subject=d.subject, claims=list(d.claims), added=added, previous=before_them))
     return out
 
 
