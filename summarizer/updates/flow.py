@@ -48,10 +48,8 @@ from ..schema import (
     Source,
     StoryBrief,
     Summary,
-    WhatsNew,
     text_digest,
 )
-from ..truth.policy import POLICY
 from .changes import Changes, change_lines, find_changes
 from .request import PROMPT_NAMES, update_draft, update_request
 from .sources import old_articles
