@@ -16,19 +16,17 @@ import jinja2
 
 
 def _source(name: str) -> str:
-    # Run from a checkout (a strict editable install, or another working tree of the repository): the
-    # source tree's summarizer/ shadows the installed one, and its prompts/ sits beside it.
-    checkout = Path(__file__).resolve().parent.parent / "prompts"
+    # Run from a checkout (a strict editable install, or another working tree of the repository whose
+    # install points elsewhere): the source tree's summarizer/ shadows the installed one, and the
+    # prompts that belong to it are the ones beside it.
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "prompts" / name).is_file():
+        return (checkout / "prompts" / name).read_text(encoding="utf-8")
     try:
         root: Any = resources.files("summarizer.prompt_templates")
     except ModuleNotFoundError:
-        root = checkout
-    try:
-        return str(root.joinpath(name).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        if root == checkout or not (checkout / name).is_file():
-            raise
-        return (checkout / name).read_text(encoding="utf-8")
+        root = checkout / "prompts"
+    return str(root.joinpath(name).read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=1)
