@@ -26,12 +26,14 @@ __all__ = [
     "StoryBrief",
     "__version__",
     "asummarize",
+    "aupdate",
     "cluster_articles",
     "gather_articles",
     "load_articles",
     "load_clusters",
     "resolve",
     "summarize",
+    "update",
 ]
 
 _LAZY = {
@@ -43,6 +45,8 @@ _LAZY = {
     "Pipeline": "summarizer.pipeline",
     "summarize": "summarizer.pipeline",
     "asummarize": "summarizer.pipeline",
+    "update": "summarizer.updates",
+    "aupdate": "summarizer.updates",
     "load_articles": "summarizer.ingest",
     "load_clusters": "summarizer.ingest",
     "cluster_articles": "summarizer.cluster",
@@ -56,6 +60,7 @@ if TYPE_CHECKING:
     from .inputs import gather_articles
     from .pipeline import Pipeline, asummarize, summarize
     from .schema import Article, Cluster, StoryBrief
+    from .updates import aupdate, update
 
 
 __getattr__ = lazy_getattr(__name__, _LAZY, globals())

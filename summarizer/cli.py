@@ -121,6 +121,29 @@ def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
     return 0
 
 
+def cmd_update(args: argparse.Namespace, progress: Progress) -> int:
+    from .console import output_format, write_output
+    from .ingest import load_articles
+    from .pipeline import Pipeline
+    from .render import render
+    from .updates import Updater
+    from .updates.sources import read_brief
+
+    config = _config_from(args)
+    brief = read_brief(args.brief)
+    paths = [p for p in args.paths if p != "-"]
+    new = load_articles(*paths, *(["-"] if "-" in args.paths else []), stdin=sys.stdin)
+    old = load_articles(*args.with_articles) if args.with_articles else None
+    updater = Updater(pipeline=Pipeline(config=config, progress=progress))
+    updated = updater.run(brief, new, old, base=Path(args.brief).parent)
+    progress.close()
+    write_output(render(updated, output_format(args.format, args.output)), args.output)
+    run = updated.run
+    log.info("update: %d call(s), %d+%d tokens, %d cache hit(s), %.1fs", run.llm_calls, run.prompt_tokens,
+             run.completion_tokens, run.cache_hits, run.duration_s)
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .schema import BriefDraft, StoryBrief
 
@@ -254,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "summarize":
             return cmd_summarize(args, progress)
+        if args.command == "update":
+            return cmd_update(args, progress)
         if args.command == "schema":
             return cmd_schema(args)
         if args.command == "batch":

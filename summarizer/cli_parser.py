@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         parser._add_action(action)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_summarize(sub, common)
+    _add_update(sub, common)
     _add_batch(sub, common)
     _add_day_commands(sub, common)
     sub.add_parser("eval", add_help=False, help="run the eval harness (see eval --help)")
@@ -110,6 +111,27 @@ def _add_summarize(sub: Any, common: argparse.ArgumentParser) -> None:
     _add_model_options(s)
     sc = sub.add_parser("schema", parents=[common], help="print the StoryBrief JSON Schema")
     sc.add_argument("--draft", action="store_true", help="print the schema the model fills instead")
+
+
+def _add_update(sub: Any, common: argparse.ArgumentParser) -> None:
+    u = sub.add_parser(
+        "update",
+        parents=[common],
+        help="update a brief with new articles (what's new, a changelog entry)",
+        description="Update BRIEF (a JSON brief) with the new articles: everything checkable is recomputed over "
+        "old and new articles, a \"what's new\" section is added and the changelog grows. The old articles are "
+        "reloaded from the paths the brief recorded, or given with --with. At most one small model call.",
+        epilog=_env_help() + "\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    u.add_argument("brief", metavar="BRIEF", help="the brief to update, as `summarize -f json` wrote it")
+    u.add_argument("paths", nargs="+", metavar="NEW", help="the new articles: files, folders, JSON/JSONL, or -")
+    u.add_argument("--with", dest="with_articles", nargs="+", metavar="OLD",
+                   help="the old brief's articles, when they are no longer where the brief says")
+    u.add_argument("-f", "--format", choices=["json", "md", "html"],
+                   help="output format (default: from the -o file's extension, else json)")
+    u.add_argument("-o", "--output", help="write to FILE instead of stdout (it may be BRIEF itself)")
+    _add_model_options(u)
 
 
 def _add_batch(sub: Any, common: argparse.ArgumentParser) -> None:

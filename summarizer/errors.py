@@ -35,6 +35,16 @@ class InputError(SummarizerError):
         super().__init__(f"{path}: {message}" if path else message)
 
 
+class MissingArticlesError(InputError):
+    """An update needs the old brief's articles (its quotes and sentences must still be checked against
+    them) and some cannot be found, or no longer hold the text that was summarized. ``missing`` lists
+    their ids."""
+
+    def __init__(self, message: str, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(message)
+
+
 class MissingExtraError(ConfigError):
     """An optional part of the install is missing; the message names the extra that provides it."""
 

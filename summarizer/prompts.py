@@ -16,12 +16,16 @@ import jinja2
 
 
 def _source(name: str) -> str:
+    # Run from a checkout (a strict editable install, or another working tree of the repository whose
+    # install points elsewhere): the source tree's summarizer/ shadows the installed one, and the
+    # prompts that belong to it are the ones beside it.
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "prompts" / name).is_file():
+        return (checkout / "prompts" / name).read_text(encoding="utf-8")
     try:
         root: Any = resources.files("summarizer.prompt_templates")
     except ModuleNotFoundError:
-        # Run from a checkout with a strict editable install (see the Makefile): the source tree's
-        # summarizer/ shadows the installed link tree, and prompts/ sits beside it.
-        root = Path(__file__).resolve().parent.parent / "prompts"
+        root = checkout / "prompts"
     return str(root.joinpath(name).read_text(encoding="utf-8"))
 
 

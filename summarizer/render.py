@@ -283,10 +283,14 @@ def _context(brief: StoryBrief) -> dict[str, object]:
         ("persons", "Persons", brief.entities.persons),
     ]
     outlets, sides = _coverage_view(brief.coverage, citations)
+    said = {s.text for s in brief.whats_new.summary} if brief.whats_new else set()
     return {
         "brief": brief,
         "outlets": outlets,
         "sides": sides,
+        # "What's new": the facts its sentences do not already say, and its version number.
+        "new_facts": [s for s in brief.whats_new.facts if s.text not in said] if brief.whats_new else [],
+        "version": brief.versions[-1].version if brief.versions else "",
         "cites": citations.cites,
         "cite": citations.cite,
         "sources": sources,

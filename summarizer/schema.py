@@ -131,12 +131,22 @@ class Source(_Model):
     published_at: datetime | None = None
     language: str | None = None
     duplicate_of: str | None = None
+    source_path: str | None = None
+    digest: str | None = None
 
     @classmethod
     def from_article(cls, article: Article) -> Source:
         return cls(article_id=article.id, outlet=article.outlet, title=article.title, url=article.url,
                    author=article.author, published_at=article.published_at, language=article.language,
-                   duplicate_of=article.duplicate_of)
+                   duplicate_of=article.duplicate_of, source_path=article.source_path,
+                   digest=text_digest(article.text))
+
+
+def text_digest(text: str) -> str:
+    """A short SHA-256 of an article's text: an update reloading it can tell it is the text summarized."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 class Entity(_Model):
@@ -286,11 +296,44 @@ class RunMetadata(_Model):
     reasks: int = 0
     transport_retries: int = 0
     duration_s: float = 0.0
-    plan: str = Field(default="", description="'single' (one synthesis call) or 'map-reduce'.")
+    plan: str = Field(default="", description="'single' (one synthesis call), 'map-reduce', 'fact-sheet' or 'update'.")
     prompts: dict[str, str] = Field(default_factory=dict, description="Prompt name -> content hash.")
     estimated_cost_usd: float | None = None
     created_at: datetime | None = None
     summarizer_version: str = ""
+
+
+class FigureChange(_Model):
+    """A disputed figure that new articles changed: a claim they brought, or a claim they now also report."""
+
+    subject: str
+    claims: list[Claim] = Field(description="The claims now, every side attributed.")
+    added: list[Claim] = Field(min_length=1, description="The claims the new articles report.")
+    previous: list[Claim] = Field(
+        default_factory=list, description="The previous version's claims of the same figures (empty: a new figure).")
+
+
+class WhatsNew(_Model):
+    """What the articles added in the latest update brought, each item resting on those articles."""
+
+    articles: list[str] = Field(description="Ids of the articles this update added.")
+    summary: list[CitedSentence] = Field(default_factory=list)
+    facts: list[CitedSentence] = Field(default_factory=list)
+    figures: list[FigureChange] = Field(default_factory=list)
+    actors: list[Perspective] = Field(default_factory=list)
+    quotes: list[Statement] = Field(default_factory=list)
+
+
+class BriefVersion(_Model):
+    """One entry of a brief's changelog."""
+
+    version: int
+    created_at: datetime | None = None
+    articles_added: list[str] = Field(default_factory=list)
+    changes: list[str] = Field(default_factory=list)
+    llm_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
 
 
 class StoryBrief(_Model):
@@ -310,6 +353,8 @@ class StoryBrief(_Model):
         default_factory=list, description="Where the story happens: countries the articles name.")
     key_players: list[KeyPlayer] = Field(default_factory=list, description="The story's main people and bodies.")
     topics: list[str] = Field(default_factory=list, description="Topic lenses, e.g. 'Russia-North Korea Relations'.")
+    whats_new: WhatsNew | None = None
+    versions: list[BriefVersion] = Field(default_factory=list)
     grounding: GroundingReport = Field(default_factory=GroundingReport)
     run: RunMetadata = Field(default_factory=RunMetadata)
 

@@ -21,6 +21,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "timeline": "Dated events in date order, each a source sentence; disputed dates kept per outlet.",
         "sources": "One entry per article of the cluster, in input order, with its metadata.",
         "entities": "Countries, organizations and persons named in the articles.",
+        "whats_new": "What the articles of the latest update added (null for a brief never updated).",
+        "versions": "The changelog: one entry per version of the brief, oldest first (empty before any update).",
         "grounding": "What the truth layer checked, repaired and dropped in this brief.",
         "run": "How the brief was made: model, backend, calls, tokens, time and cost.",
     },
@@ -92,6 +94,25 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "published_at": "Publication date and time, when known (ISO 8601).",
         "language": "ISO 639-1 code of the article's language, as detected or declared.",
         "duplicate_of": "Id of an earlier article this one nearly repeats (wire copy); null if none.",
+        "source_path": "Where the article was loaded from; an update reloads it from there.",
+        "digest": "Short SHA-256 of the article's text, so an update can tell a reloaded file is unchanged.",
+    },
+    "FigureChange": {"subject": "What the figures count, as in the brief's disagreements."},
+    "WhatsNew": {
+        "summary": "One to three sentences on what the new articles add, each resting on their sentences.",
+        "facts": "Facts only the new articles report, each as its source sentence, cited.",
+        "figures": "Disputed figures that the new articles changed or added to, every claim attributed.",
+        "actors": "Actors the previous version did not have, with what the new articles report of them.",
+        "quotes": "Statements only the new articles quote, verbatim.",
+    },
+    "BriefVersion": {
+        "version": "The version number, from 1 (the first brief).",
+        "created_at": "When this version was made (UTC).",
+        "articles_added": "Ids of the articles this version added.",
+        "changes": "What changed, one short line each.",
+        "llm_calls": "Model calls this version cost.",
+        "prompt_tokens": "Prompt tokens this version cost.",
+        "completion_tokens": "Completion tokens this version cost.",
     },
     "Statement": {
         "speaker": "Who made the statement.",
@@ -103,8 +124,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
 # Leaves first: a container's rebuilt schema embeds its parts' schemas as they are at that moment.
 _REBUILD_ORDER = ("Quote", "SentenceRef", "CitedSentence", "Claim", "Statement", "Perspective", "Disagreement",
                   "EventDate", "TimelineEvent",
-                  "Entity", "Entities", "OutletCoverage", "StanceCoverage", "Coverage", "KeyPlayer", "GroundingIssue",
-                  "GroundingReport", "Source", "RunMetadata", "Summary", "StoryBrief")
+                  "Entity", "Entities", "OutletCoverage", "StanceCoverage", "Coverage", "KeyPlayer", "FigureChange",
+                  "WhatsNew", "BriefVersion", "GroundingIssue", "GroundingReport", "Source", "RunMetadata", "Summary",
+                  "StoryBrief")
 
 
 def describe(namespace: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from ..evidence import Fact
@@ -113,6 +114,14 @@ def _perspectives(prep: Prepared, draft: Any) -> list[Perspective]:
         out.append(Perspective(actor=actor, role=clean_model_text(p.role), stance=clean_model_text(p.stance),
                                statements=statements, evidence=evidence, sources=sources))
     return out
+
+
+def rebuild_perspectives(prep: Prepared, chosen: Sequence[Perspective]) -> list[Perspective]:
+    """Perspectives for these actors (role and stance kept) with statements and evidence found anew in
+    ``prep``'s articles: how an update carries the old brief's actors over to a larger cluster."""
+    draft = SimpleNamespace(perspectives=[SimpleNamespace(actor=p.actor, role=p.role, stance=p.stance)
+                                          for p in chosen])
+    return _perspectives(prep, draft)
 
 
 def _evidence_of(prep: Prepared, actor: str) -> list[Any]:

@@ -23,7 +23,7 @@ MAX_SUMMARY_SENTENCES = 10
 KEY_POINTS = 4  # the brief's key points: what the summary leaves out, most important first
 
 
-def _says(sentence: CitedSentence, fact: Fact) -> bool:
+def says(sentence: CitedSentence, fact: Fact) -> bool:
     cited = {(r.article_id, r.start) for r in sentence.evidence}
     if any((s.article_id, s.start) in cited for s in fact.sentences[:1]):
         return True
@@ -52,7 +52,7 @@ def cover(brief: StoryBrief, prep: Prepared) -> StoryBrief:
     for rank, fact in enumerate(prep.sheet.facts, 1):
         if len(body) + len(tail) >= MAX_SUMMARY_SENTENCES or (rank > MUST_COVER and words >= prep.sheet.words[0]):
             break
-        if any(_says(s, fact) for s in said):
+        if any(says(s, fact) for s in said):
             continue
         sentence = fact_sentence(fact)
         if sentence is None:
@@ -67,7 +67,7 @@ def cover(brief: StoryBrief, prep: Prepared) -> StoryBrief:
     for rank, fact in enumerate(prep.sheet.facts, 1):
         if surviving_points >= KEY_POINTS:
             break
-        if any(_says(s, fact) for s in said):
+        if any(says(s, fact) for s in said):
             continue
         sentence = fact_sentence(fact)
         if sentence is None:

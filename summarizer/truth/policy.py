@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 EVERYWHERE = ("*",)
-SENTENCES = ("summary", "key_points")
+SENTENCES = ("summary", "key_points", "whats_new")
 REASK_FIELDS = ("title", "summary")  # only the headline and summary are worth an extra call
 
 
@@ -94,6 +94,8 @@ POLICY: dict[str, Rule] = {
     # timeline events: source sentences and the dates they give
     "event_not_verbatim": Rule("citation_dangling", fatal=True, strict=EVERYWHERE),
     "event_date_unsupported": Rule("citation_unsupported", fatal=True, strict=EVERYWHERE),
+    # an update's "what's new" item that rests on none of the articles the update added
+    "not_new": Rule("citation_unsupported", fatal=True, strict=("whats_new",)),
 }
 
 

@@ -2,8 +2,8 @@
 
 The walker visits, in order: the title, each summary sentence and key point, each perspective
 (its actor, every quote rendering, stance, role, sources), each disagreement's claims, the
-timeline's events, the source list, the entities, the coverage by outlet and stance, the places and the
-key players. In ``check`` and ``verify`` modes it only collects issues; in
+timeline's events, the source list, the entities, the coverage by outlet and stance, the places, the
+key players and an update's "what's new" section. In ``check`` and ``verify`` modes it only collects issues; in
 ``repair`` mode it applies each check's repair, drops what a fatal issue condemns, and rebuilds
 the brief from what survives. Structural rules that concern a whole container (an empty
 summary, a perspective with nothing left, a disagreement with one claim) live here too.
@@ -31,6 +31,7 @@ from ..schema import (
     Statement,
     StoryBrief,
     Summary,
+    WhatsNew,
 )
 from ..text.injection import injection_markers
 from ..text.sentences import sentence_spans
@@ -96,12 +97,14 @@ class Walker:
         coverage = self._coverage(brief.coverage) if brief.coverage is not None else None
         location = [x for i, p in enumerate(brief.location) if (x := self.visit("place", p, f"location[{i}]"))]
         key_players = [k for i, x in enumerate(brief.key_players) if (k := self._player(i, x))]
+        whats_new = self._whats_new(brief.whats_new)
         if self.mode != "repair":
             return brief
         return brief.model_copy(update={
             "title": title, "summary": Summary(summary), "key_points": key_points,
             "perspectives": perspectives, "disagreements": disagreements, "timeline": timeline, "sources": sources,
             "entities": entities, "coverage": coverage, "location": location, "key_players": key_players,
+            "whats_new": whats_new,
         })
 
     def _title(self, title: str) -> str:
@@ -149,13 +152,13 @@ class Walker:
                       f"no summary sentence was supported; used the title of article {art.id}", "repaired")
         return CitedSentence(text=art.title or art.text[:200], sources=[art.id])
 
-    def _quotes(self, base: str, p: Perspective) -> list[Statement]:
+    def _quotes(self, base: str, given: list[Statement], field: str = "statements") -> list[Statement]:
         statements: list[Statement] = []
-        for si, st in enumerate(p.statements):
+        for si, st in enumerate(given):
             renderings: list[Quote] = []
             for ri, q in enumerate(st.renderings):
                 self.ctx.tally.add("quotes_checked")
-                fixed = self.visit("quote", q, f"{base}.statements[{si}].renderings[{ri}]")
+                fixed = self.visit("quote", q, f"{base}.{field}[{si}].renderings[{ri}]")
                 if fixed is DROP:
                     self.ctx.tally.add("quotes_dropped")
                 elif not any((x.article_id, x.start, x.end) == (fixed.article_id, fixed.start, fixed.end)
@@ -165,11 +168,11 @@ class Walker:
                 statements.append(Statement(speaker=st.speaker, renderings=renderings))
         return statements
 
-    def _perspective(self, i: int, p: Perspective) -> Perspective | None:
-        base = f"perspectives[{i}]"
+    def _perspective(self, i: int, p: Perspective, section: str = "perspectives") -> Perspective | None:
+        base = f"{section}[{i}]"
         if self.visit("actor", p, f"{base}.actor") is DROP:
             return None
-        statements = self._quotes(base, p)
+        statements = self._quotes(base, p.statements)
         stance = self.visit("stance", p.stance, f"{base}.stance") or ""
         role = self.visit("role", p.role, f"{base}.role") or ""
         evidence = [r for k, x in enumerate(p.evidence)
@@ -185,6 +188,25 @@ class Walker:
             return None
         return Perspective(actor=p.actor, role=role, stance=stance, statements=statements, evidence=evidence,
                            sources=list(dict.fromkeys(sources)))
+
+    def _whats_new(self, w: WhatsNew | None) -> WhatsNew | None:
+        """The update's section: its sentences, figures' claims, actors and quotes, checked like the rest."""
+        if w is None:
+            return None
+        summary = self._sentences("whats_new.summary", w.summary)
+        facts = self._sentences("whats_new.facts", w.facts)
+        figures = []
+        for fi, f in enumerate(w.figures):
+            added = [c for ci, x in enumerate(f.added)
+                     if (c := self.visit("claim", x, f"whats_new.figures[{fi}].added[{ci}]")) is not DROP]
+            if added:
+                figures.append(f.model_copy(update={"added": added}))
+        actors = [p for i, x in enumerate(w.actors) if (p := self._perspective(i, x, "whats_new.actors"))]
+        quotes = self._quotes("whats_new", w.quotes, "quotes")
+        if self.mode != "repair":
+            return w
+        return WhatsNew(articles=w.articles, summary=summary, facts=facts, figures=figures, actors=actors,
+                        quotes=quotes)
 
     def _disagreement(self, di: int, d: Disagreement) -> Disagreement | None:
         claims = [c for ci, x in enumerate(d.claims)
