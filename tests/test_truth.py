@@ -529,3 +529,14 @@ def test_a_stance_with_nothing_a_source_says_behind_it_is_dropped(arts):
     assert repaired.perspectives == []
     assert any(i.where == "perspectives[0]" and i.action == "dropped" for i in repaired.grounding.issues)
     assert [p.actor for p in g.repair(_brief(perspectives=[backed]), arts).perspectives] == ["Vladimir Putin"]
+
+
+def test_a_stance_its_actor_never_said_is_cleared_but_the_evidence_stays(arts):
+    ref = _said_by_putin(arts)
+    made_up = Perspective(actor="Vladimir Putin", stance="Putin praised the European Union's sanctions policy.",
+                          evidence=[ref])
+    kept = g.repair(_brief(perspectives=[made_up]), arts)
+    assert kept.perspectives[0].stance == "" and kept.perspectives[0].evidence == [ref]
+    assert any(i.where == "perspectives[0].stance" and i.action == "dropped" for i in kept.grounding.issues)
+    borne_out = made_up.model_copy(update={"stance": " ".join(ref.text.split()[:14])})
+    assert g.repair(_brief(perspectives=[borne_out]), arts).perspectives[0].stance == borne_out.stance

@@ -89,6 +89,7 @@ POLICY: dict[str, Rule] = {
     "claims_too_few": Rule("citation_unsupported"),
     "entity_unsupported": Rule("entity_unsupported", fatal=True),
     "perspective_empty": Rule("citation_unsupported"),
+    "stance_unsupported": Rule("citation_unsupported"),
     "redundant_key_point": Rule("redundant", fatal=True),
     "summary_fallback": Rule("citation_unsupported"),
     # timeline events: source sentences and the dates they give

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from ..schema import Article, CitedSentence, SentenceRef
+from ..schema import Article, CitedSentence, SentenceRef, Statement
 from .base import Context, Issue, NoRepair
 from .facts import sentence_facts
 from .provenance import content_stems, vocabulary
@@ -37,6 +37,19 @@ def support(text: str, refs: Sequence[SentenceRef]) -> tuple[list[str], float]:
 def _supported(text: str, refs: Sequence[SentenceRef]) -> bool:
     missing, share = support(text, refs)
     return not missing and share >= MIN_SUPPORT
+
+
+def stance_supported(stance: str, statements: Sequence[Statement], evidence: Sequence[SentenceRef]) -> bool:
+    """A perspective's stance against what its actor is quoted or reported as saying.
+
+    The stance paraphrases, so it is held to the sentence rule (names and numbers present, half of
+    its content words found) over the quotes' source sentences and the reported-speech sentences.
+    """
+    refs = list(evidence) + [
+        SentenceRef(article_id=q.article_id, start=q.start or 0, end=q.end or 0, text=q.text)
+        for st in statements for q in st.renderings
+    ]
+    return bool(refs) and _supported(stance, refs)
 
 
 class EvidenceCheck:

@@ -39,6 +39,7 @@ from .base import Context, Issue
 from .outlets import OUTLET_FIELDS, SIDE_FIELDS
 from .policy import POLICY
 from .registry import checks_for
+from .support import stance_supported
 
 Mode = Literal["check", "repair", "verify"]
 DROP = None
@@ -186,6 +187,11 @@ class Walker:
             self.ctx.note("perspective_empty", base,
                           f"no quote or source sentence of {p.actor!r} survived the checks", "dropped")
             return None
+        if stance and not stance_supported(stance, statements, evidence):
+            # The stance is the model's reading of what the actor said: it must rest on those words.
+            self.ctx.note("stance_unsupported", f"{base}.stance",
+                          f"the stance of {p.actor!r} is not borne out by their quotes or reported speech", "dropped")
+            stance = ""
         return Perspective(actor=p.actor, role=role, stance=stance, statements=statements, evidence=evidence,
                            sources=list(dict.fromkeys(sources)))
 
