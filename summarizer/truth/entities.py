@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import ClassVar
 
 from ..schema import Article, Entity
 from ..text.normalize import folded, normalize
+from ..text.search import occurs_bounded
 from .base import Context, Issue, NoRepair
 
 
 def entity_in_sources(name: str, articles: Sequence[Article]) -> bool:
-    pattern = re.compile(r"(?<![\w])" + re.escape(normalize(name, casefold=True)) + r"(?![\w])")
-    return any(pattern.search(folded(a.text)[0]) for a in articles)
+    needle = normalize(name, casefold=True)
+    return any(occurs_bounded(needle, folded(a.text)[0]) for a in articles)
 
 
 class EntityCheck(NoRepair):
