@@ -15,7 +15,6 @@ and entity density are those of news:
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from dataclasses import dataclass
@@ -173,19 +172,3 @@ def related_cluster(n: int, stories: list[Story], story_id: str = SEED_STORY, se
         title, text = gen.variant(gen.rng.randint(1500, 4000), rename=False)
         extra.append(Article(id=f"mix{i:04d}", title=title, text=text, outlet=gen.rng.choice(gen.outlets)))
     return real + extra
-
-
-def dump(path: Path | None, data: Any) -> None:
-    """Write ``data`` as JSON to ``path`` (when given)."""
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident set size in MB (ru_maxrss is KiB on Linux, bytes on macOS)."""
-    import resource
-    import sys
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round((peak if sys.platform == "darwin" else peak * 1024) / 2**20, 1)

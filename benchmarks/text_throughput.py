@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import corpus
+import harness
 
 STAGES = ("ingest", "prepare", "ground", "truth")
 SUPERLINEAR = 2.0  # s/MB growing by more than this from the smallest size to the largest is flagged
@@ -77,7 +78,7 @@ def measure(shape: str, size_mb: float, *, respect_caps: bool = False, seed: int
     build_s = time.perf_counter() - t0
     nbytes = sum(len(r["text"].encode("utf-8")) for r in recs)
     row: dict[str, Any] = {"shape": shape, "size_mb": size_mb, "bytes": nbytes, "articles_in": len(recs),
-                           "build_s": round(build_s, 2), "rss_after_build_mb": corpus.peak_rss_mb(),
+                           "build_s": round(build_s, 2), "rss_after_build_mb": harness.peak_rss_mb(),
                            "cap_chars": records.MAX_ARTICLE_CHARS, "cap_raised": False}
     longest = max(len(r["text"]) for r in recs)
     if longest > records.MAX_ARTICLE_CHARS and not respect_caps:
@@ -102,7 +103,7 @@ def measure(shape: str, size_mb: float, *, respect_caps: bool = False, seed: int
         times["truth"] = time.perf_counter() - t
     except InputError as exc:
         row.update(refused=str(exc)[:300], refused_after_s=round(sum(times.values()) + time.perf_counter() - t, 3))
-        row.update({f"{k}_s": round(v, 3) for k, v in times.items()}, peak_rss_mb=corpus.peak_rss_mb())
+        row.update({f"{k}_s": round(v, 3) for k, v in times.items()}, peak_rss_mb=harness.peak_rss_mb())
         return row
     mb = nbytes / 1e6
     total_s = sum(times.values())
@@ -113,7 +114,7 @@ def measure(shape: str, size_mb: float, *, respect_caps: bool = False, seed: int
         **{f"{k}_s": round(v, 3) for k, v in times.items()},
         "total_s": round(total_s, 3), "mb_per_s": round(mb / total_s, 3) if total_s else None,
         "s_per_mb": {k: round(v / mb, 4) for k, v in times.items()} | {"total": round(total_s / mb, 4)},
-        "peak_rss_mb": corpus.peak_rss_mb(),
+        "peak_rss_mb": harness.peak_rss_mb(),
     })
     return row
 
@@ -199,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         for stage, v in stages.items():
             flag = "  <-- super-linear" if v["superlinear"] else ""
             print(f"  {stage:<8} {v['s_per_mb']}  ratio {v['ratio']}{flag}")
-    corpus.dump(args.json, {"rows": rows, "linearity": lin})
+    harness.dump(args.json, {"rows": rows, "linearity": lin})
     return 1 if any("error" in r for r in rows) else 0
 
 

@@ -40,3 +40,23 @@ def test_person_mentions_on_the_seed_match_the_lookbehind_definition(seed_cluste
                 if not any(fs <= s < fe for fs, fe, _ in full)]
         assert got == sorted(full + keys, key=lambda t: t[0])
         assert any(p.name == "Vladimir Putin" for _, _, p in got)
+
+
+def test_entity_check_folds_each_article_once_per_brief_even_past_the_fold_cache(monkeypatch):
+    # folded() caches 256 texts; with more articles, re-folding all of them for every entity
+    # made the check entities x text. The context folds each article once.
+    from summarizer.schema import Article, Entities, Entity
+    from summarizer.truth import base, entities
+
+    arts = [Article(id=f"a{i}", text=f"Report number {i} from the city council meeting on Monday.")
+            for i in range(300)]
+    arts[-1] = Article(id="a299", text="Mayor Jane Okafor spoke to the council on Monday.")
+    calls: list[str] = []
+    real = base.folded
+    monkeypatch.setattr(base, "folded", lambda text: calls.append(text) or real(text))
+    ctx = base.Context(arts)
+    people = Entities(persons=[Entity(name="Jane Okafor"), Entity(name="Nobody Here")] * 5).persons
+    check = entities.EntityCheck()
+    found = [check.check(e, f"entities.persons[{k}]", ctx) for k, e in enumerate(people)]
+    assert [bool(f) for f in found] == [False, True] * 5
+    assert len(calls) == len(arts)

@@ -11,9 +11,12 @@ from ..text.search import occurs_bounded
 from .base import Context, Issue, NoRepair
 
 
-def entity_in_sources(name: str, articles: Sequence[Article]) -> bool:
+def entity_in_sources(name: str, articles: Sequence[Article], folded_texts: Sequence[str] | None = None) -> bool:
+    """True when ``name`` occurs as a whole word in some article (normalized, case-folded).
+    ``folded_texts`` are the articles' folded texts when the caller already has them."""
     needle = normalize(name, casefold=True)
-    return any(occurs_bounded(needle, folded(a.text)[0]) for a in articles)
+    texts = folded_texts if folded_texts is not None else (folded(a.text)[0] for a in articles)
+    return any(occurs_bounded(needle, text) for text in texts)
 
 
 class EntityCheck(NoRepair):
@@ -21,7 +24,7 @@ class EntityCheck(NoRepair):
     order: ClassVar[int] = 40
 
     def check(self, item: Entity, where: str, ctx: Context) -> list[Issue]:
-        if entity_in_sources(item.name, ctx.articles):
+        if entity_in_sources(item.name, ctx.articles, ctx.folded_texts):
             return []
         return [Issue("entity_unsupported", where, f"{item.name!r} occurs in no article")]
 

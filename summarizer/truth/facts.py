@@ -19,7 +19,7 @@ from ..schema import Article, CitedSentence, Perspective
 from ..text.lexicons import COUNTRIES, ORGS, SPEECH_VERBS, STOPWORDS, TITLE_WORDS, demonyms, gazetteer, words
 from ..text.names import capital_runs
 from ..text.numbers import figures
-from .base import Context, Issue, NoRepair
+from .base import ARTICLE_CACHE, Context, Issue, NoRepair
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class _ArticleFacts:
     text_lower: str
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=ARTICLE_CACHE)
 def _facts_of(text: str) -> _ArticleFacts:
     words = sorted({w.lower() for w in re.findall(r"[^\W\d_]+", text)})
     return _ArticleFacts(words, frozenset(v for _, vals in figures(text) for v in vals), text.lower())
