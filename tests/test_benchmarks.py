@@ -13,17 +13,16 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from fault_server import FaultServer, draft_responder, first_sentence, user_text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import cluster_cost  # noqa: E402
-import contention  # noqa: E402
-import corpus  # noqa: E402
-import side_by_side  # noqa: E402
-import text_throughput  # noqa: E402
+import cluster_cost
+import contention
+import corpus
+import side_by_side
+import text_throughput
 
 _BLOCK = re.compile(r"<(?:article|summary)[^>]*>\n(?:Title: [^\n]*\n)?(.*?)\n</(?:article|summary)>", re.DOTALL)
 
