@@ -8,15 +8,28 @@ Here the pattern starts with the literal and the character before a match is che
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
 __all__ = ["bounded_spans", "occurs_bounded"]
 
 
+@functools.lru_cache(maxsize=8192)
+def _compiled(needle: str, after: str) -> re.Pattern[str]:
+    # Callers search one name in each of thousands of articles: re's own cache (512 patterns)
+    # thrashes past a few hundred names, and compiling cost more than searching.
+    return re.compile(re.escape(needle) + r"(?!" + after + r")")
+
+
+@functools.lru_cache(maxsize=64)
+def _guard(before: str) -> re.Pattern[str]:
+    return re.compile(before)
+
+
 def _iter_bounded(needle: str, text: str, before: str, after: str) -> Iterator[tuple[int, int]]:
-    pattern = re.compile(re.escape(needle) + r"(?!" + after + r")")
-    guard = re.compile(before)
+    pattern = _compiled(needle, after)
+    guard = _guard(before)
     m = pattern.search(text)
     while m:
         if m.start() and guard.match(text, m.start() - 1):  # refused: a match may still start inside it
