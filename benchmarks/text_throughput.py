@@ -61,7 +61,22 @@ def _answer(request: Any) -> str:
 
 
 def measure(shape: str, size_mb: float, *, respect_caps: bool = False, seed: int = 0) -> dict[str, Any]:
-    """Build the input and time each stage, in this process. Returns one result row."""
+    """Build the input and time each stage, in this process. Returns one result row.
+
+    The size cap, when raised, and the package's log level are put back afterwards."""
+    from summarizer.ingest import records
+
+    logger = logging.getLogger("summarizer")
+    level, cap = logger.level, records.MAX_ARTICLE_CHARS
+    logger.setLevel(logging.ERROR)  # size warnings, one per article otherwise
+    try:
+        return _measure(shape, size_mb, respect_caps=respect_caps, seed=seed)
+    finally:
+        logger.setLevel(level)
+        records.MAX_ARTICLE_CHARS = cap
+
+
+def _measure(shape: str, size_mb: float, *, respect_caps: bool, seed: int) -> dict[str, Any]:
     from summarizer import truth
     from summarizer.backends.base import Completion
     from summarizer.backends.testing import FakeBackend
@@ -70,7 +85,6 @@ def measure(shape: str, size_mb: float, *, respect_caps: bool = False, seed: int
     from summarizer.ingest import load_articles, records
     from summarizer.pipeline import Pipeline
 
-    logging.getLogger("summarizer").setLevel(logging.ERROR)  # size warnings, one per article otherwise
     t0 = time.perf_counter()
     stories = corpus.real_stories()
     total = int(size_mb * 1_000_000)
