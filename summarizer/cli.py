@@ -90,7 +90,7 @@ def _config_from(args: argparse.Namespace) -> Any:
 
     flags = {k: getattr(args, k, None) for k in (
         "backend", "model", "base_url", "api_key", "local_model", "model_path", "response_format", "timeout",
-        "threads", "max_reasks", "max_output_tokens", "context_window")}
+        "threads", "threads_batch", "max_reasks", "max_output_tokens", "context_window")}
     if getattr(args, "no_cache", False):
         flags["use_cache"] = False
     if getattr(args, "concurrency", None):

@@ -35,6 +35,8 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "cache_dir": ("SUMMARIZER_CACHE_DIR", "where model outputs and assembled weights are cached"),
     "response_format": ("SUMMARIZER_RESPONSE_FORMAT", "auto, json_schema, json_object_schema, json_object or none"),
     "threads": ("SUMMARIZER_THREADS", "CPU threads for the local model (default: all cores)"),
+    "threads_batch": ("SUMMARIZER_THREADS_BATCH", ("CPU threads for the local model's prompt processing "
+                      "(default: the same as threads)")),
     "timeout": ("SUMMARIZER_TIMEOUT", ("deadline in seconds for each attempt at a model answer, first byte "
                 "to last (default 300); retries included, one answer takes at most (retries + 1) x TIMEOUT")),
     "max_reasks": ("SUMMARIZER_MAX_REASKS", "validation re-asks per brief (default 1)"),
@@ -51,7 +53,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 # Numeric settings -> the smallest value that makes sense (timeout must be above it, the rest at least it).
 MINIMUMS: dict[str, float] = {
-    "timeout": 0.0, "max_retries": 0, "max_reasks": 0, "threads": 1, "concurrency": 1,
+    "timeout": 0.0, "max_retries": 0, "max_reasks": 0, "threads": 1, "threads_batch": 1, "concurrency": 1,
     "max_output_tokens": 1, "context_window": 256, "context_budget": 1,
 }
 
@@ -75,7 +77,8 @@ class Config:
     timeout: float = 300.0
     max_retries: int = 4  # transport retries, per call
     max_reasks: int = 1  # validation re-asks, per brief
-    threads: int | None = None
+    threads: int | None = None  # generation threads (llama.cpp n_threads)
+    threads_batch: int | None = None  # prompt-processing threads (n_threads_batch); None = threads
     concurrency: int = 4
     cache_dir: Path = field(default_factory=default_cache_dir)
     use_cache: bool = True
@@ -135,7 +138,7 @@ def check(cfg: Config) -> None:
 
 
 _CASTS: dict[str, Any] = {
-    "timeout": float, "threads": int, "cache_dir": Path, "max_reasks": int, "max_output_tokens": int,
+    "timeout": float, "threads": int, "threads_batch": int, "cache_dir": Path, "max_reasks": int, "max_output_tokens": int,
     "context_window": int, "prices": parse_prices,
 }
 

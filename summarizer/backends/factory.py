@@ -34,6 +34,7 @@ def make_backend(config: Config, progress: Progress | None = None) -> ChatBacken
         model=config.local_model,
         model_path=config.model_path,
         threads=config.threads,
+        threads_batch=config.threads_batch,
         n_ctx=config.context_window,
         cache_dir=config.cache_dir,
         progress=progress,

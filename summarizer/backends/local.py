@@ -72,8 +72,9 @@ class LocalBackend:
     """A GGUF chat model run in-process by llama.cpp.
 
     ``model`` names an embedded model (``qwen2.5-1.5b`` or ``qwen2.5-0.5b``);
-    ``model_path`` points at any GGUF chat model instead. ``threads`` defaults to
-    every core. ``progress`` receives short messages while the weights are
+    ``model_path`` points at any GGUF chat model instead. ``threads`` (generation)
+    defaults to every core; ``threads_batch`` (prompt processing, which is batched and
+    scales with cores differently) defaults to ``threads``. ``progress`` receives short messages while the weights are
     assembled and loaded. ``verbose=True`` lets llama.cpp log to stderr.
     """
 
@@ -86,6 +87,7 @@ class LocalBackend:
         model_path: str | os.PathLike[str] | None = None,
         n_ctx: int | None = None,
         threads: int | None = None,
+        threads_batch: int | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
         progress: Progress | None = None,
         verbose: bool = False,
@@ -102,6 +104,7 @@ class LocalBackend:
             self.model = self._spec.name
         self.context_window = n_ctx or (self._spec.n_ctx if self._spec else DEFAULT_N_CTX)
         self.threads = threads or os.cpu_count() or 1
+        self.threads_batch = threads_batch or self.threads
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.verbose = verbose
         self.repeat_penalty = repeat_penalty
@@ -115,7 +118,7 @@ class LocalBackend:
         self._grammars: dict[str, Any] = {}
 
     def __repr__(self) -> str:
-        return f"LocalBackend(model={self.model!r}, n_ctx={self.context_window}, threads={self.threads})"
+        return f"LocalBackend(model={self.model!r}, n_ctx={self.context_window}, threads={self.threads}, threads_batch={self.threads_batch})"
 
     # ------------------------------------------------------------------ loading
     @property
@@ -142,14 +145,14 @@ class LocalBackend:
                 llama_cpp = import_llama_cpp()
                 path = self.model_file()
                 label = self._spec.display_name if self._spec else path.name
-                self._progress(f"loading {label} ({self.threads} threads, context {self.context_window})…")
+                self._progress(f"loading {label} ({self.threads}/{self.threads_batch} threads, context {self.context_window})…")
                 started = time.perf_counter()
                 try:
                     llm = llama_cpp.Llama(
                         model_path=str(path),
                         n_ctx=self.context_window,
                         n_threads=self.threads,
-                        n_threads_batch=self.threads,
+                        n_threads_batch=self.threads_batch,
                         seed=self.seed,
                         verbose=self.verbose,
                     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -9,6 +11,7 @@ from collections.abc import Sequence
 from ..schema import Article
 from ..text.lexicons import EAST_ASIAN_FAMILY, SPEECH_VERBS, TITLE_WORDS
 from ..text.names import capital_runs, is_name_token
+from ..text.search import bounded_spans
 from ..text.sentences import TOKEN_RE
 from .model import Person
 
@@ -85,14 +88,17 @@ def find_persons(articles: Sequence[Article]) -> list[Person]:
 def person_mentions(text: str, persons: Sequence[Person]) -> list[tuple[int, int, Person]]:
     """Every mention of each person (full name or key) in ``text``: ``(start, end, person)``."""
     out: list[tuple[int, int, Person]] = []
-    taken: list[tuple[int, int]] = []
     for p in persons:
-        for m in re.finditer(r"(?<![\w’'])" + re.escape(p.name) + r"(?![\w])", text):
-            out.append((m.start(), m.end(), p))
-            taken.append((m.start(), m.end()))
+        out.extend((s, e, p) for s, e in bounded_spans(p.name, text, r"[\w’']", r"[\w]"))
+    # A key inside a full-name mention is that mention, not another one: look its start up among
+    # the full-name spans (sorted starts, running maximum of their ends) instead of scanning them all.
+    spans = sorted((s, e) for s, e, _ in out)
+    starts = [s for s, _ in spans]
+    reach = list(itertools.accumulate((e for _, e in spans), max))
     for p in persons:
         for key in p.keys:
-            for m in re.finditer(r"(?<![\w’'\-])" + re.escape(key) + r"(?![\w\-])", text):
-                if not any(s <= m.start() < e for s, e in taken):
-                    out.append((m.start(), m.end(), p))
+            for s, e in bounded_spans(key, text, r"[\w’'\-]", r"[\w\-]"):
+                i = bisect.bisect_right(starts, s)
+                if not (i and reach[i - 1] > s):
+                    out.append((s, e, p))
     return sorted(out, key=lambda t: t[0])

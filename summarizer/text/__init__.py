@@ -7,6 +7,7 @@ module          holds
 ``sentences``   sentence spans, quoted spans, the text outside quotes, word tokens
 ``numbers``     figures in text: the number pattern, kinds, scales, values
 ``names``       name tokens, name matching, capitalised runs
+``search``      whole-word search for a literal in long text
 ``scripts``     writing systems and language guesses
 ``lexicons``    word lists and gazetteers from ``summarizer/data/``
 ``injection``   instruction-like text and prompt-delimiter neutralising

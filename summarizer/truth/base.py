@@ -8,8 +8,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..schema import Article, GroundingIssue
+from ..text.normalize import folded
 from ..text.numbers import figures
 from .policy import POLICY
+
+# Per-article caches (words, numbers, vocabulary, scripts of each article text) must hold a whole
+# cluster: checks look every article up once per sentence, and past the cache's size every look-up
+# recomputes, so a 257-article cluster cost ~30x a 256-article one. Bounded, so a long batch of
+# clusters does not keep every article it has seen.
+ARTICLE_CACHE = 4096
 
 if TYPE_CHECKING:
     from ..evidence import Evidence
@@ -92,6 +99,13 @@ class Context:
     @functools.cached_property
     def order(self) -> dict[str, int]:
         return {a.id: i for i, a in enumerate(self.articles)}
+
+    @functools.cached_property
+    def folded_texts(self) -> list[str]:
+        """Each article's text normalized and case-folded, once per brief. ``folded``'s own cache
+        holds 256 texts: a check that reads every article of a larger cluster, once per item,
+        would otherwise fold every article again for every item."""
+        return [folded(a.text)[0] for a in self.articles]
 
     def record(self, issue: Issue, action: str) -> None:
         self.records.append(issue.record(action))

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import ClassVar
 
 from ..schema import Article, Entity
 from ..text.normalize import folded, normalize
+from ..text.search import occurs_bounded
 from .base import Context, Issue, NoRepair
 
 
-def entity_in_sources(name: str, articles: Sequence[Article]) -> bool:
-    pattern = re.compile(r"(?<![\w])" + re.escape(normalize(name, casefold=True)) + r"(?![\w])")
-    return any(pattern.search(folded(a.text)[0]) for a in articles)
+def entity_in_sources(name: str, articles: Sequence[Article], folded_texts: Sequence[str] | None = None) -> bool:
+    """True when ``name`` occurs as a whole word in some article (normalized, case-folded).
+    ``folded_texts`` are the articles' folded texts when the caller already has them."""
+    needle = normalize(name, casefold=True)
+    texts = folded_texts if folded_texts is not None else (folded(a.text)[0] for a in articles)
+    return any(occurs_bounded(needle, text) for text in texts)
 
 
 class EntityCheck(NoRepair):
@@ -21,7 +24,7 @@ class EntityCheck(NoRepair):
     order: ClassVar[int] = 40
 
     def check(self, item: Entity, where: str, ctx: Context) -> list[Issue]:
-        if entity_in_sources(item.name, ctx.articles):
+        if entity_in_sources(item.name, ctx.articles, ctx.folded_texts):
             return []
         return [Issue("entity_unsupported", where, f"{item.name!r} occurs in no article")]
 

@@ -19,7 +19,7 @@ from ..schema import Article, CitedSentence, Perspective
 from ..text.lexicons import COUNTRIES, ORGS, SPEECH_VERBS, STOPWORDS, TITLE_WORDS, demonyms, gazetteer, words
 from ..text.names import capital_runs
 from ..text.numbers import figures
-from .base import Context, Issue, NoRepair
+from .base import ARTICLE_CACHE, Context, Issue, NoRepair
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class _ArticleFacts:
     common: frozenset[str]  # words the article also writes in lower case: ordinary words, not names
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=ARTICLE_CACHE)
 def _facts_of(text: str) -> _ArticleFacts:
     found = re.findall(r"[^\W\d_]+", text)
     words = sorted({w.lower() for w in found})

@@ -16,7 +16,7 @@ from ..schema import Article
 from ..text.lexicons import STOPWORDS
 from ..text.scripts import mostly_latin, scripts
 from ..text.sentences import unquoted
-from .base import Context, Issue, NoRepair
+from .base import ARTICLE_CACHE, Context, Issue, NoRepair
 from .facts import text_of
 
 MIN_WORD_SUPPORT = 0.5  # share of a sentence's content words that must occur in the articles
@@ -31,12 +31,12 @@ def _stem(word: str) -> str:
     return w
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=ARTICLE_CACHE)
 def _vocabulary(text: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in _WORD.findall(text))
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=ARTICLE_CACHE)
 def _article_scripts(text: str) -> frozenset[str]:
     return frozenset(scripts(text))
 
