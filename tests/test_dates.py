@@ -104,3 +104,21 @@ def test_datelines_are_boilerplate():
         assert is_dateline(text, m), text
     text = "Troops arrived on October 23, officials said."
     assert not is_dateline(text, find_dates(text, FRIDAY)[0])
+
+
+def test_an_undated_article_counts_from_the_clusters_latest_dated_article():
+    from datetime import datetime, timezone
+
+    from summarizer.schema import Article
+    from summarizer.text.dates import article_dates, mentions_in
+
+    dated = Article(id="a", text="x", published_at=datetime(2024, 7, 1, tzinfo=timezone.utc))  # a Monday
+    undated = Article(id="b", text="The minister resigned on Thursday, officials said.")
+    pubs = article_dates([dated, undated])
+    assert pubs["a"] == (dated.published_at.date(), False) and pubs["b"] == (dated.published_at.date(), True)
+    (m,) = mentions_in(undated.text, *pubs["b"])
+    assert m.value.isoformat() == "2024-06-27"  # across the month boundary
+    assert "cluster's latest dated article" in m.resolved_from and "gives no date" in m.resolved_from
+    assert article_dates([undated]) == {"b": (None, False)}  # nothing to count from: unresolved
+    (alone,) = mentions_in(undated.text, None, False)
+    assert alone.value is None

@@ -81,11 +81,17 @@ def test_seed_timeline_passes_its_truth_check(seed):
     assert truth.repair(b, articles).timeline == timeline
 
 
-def test_seed_without_publication_dates_resolves_little(seed_cluster):
-    """Ingest gives only the Dong-A Ilbo a date: the others' weekdays stay unresolved, not guessed."""
+def test_seed_with_one_dated_article_counts_the_others_from_it_and_says_so(seed_cluster):
+    """Ingest gives only the Dong-A Ilbo a date: the others' relative dates count from it, marked as assumed."""
     articles = [a.model_copy(update={"published_at": None}) if a.id != "001" else a for a in seed_cluster.articles()]
     timeline = build_timeline(articles, find_facts(articles))
-    assert timeline and all(e.sources == ["001"] or e.precision == "year" for e in timeline)
+    assert any(e.date == "2024-06" and "003" in e.sources for e in timeline)  # the June treaty, from 003
+    for e in timeline:
+        for d in [e, *e.disputed]:
+            if d.resolved_from and d.sources and "001" not in d.sources and e.date != "2022":
+                assert "gives no date" in d.resolved_from
+    none = [a.model_copy(update={"published_at": None}) for a in seed_cluster.articles()]
+    assert all(e.precision == "year" for e in build_timeline(none, find_facts(none)))  # nothing guessed
 
 
 # --------------------------------------------------------------------------- merging and disputes

@@ -24,7 +24,7 @@ from datetime import date
 import numpy as np
 
 from ..schema import Article, EventDate, TimelineEvent
-from ..text.dates import BOUNDARY, DateMention, find_dates, is_dateline, overlap
+from ..text.dates import BOUNDARY, DateMention, article_dates, is_dateline, mentions_in, overlap
 from ..text.lexicons import MONTHS, NOT_NAME, SPEECH_VERBS, STOPWORDS, TITLE_WORDS, WEEKDAYS
 from ..text.sentences import words
 from .disagreements import _key_terms
@@ -64,8 +64,9 @@ class Dated:
 
 def dated_sentences(articles: Sequence[Article], facts: Sequence[Fact] = ()) -> list[Dated]:
     """Every prose sentence that dates an event of the story (its best date), best first."""
+    pubs = article_dates(articles)
     by_article: dict[str, list[DateMention]] = {
-        a.id: find_dates(a.text, a.published_at) for a in articles if not a.duplicate_of
+        a.id: mentions_in(a.text, *pubs[a.id]) for a in articles if not a.duplicate_of
     }
     arts = {a.id: a for a in articles}
     score = {s.id: f.score * (1 + len(f.articles)) for f in facts for s in f.sentences}
@@ -74,7 +75,7 @@ def dated_sentences(articles: Sequence[Article], facts: Sequence[Fact] = ()) -> 
     out: list[Dated] = []
     for s in sentences:
         art = arts[s.article_id]
-        pub = art.published_at.date() if art.published_at else None
+        pub = pubs[art.id][0]
         usable = [m for m in by_article[s.article_id] if s.start <= m.start < s.end and _event_date(m, art.text, pub)]
         if not usable or not _NAME.search(s.text) or not _VERB.search(s.text):
             continue  # an event names an actor and says what happened

@@ -25,10 +25,12 @@ inside a quotation are the speaker's, said on a day the text may not give: they 
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from .lexicons import WEEKDAYS
 from .sentences import quote_spans
@@ -329,3 +331,27 @@ def is_dateline(text: str, mention: DateMention) -> bool:
     if _DATELINE_BEFORE.match(before):
         return True
     return not before.strip() and _DATELINE_AFTER.match(text[mention.end :]) is not None
+
+
+def article_dates(articles: Sequence[Any]) -> dict[str, tuple[date | None, bool]]:
+    """The date each article's relative dates count from: ``id -> (date, assumed)``.
+
+    An undated article of a cluster that has dated ones counts from the latest of those dates
+    (``assumed`` is True): a story's articles appear within a day or two of each other, and a
+    "Thursday" in an undated article is far more likely that week's than unresolvable.
+    """
+    dated = [_as_date(a.published_at) for a in articles if a.published_at is not None]
+    fallback = max((d for d in dated if d is not None), default=None)
+    return {a.id: (_as_date(a.published_at), False) if a.published_at is not None else (fallback, fallback is not None)
+            for a in articles}
+
+
+def mentions_in(text: str, published: date | None, assumed: bool) -> list[DateMention]:
+    """:func:`find_dates`, saying so in ``resolved_from`` when the publication date is assumed."""
+    found = find_dates(text, published)
+    if not assumed:
+        return found
+    note = "the date of the cluster's latest dated article"
+    return [dataclasses.replace(m, resolved_from=m.resolved_from.replace("the publication date", note)
+                                + " (this article gives no date)") if m.resolved_from and m.value else m
+            for m in found]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..schema import SentenceRef, TimelineEvent
-from ..text.dates import find_dates
+from ..text.dates import article_dates, mentions_in
 from .base import Context, Issue
 from .support import verbatim
 
@@ -22,7 +22,7 @@ def _date_given(ref: SentenceRef, date_text: str, iso: str, ctx: Context) -> boo
     if art is None or not date_text or date_text not in ref.text:
         return False
     return any(m.text == date_text and m.iso == iso and ref.start <= m.start < ref.end
-               for m in find_dates(art.text, art.published_at))
+               for m in mentions_in(art.text, *article_dates(ctx.articles)[art.id]))
 
 
 class TimelineCheck:
