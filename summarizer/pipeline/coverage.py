@@ -10,6 +10,8 @@ is recorded in the grounding report.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .. import truth
 from ..evidence import Fact
 from ..schema import CitedSentence, GroundingIssue, StoryBrief, Summary
@@ -39,6 +41,19 @@ def _surviving(brief: StoryBrief, prep: Prepared) -> list[CitedSentence]:
     ]
 
 
+def _uncovered(prep: Prepared, said: list[CitedSentence]) -> Iterator[tuple[int, CitedSentence]]:
+    """The sheet's facts that nothing in ``said`` states, as (rank, source sentence), best first.
+
+    ``said`` is read lazily: a sentence the caller adds to it covers the facts after it."""
+    assert prep.sheet is not None
+    for rank, fact in enumerate(prep.sheet.facts, 1):
+        if any(says(s, fact) for s in said):
+            continue
+        sentence = fact_sentence(fact)
+        if sentence is not None:
+            yield rank, sentence
+
+
 def cover(brief: StoryBrief, prep: Prepared) -> StoryBrief:
     """``brief`` with the top facts it leaves out added to its summary (before the disagreement line)."""
     if prep.sheet is None:
@@ -49,14 +64,9 @@ def cover(brief: StoryBrief, prep: Prepared) -> StoryBrief:
     tail = [s for s in summary if s.text.startswith("Sources differ on the ")]
     body = [s for s in summary if s not in tail]
     added: list[GroundingIssue] = []
-    for rank, fact in enumerate(prep.sheet.facts, 1):
+    for rank, sentence in _uncovered(prep, said):
         if len(body) + len(tail) >= MAX_SUMMARY_SENTENCES or (rank > MUST_COVER and words >= prep.sheet.words[0]):
             break
-        if any(says(s, fact) for s in said):
-            continue
-        sentence = fact_sentence(fact)
-        if sentence is None:
-            continue
         body.append(sentence)
         said.append(sentence)
         words += len(sentence.text.split())
@@ -64,14 +74,9 @@ def cover(brief: StoryBrief, prep: Prepared) -> StoryBrief:
                                     detail=f"added fact {rank} of the sheet, which the draft left out"))
     points = list(brief.key_points)
     surviving_points = sum(1 for s in said if s in points)
-    for rank, fact in enumerate(prep.sheet.facts, 1):
+    for rank, sentence in _uncovered(prep, said):
         if surviving_points >= KEY_POINTS:
             break
-        if any(says(s, fact) for s in said):
-            continue
-        sentence = fact_sentence(fact)
-        if sentence is None:
-            continue
         points.append(sentence)
         said.append(sentence)
         surviving_points += 1
