@@ -41,7 +41,8 @@ import harness
 from summarizer.errors import SummarizerError
 
 COLUMNS = [("setting", "setting"), ("threads", "threads"), ("threads_batch", "threads batch"), ("busy", "busy procs"),
-           ("idle_s", "idle s"), ("busy_s", "busy s"), ("ratio", "busy/idle"), ("llm_calls", "LLM calls"),
+           ("idle_s", "idle s"), ("busy_s", "busy s"),
+           ("idle_threads", "threads used idle"), ("busy_threads", "threads used busy"), ("ratio", "busy/idle"), ("llm_calls", "LLM calls"),
            ("prompt_tokens", "prompt tok"), ("completion_tokens", "completion tok"), ("error", "error")]
 
 
@@ -96,6 +97,13 @@ def one_run(pipeline: Any, backend: Any, articles: list[Any]) -> tuple[float, An
     return time.perf_counter() - t0, brief
 
 
+def ran_with(backend: Any) -> str:
+    """The threads the last call used (the automatic setting picks them per call), as ``T:B``."""
+    timings = getattr(backend, "last_timings", None)
+    threads = getattr(timings, "threads", None)
+    return ":".join(str(t) for t in threads) if threads else ""
+
+
 def measure(args: argparse.Namespace, setting: tuple[int | None, int | None] | None) -> dict[str, Any]:
     """Idle and busy runs for one thread setting; one row."""
     from summarizer.ingest import load_articles
@@ -125,9 +133,11 @@ def measure(args: argparse.Namespace, setting: tuple[int | None, int | None] | N
         for _ in range(args.runs):
             wall, brief = one_run(pipeline, backend, articles)
             idle.append(wall)
+            row["idle_threads"] = ran_with(backend)
             with Busy(args.busy, args.ramp):
                 wall, _ = one_run(pipeline, backend, articles)
             busy.append(wall)
+            row["busy_threads"] = ran_with(backend)
     except SummarizerError as exc:  # a failed setting is a result; the other settings still run
         row["error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
         return row

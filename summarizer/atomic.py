@@ -101,7 +101,7 @@ class LineAppender:
             os.close(self._fd)
             self._fd = None
 
-    def __enter__(self) -> LineAppender:
+    def __enter__(self) -> LineAppender:  # noqa: PYI034 - Self needs Python 3.11
         return self
 
     def __exit__(

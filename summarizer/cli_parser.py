@@ -53,7 +53,7 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--timeout", type=float,
                    help="deadline in seconds for each attempt at a model answer, first byte to last (default "
                         "300); retries included, one answer takes at most (retries + 1) x TIMEOUT, 5 x by default")
-    g.add_argument("--threads", type=int, help="CPU threads for the local model (default: all cores)")
+    g.add_argument("--threads", type=int, help="CPU threads for the local model (default: the cores free at each call)")
     g.add_argument("--threads-batch", dest="threads_batch", type=int,
                    help="CPU threads for the local model's prompt processing (default: --threads)")
     g.add_argument("--max-reasks", dest="max_reasks", type=int, help="validation re-asks per brief (default 1)")

@@ -34,7 +34,7 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "model_path": ("SUMMARIZER_MODEL_PATH", "path to any GGUF chat model for the local backend"),
     "cache_dir": ("SUMMARIZER_CACHE_DIR", "where model outputs and assembled weights are cached"),
     "response_format": ("SUMMARIZER_RESPONSE_FORMAT", "auto, json_schema, json_object_schema, json_object or none"),
-    "threads": ("SUMMARIZER_THREADS", "CPU threads for the local model (default: all cores)"),
+    "threads": ("SUMMARIZER_THREADS", "CPU threads for the local model (default: the cores free at each call)"),
     "threads_batch": ("SUMMARIZER_THREADS_BATCH", ("CPU threads for the local model's prompt processing "
                       "(default: the same as threads)")),
     "timeout": ("SUMMARIZER_TIMEOUT", ("deadline in seconds for each attempt at a model answer, first byte "

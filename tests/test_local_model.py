@@ -193,3 +193,36 @@ def test_openai_backend_negotiates_json_object_with_llama_server(server_url):
     assert backend.response_format == "json_object_schema"
     assert Capital.model_validate_json(completion.text).capital == "Paris"
     assert completion.retries == 0  # the downgrade is not a transport retry
+
+
+@pytest.mark.local_model
+@needs_model
+@pytest.mark.parametrize("k", [64, 1])
+def test_top_first_grammar_picks_the_same_tokens_as_the_full_check(small, tmp_path, monkeypatch, k):
+    # k=1 makes the whole-vocabulary fallback run often (the single best token is often not valid
+    # JSON at that point), so both paths of TopFirstGrammar are compared with llama.cpp's own check.
+    from summarizer.backends import sampling
+
+    monkeypatch.setattr(sampling, "TOP_K", k)
+    monkeypatch.setattr(sampling.TopFirstGrammar.__init__, "__defaults__", (k,))
+    messages = CAPITAL_PROMPT + (
+        {"role": "assistant", "content": '{"country": "France", "capital": "Paris", "neighbours": ["Spain"]}'},
+        {"role": "user", "content": "Now the same for Germany, with its three largest neighbours."},
+    )
+    schema = Capital.model_json_schema()
+    # A value the model would not write forces tokens it ranks low: with k=1 the fallback must run.
+    schema["properties"]["capital"] = {"enum": ["Zurich", "Vienna"]}
+    request = ChatRequest(messages=messages, schema=schema, max_tokens=120)
+    fast = small.complete(request)
+    stage = small.load().last_grammar_stage
+    assert stage is not None and stage.k == k and stage.steps >= fast.usage.completion_tokens
+    plain = LocalBackend(SMALL, cache_dir=small.cache_dir, n_ctx=4096, top_first_grammar=False)
+    try:
+        full = plain.complete(request)
+        assert getattr(plain.load(), "last_grammar_stage", None) is None
+    finally:
+        plain.close()
+    assert fast.text == full.text and fast.usage == full.usage
+    assert Capital.model_validate_json(fast.text).capital in ("Zurich", "Vienna")
+    if k == 1:
+        assert stage.fallbacks > 0

@@ -54,3 +54,45 @@ def test_config_env_flag_and_factory(fake_llama):
     assert (backend.threads, backend.threads_batch) == (2, 4)
     with pytest.raises(ConfigError, match="SUMMARIZER_THREADS_BATCH"):
         Config(threads_batch=0)
+
+
+class FakeThreadsLib:
+    """Records llama_set_n_threads calls, the one llama.cpp function the thread choice uses."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, int]] = []
+
+    def llama_set_n_threads(self, _ctx: object, n: int, n_batch: int) -> None:
+        self.calls.append((n, n_batch))
+
+
+@pytest.mark.parametrize(("free", "expected"), [(2.0, None), (1.1, (1, 1)), (0.2, (1, 1)), (1.6, None)])
+def test_automatic_threads_follow_the_free_cores(monkeypatch, tmp_path, free, expected):
+    # On a 2-core machine with one core taken by another process, two spin-waiting llama.cpp
+    # threads made a run 8x slower; one thread on the free core is about 1.7x slower.
+    monkeypatch.setattr(local, "usable_cores", lambda: 2)
+    monkeypatch.setattr(local, "free_cores", lambda: free)
+    backend = local.LocalBackend(model_path=tmp_path / "m.gguf")
+    lib, llm = FakeThreadsLib(), types.SimpleNamespace(ctx=object())
+    chosen = backend._threads_for_call(lib, llm)
+    assert chosen == (expected or (2, 2))
+    assert lib.calls == ([expected] if expected else [])
+    monkeypatch.setattr(local, "free_cores", lambda: 2.0)  # the machine frees up: back to both cores
+    assert backend._threads_for_call(lib, llm) == (2, 2)
+    assert lib.calls[-1:] == ([(2, 2)] if expected else [])
+
+
+def test_explicit_threads_are_kept_on_a_busy_machine(monkeypatch, tmp_path):
+    monkeypatch.setattr(local, "free_cores", lambda: 0.1)
+    lib, llm = FakeThreadsLib(), types.SimpleNamespace(ctx=object())
+    assert local.LocalBackend(model_path=tmp_path / "m.gguf", threads=2)._threads_for_call(lib, llm) == (2, 2)
+    # Only the setting left automatic follows the load.
+    assert local.LocalBackend(model_path=tmp_path / "m.gguf", threads_batch=2)._threads_for_call(lib, llm) == (1, 2)
+    assert lib.calls == [(1, 2)]
+
+
+def test_free_cores_reads_the_machine():
+    free = local.free_cores(window=0.05)
+    if free is None:
+        pytest.skip("no /proc/stat on this platform")
+    assert 0.0 <= free <= (local.os.cpu_count() or 1)
