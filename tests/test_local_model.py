@@ -226,3 +226,19 @@ def test_top_first_grammar_picks_the_same_tokens_as_the_full_check(small, tmp_pa
     assert Capital.model_validate_json(fast.text).capital in ("Zurich", "Vienna")
     if k == 1:
         assert stage.fallbacks > 0
+
+
+@pytest.mark.local_model
+@needs_model
+def test_a_reask_reuses_the_kv_cache_of_the_shared_prefix(small):
+    # A re-ask repeats the whole conversation and adds the answer and the correction: llama.cpp
+    # evaluates only those new tokens, not the prompt again.
+    from summarizer.pipeline.requests import reask
+
+    request = ChatRequest(messages=CAPITAL_PROMPT, schema=Capital.model_json_schema(), max_tokens=120)
+    first = small.complete(request)
+    again = small.complete(reask(request, first.text, ["name four neighbours, not three"]))
+    assert small.last_timings is not None
+    evaluated = small.last_timings.prompt_tokens
+    assert again.usage.prompt_tokens > first.usage.prompt_tokens
+    assert evaluated < again.usage.prompt_tokens - first.usage.prompt_tokens + 5, (evaluated, again.usage)

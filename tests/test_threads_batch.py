@@ -96,3 +96,18 @@ def test_free_cores_reads_the_machine():
     if free is None:
         pytest.skip("no /proc/stat on this platform")
     assert 0.0 <= free <= (local.os.cpu_count() or 1)
+
+
+def test_free_cores_does_not_count_this_process(monkeypatch):
+    # Over the window the machine's 2 cores were 90% busy, but 1.6 core-seconds per second of that
+    # was this process (llama.cpp's threads spinning down after a call): 1.8 - 1.6 = 0.2 cores of
+    # other load, so 1.8 cores are free.
+    stats = iter([(1000, 500), (1020, 502)])  # (total, idle) jiffies: 10% idle
+    own = iter([5.0, 5.0 + 1.6 * 0.2])
+    clock = iter([100.0, 100.2])
+    monkeypatch.setattr(local, "_cpu_times", lambda: next(stats))
+    monkeypatch.setattr(local, "_own_cpu_seconds", lambda: next(own))
+    monkeypatch.setattr(local.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(local.time, "sleep", lambda _s: None)
+    monkeypatch.setattr(local.os, "cpu_count", lambda: 2)
+    assert local.free_cores() == pytest.approx(1.8)

@@ -84,17 +84,29 @@ def _cpu_times() -> tuple[int, int] | None:
     return sum(fields[:8]), idle
 
 
+def _own_cpu_seconds() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
 def free_cores(window: float = 0.2) -> float | None:
-    """How many cores were idle over the next ``window`` seconds (Linux ``/proc/stat``), or None where unknown."""
-    first = _cpu_times()
+    """How many cores other processes left idle over the next ``window`` seconds, or None where unknown.
+
+    Read from Linux's ``/proc/stat``. This process's own CPU time is not counted as busy: llama.cpp's
+    threads keep spinning for a moment after a call, and a re-ask must not mistake that for load.
+    """
+    first, own, started = _cpu_times(), _own_cpu_seconds(), time.monotonic()
     if first is None:
         return None
     time.sleep(window)
-    second = _cpu_times()
-    if second is None or second[0] <= first[0]:
+    second, own, elapsed = _cpu_times(), _own_cpu_seconds() - own, time.monotonic() - started
+    if second is None or second[0] <= first[0] or elapsed <= 0:
         return None
+    cores = os.cpu_count() or 1
     idle_share = (second[1] - first[1]) / (second[0] - first[0])
-    return max(0.0, min(1.0, idle_share)) * (os.cpu_count() or 1)
+    busy = (1.0 - max(0.0, min(1.0, idle_share))) * cores
+    others = max(0.0, busy - own / elapsed)
+    return max(0.0, cores - others)
 
 
 _CONTEXT_OVERFLOW = re.compile(r"Requested tokens \((\d+)\) exceed context window of (\d+)")
