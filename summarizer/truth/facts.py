@@ -118,7 +118,15 @@ def _known_caps(texts: tuple[str, ...]) -> frozenset[str]:
 
 
 def _name_supported(phrase: str, tokens: list[str], art: Article) -> bool:
-    facts = _facts_of(art.text)
+    return _name_in_text(phrase, tuple(tokens), art.text)
+
+
+# Pure in (phrase, tokens, article text), and the same names are asked of the same articles by
+# every sentence, every truth.check and every coverage candidate: memoised, so the repeated
+# checks cost a dict lookup instead of a scan of every article (str hashes are cached by Python).
+@functools.lru_cache(maxsize=1 << 16)
+def _name_in_text(phrase: str, tokens: tuple[str, ...], text: str) -> bool:
+    facts = _facts_of(text)
     if any(v.lower() in facts.text_lower for v in _phrase_variants(phrase) if len(v) > 1):
         return True
     found = [
