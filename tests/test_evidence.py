@@ -228,3 +228,19 @@ def test_quote_spans_pair_marks_and_skip_apostrophes():
     text = '“One two,” he said. "Three four." It’s ‘five six’ and don’t.\n“Unclosed at paragraph end'
     inner = [text[o + 1 : c] for o, c in quote_spans(text)]
     assert inner == ["One two,", "Three four.", "five six"]
+
+
+def test_person_finder_finds_what_a_search_for_every_person_finds(seeds, evidence):
+    from summarizer.evidence.model import Person
+    from summarizer.evidence.persons import PersonFinder, person_mentions
+
+    persons = list(evidence.persons) + [
+        Person(name="Kim Jong Un", keys=frozenset({"Kim"})),
+        Person(name="’Odd Name", keys=frozenset({"Odd"})),  # starts with no word character: always searched
+    ]
+    finder = PersonFinder(persons)
+    texts = [a.text for a in seeds] + ["Kim Jong Un met ’Odd Name; Kim said.", "Nothing here.", "Putin's aides"]
+    for text in texts:
+        assert finder.mentions(text) == person_mentions(text, persons)
+    assert finder.candidates("Nothing here.") == [persons[-1]]
+    assert len(finder.candidates(seeds[0].text)) < len(persons)  # it does skip persons

@@ -37,7 +37,7 @@ from .facts import Fact, Sentence, find_facts
 from .figures import extract_numbers, unit_class
 from .index import ArticleIndex
 from .model import MIN_QUOTE_WORDS, Evidence, NumberMention, Person, QuoteCandidate
-from .persons import find_persons
+from .persons import PersonFinder, find_persons
 from .quotes import extract_quotes
 from .speech import Reported, find_reported
 from .timeline import build_timeline
@@ -63,7 +63,8 @@ def collect(articles: Sequence[Article]) -> Evidence:
     """Gather quotes, numbers, entities, disagreements, facts and the timeline of a cluster (duplicates skipped)."""
     arts = [a for a in articles if not a.duplicate_of]
     persons = find_persons(arts)
-    indexes = [ArticleIndex(a, persons) for a in arts]
+    finder = PersonFinder(persons)
+    indexes = [ArticleIndex(a, persons, finder) for a in arts]
     quotes, fragments = extract_quotes(indexes)
     numbers = [n for ix in indexes for n in extract_numbers(ix)]
     facts = find_facts(arts)

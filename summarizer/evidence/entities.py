@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from ..schema import Article, Entities, Entity
 from ..text.lexicons import COUNTRIES, ORG_KEYWORDS, ORGS, TITLE_WORDS, demonyms, gazetteer, gazetteer_pattern
 from .model import Person
-from .persons import person_mentions
+from .persons import PersonFinder, person_mentions
 
 _ORG_CONNECTORS = frozenset({"of", "for", "and", "the", "on", "de"})
 
@@ -101,14 +101,21 @@ def find_entities(articles: Sequence[Article], persons: Sequence[Person]) -> Ent
             continue
         orgs.append(Entity(name=name, mentions=count, sources=sorted(srcs)))
     people = []
+    finder = PersonFinder(persons)
+    # Each person is searched only in the articles whose words include its first name word.
+    where: dict[int, list[Article]] = {}
+    for art in articles:
+        for p in finder.candidates(art.text):
+            where.setdefault(id(p), []).append(art)
     for p in persons:
         mentions, srcs = 0, set()
-        for art in articles:
+        for art in where.get(id(p), []):
             k = len(person_mentions(art.text, [p]))
             if k:
                 mentions += k
                 srcs.add(art.id)
-        if mentions and any(p.name in a.text for a in articles):
+        here = where.get(id(p), [])
+        if mentions and (any(p.name in a.text for a in here) or any(p.name in a.text for a in articles)):
             people.append(Entity(name=p.name, mentions=mentions, sources=sorted(srcs)))
 
     def order(es: list[Entity]) -> list[Entity]:

@@ -9,17 +9,17 @@ from ..schema import Article
 from ..text.lexicons import NOT_NAME, TITLE_WORDS
 from ..text.sentences import TOKEN_RE, sentence_spans
 from .model import Person
-from .persons import person_mentions
+from .persons import PersonFinder, person_mentions
 
 
 class ArticleIndex:
     """Per-article lookups shared by quote and number extraction."""
 
-    def __init__(self, article: Article, persons: Sequence[Person]) -> None:
+    def __init__(self, article: Article, persons: Sequence[Person], finder: PersonFinder | None = None) -> None:
         self.article = article
         self.text = article.text
         self.sentences = sentence_spans(article.text)
-        self.mentions = person_mentions(article.text, persons)
+        self.mentions = finder.mentions(article.text) if finder is not None else person_mentions(article.text, persons)
         self.persons = persons
 
     def sentence_at(self, pos: int) -> tuple[int, int]:

@@ -85,6 +85,51 @@ def find_persons(articles: Sequence[Article]) -> list[Person]:
     return [Person(n, frozenset(k for k in raw_keys[n] if key_count[k] == 1)) for n in names]
 
 
+_WORD = re.compile(r"\w+")
+
+
+class PersonFinder:
+    """Which of a cluster's persons can occur in a text, from the text's words.
+
+    A mention starts at a word boundary, so the first word of a person's name or key is a whole
+    word of the text wherever the person is mentioned. Looking those words up in the text's word
+    set replaces a search for every person in every article (persons grow with the cluster, so
+    that was persons x articles) by one pass over each text. Names or keys that do not start with
+    a word character cannot be indexed this way; such a person is always a candidate.
+    """
+
+    def __init__(self, persons: Sequence[Person]) -> None:
+        self.persons = list(persons)
+        self._by_word: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        for i, p in enumerate(self.persons):
+            firsts = set()
+            for phrase in (p.name, *p.keys):
+                m = _WORD.match(phrase)
+                if m is None:
+                    firsts = set()
+                    break
+                firsts.add(m.group(0))
+            if not firsts:
+                self._always.append(i)
+            for w in firsts:
+                self._by_word.setdefault(w, []).append(i)
+
+    def candidates(self, text: str) -> list[Person]:
+        """The persons that may be mentioned in ``text``, in the cluster's order (a superset of those that are)."""
+        found = set(self._always)
+        by_word = self._by_word
+        for w in set(_WORD.findall(text)):
+            hit = by_word.get(w)
+            if hit:
+                found.update(hit)
+        return [self.persons[i] for i in sorted(found)]
+
+    def mentions(self, text: str) -> list[tuple[int, int, Person]]:
+        """:func:`person_mentions` of all the persons, searching only the candidates."""
+        return person_mentions(text, self.candidates(text))
+
+
 def person_mentions(text: str, persons: Sequence[Person]) -> list[tuple[int, int, Person]]:
     """Every mention of each person (full name or key) in ``text``: ``(start, end, person)``."""
     out: list[tuple[int, int, Person]] = []
