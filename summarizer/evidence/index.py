@@ -58,7 +58,8 @@ class ArticleIndex:
             return None
         for p in self.persons:
             if p.name in who or any(
-                re.search(r"(?<![\w’'])" + re.escape(k) + r"(?![\w])", who) for k in p.keys
+                # the substring test first: a regex per key of every person thrashed re's cache
+                k in who and re.search(r"(?<![\w’'])" + re.escape(k) + r"(?![\w])", who) for k in p.keys
             ):
                 return p.name
         toks = [t for t in TOKEN_RE.findall(who) if t.lower().strip(".") not in TITLE_WORDS]
