@@ -78,6 +78,13 @@ class Tally:
         self.counts[name] = self.counts.get(name, 0) + n
 
 
+@functools.lru_cache(maxsize=ARTICLE_CACHE)
+def _folded_text(text: str) -> str:
+    # Only the folded string, kept across briefs and contexts (a pipeline run builds five):
+    # ``folded`` also returns a per-character offset list, too big to keep for thousands of articles.
+    return folded(text)[0]
+
+
 @dataclass
 class Context:
     """Everything a check may consult, built once per brief: the articles, their index by id,
@@ -105,7 +112,7 @@ class Context:
         """Each article's text normalized and case-folded, once per brief. ``folded``'s own cache
         holds 256 texts: a check that reads every article of a larger cluster, once per item,
         would otherwise fold every article again for every item."""
-        return [folded(a.text)[0] for a in self.articles]
+        return [_folded_text(a.text) for a in self.articles]
 
     def record(self, issue: Issue, action: str) -> None:
         self.records.append(issue.record(action))

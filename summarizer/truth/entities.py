@@ -15,6 +15,7 @@ def entity_in_sources(name: str, articles: Sequence[Article], folded_texts: Sequ
     """True when ``name`` occurs as a whole word in some article (normalized, case-folded).
     ``folded_texts`` are the articles' folded texts when the caller already has them."""
     needle = normalize(name, casefold=True)
+    # Callers that check many names pass the context's folded texts (folded once per brief).
     texts = folded_texts if folded_texts is not None else (folded(a.text)[0] for a in articles)
     return any(occurs_bounded(needle, text) for text in texts)
 

@@ -82,7 +82,7 @@ class PlaceCheck(NoRepair):
     order: ClassVar[int] = 40
 
     def check(self, item: str, where: str, ctx: Context) -> list[Issue]:
-        if entity_in_sources(item, ctx.articles):
+        if entity_in_sources(item, ctx.articles, ctx.folded_texts):
             return []
         return [Issue("place_unsupported", where, f"{item!r} occurs in no article")]
 
@@ -94,7 +94,7 @@ class PlayerCheck(NoRepair):
     order: ClassVar[int] = 40
 
     def check(self, item: KeyPlayer, where: str, ctx: Context) -> list[Issue]:
-        if entity_in_sources(item.name, ctx.articles) or not sentence_facts(item.name, ctx.articles,
+        if entity_in_sources(item.name, ctx.articles, ctx.folded_texts) or not sentence_facts(item.name, ctx.articles,
                                                                              ctx.articles).missing_names:
             return []
         return [Issue("player_unsupported", where, f"{item.name!r} appears in no article")]
