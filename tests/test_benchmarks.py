@@ -121,6 +121,10 @@ def test_cluster_cost_end_to_end(server, tmp_path, capsys):
 
 
 def test_side_by_side_end_to_end(server, tmp_path):
+    from summarizer_evals.datasets import DEFAULT_DEV_SET
+
+    if not DEFAULT_DEV_SET.is_file():  # development data lives beside the checkout, never in it
+        pytest.skip(f"needs the dev set at {DEFAULT_DEV_SET}")
     out = tmp_path / "s.json"
     rc = side_by_side.main(["--clusters", "1", "--json", str(out), *backend_argv(server)])
     data = json.loads(out.read_text())
