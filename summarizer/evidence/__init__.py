@@ -72,7 +72,7 @@ def collect(articles: Sequence[Article]) -> Evidence:
         articles=arts,
         quotes=quotes,
         numbers=numbers,
-        entities=find_entities(arts, persons),
+        entities=find_entities(arts, persons, finder),
         disagreements=find_disagreements(numbers, arts),
         fragments=fragments,
         persons=persons,

@@ -83,7 +83,7 @@ def _pattern_orgs(articles: Sequence[Article]) -> dict[str, tuple[int, set[str]]
     return found
 
 
-def find_entities(articles: Sequence[Article], persons: Sequence[Person]) -> Entities:
+def find_entities(articles: Sequence[Article], persons: Sequence[Person], finder: PersonFinder | None = None) -> Entities:
     """Countries, organisations and people, each with its mention count and articles."""
     countries = _count_surface(
         articles, gazetteer_pattern(COUNTRIES), gazetteer(COUNTRIES)
@@ -101,7 +101,7 @@ def find_entities(articles: Sequence[Article], persons: Sequence[Person]) -> Ent
             continue
         orgs.append(Entity(name=name, mentions=count, sources=sorted(srcs)))
     people = []
-    finder = PersonFinder(persons)
+    finder = finder or PersonFinder(persons)
     # Each person is searched only in the articles whose words include its first name word.
     where: dict[int, list[Article]] = {}
     for art in articles:
@@ -109,12 +109,12 @@ def find_entities(articles: Sequence[Article], persons: Sequence[Person]) -> Ent
             where.setdefault(id(p), []).append(art)
     for p in persons:
         mentions, srcs = 0, set()
-        for art in where.get(id(p), []):
+        here = where.get(id(p), [])
+        for art in here:
             k = len(person_mentions(art.text, [p]))
             if k:
                 mentions += k
                 srcs.add(art.id)
-        here = where.get(id(p), [])
         if mentions and (any(p.name in a.text for a in here) or any(p.name in a.text for a in articles)):
             people.append(Entity(name=p.name, mentions=mentions, sources=sorted(srcs)))
 

@@ -102,8 +102,9 @@ class PersonFinder:
         self.persons = list(persons)
         self._by_word: dict[str, list[int]] = {}
         self._always: list[int] = []
+        self._seen: dict[str, list[Person]] = {}
         for i, p in enumerate(self.persons):
-            firsts = set()
+            firsts: set[str] = set()
             for phrase in (p.name, *p.keys):
                 m = _WORD.match(phrase)
                 if m is None:
@@ -117,13 +118,17 @@ class PersonFinder:
 
     def candidates(self, text: str) -> list[Person]:
         """The persons that may be mentioned in ``text``, in the cluster's order (a superset of those that are)."""
+        known = self._seen.get(text)
+        if known is not None:  # article indexes and entity counting ask of the same texts
+            return known
         found = set(self._always)
         by_word = self._by_word
         for w in set(_WORD.findall(text)):
             hit = by_word.get(w)
             if hit:
                 found.update(hit)
-        return [self.persons[i] for i in sorted(found)]
+        self._seen[text] = out = [self.persons[i] for i in sorted(found)]
+        return out
 
     def mentions(self, text: str) -> list[tuple[int, int, Person]]:
         """:func:`person_mentions` of all the persons, searching only the candidates."""
