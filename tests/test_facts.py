@@ -171,6 +171,96 @@ def test_pipeline_fuses_a_fact_sheet_and_covers_the_top_facts(arts, evidence, tm
     StoryBrief.model_validate(brief.model_dump(), context={"articles": arts})
 
 
+def test_a_top_fact_the_model_put_in_a_key_point_moves_into_the_summary(arts, evidence, tmp_path):
+    second = evidence.facts[1]
+    point = " ".join(second.sentences[0].text.split())
+
+    def answer(request):
+        return json.dumps({
+            "title": "Putin does not deny North Korean troops in Russia",
+            "summary": [{"text": " ".join(evidence.facts[n].sentences[0].text.split()), "facts": [n + 1]}
+                        for n in (0, 2)],
+            "key_points": [{"text": point, "facts": [2]}],
+            "perspectives": [], "topics": ["Russia-North Korea Relations"],
+        })
+
+    brief = Pipeline(FunctionBackend(answer), Config(cache_dir=tmp_path)).run(arts)
+    texts = [s.text for s in brief.summary]
+    assert texts.count(point) == 1 and texts.index(point) == 2  # the model's sentence, not a second copy
+    assert point not in [p.text for p in brief.key_points]
+    assert any(i.kind == "coverage" and "moved the key point that states fact 2" in i.detail
+               and i.where == "summary[2]" for i in brief.grounding.issues)
+
+
+def _answer_with(summary, key_points=()):
+    def answer(request):
+        return json.dumps({"title": "Putin does not deny North Korean troops in Russia",
+                           "summary": [{"text": t, "facts": f} for t, f in summary],
+                           "key_points": [{"text": t, "facts": f} for t, f in key_points],
+                           "perspectives": [], "topics": ["Russia-North Korea Relations"]})
+    return answer
+
+
+def _source_text(fact):
+    return " ".join(fact.sentences[0].text.split())
+
+
+def test_citing_a_fact_without_saying_it_does_not_cover_it(arts, evidence, tmp_path):
+    facts = evidence.facts
+    # the first sentence cites facts 1-3 but states only fact 1
+    answer = _answer_with([(_source_text(facts[0]), [1, 2, 3]), (_source_text(facts[3]), [4])])
+    brief = Pipeline(FunctionBackend(answer), Config(cache_dir=tmp_path)).run(arts)
+    details = [i.detail for i in brief.grounding.issues if i.kind == "coverage"]
+    assert any("fact 2 of the sheet" in d for d in details) and any("fact 3 of the sheet" in d for d in details)
+
+
+def test_a_summary_over_its_target_length_moves_its_last_sentences_to_the_key_points(arts, evidence, tmp_path):
+    from summarizer.pipeline.coverage import says
+
+    facts = evidence.facts[:9]
+    answer = _answer_with([(_source_text(f), [n]) for n, f in enumerate(facts, 1)])
+    backend = FunctionBackend(answer)
+    brief = Pipeline(backend, Config(cache_dir=tmp_path)).run(arts)
+    longest = 220  # the seed is a large cluster: 150-220 words
+    written = sum(len(_source_text(f).split()) for f in facts)
+    assert written > longest  # the draft was too long
+    assert 150 <= len(brief.summary.text.split()) <= longest
+    moved = [i for i in brief.grounding.issues if "moved to the key points" in i.detail]
+    assert moved
+    texts = [s.text for s in brief.summary]
+    assert all(any(says(s, f) for s in brief.summary) for f in evidence.facts[:3])  # the top facts stay
+    assert _source_text(facts[-1]) not in texts and _source_text(facts[-1]) in [p.text for p in brief.key_points]
+
+
+def test_two_outlets_translations_of_one_remark_are_one_fact(evidence):
+    from summarizer.pipeline.coverage import said_by, story_words
+
+    renderings = [f for f in evidence.facts if "images" in f.text.lower() and "“" in f.text]
+    assert len(renderings) >= 2  # the seed's three translations of Putin's remark, kept apart by grouping
+    one, other = renderings[:2]
+    stating = CitedSentence(text=_source_text(one), sources=one.articles)
+    common = story_words(evidence.facts[:18])
+    assert said_by(other, [stating], common)
+    unrelated = CitedSentence(text=_source_text(evidence.facts[0]), sources=evidence.facts[0].articles)
+    assert not said_by(other, [unrelated], common)
+
+
+def test_a_key_point_that_states_only_summary_facts_gives_way_to_a_fact_left_out(arts, evidence, tmp_path):
+    facts = evidence.facts
+    summary = [(_source_text(f), [n]) for n, f in enumerate(facts[:5], 1)]
+    # the model's key points repeat facts 1 and 2 in other words
+    answer = _answer_with(summary, key_points=[(_source_text(facts[0]).replace("Thursday", "that day"), [1]),
+                                               (_source_text(facts[1]), [2])])
+    brief = Pipeline(FunctionBackend(answer), Config(cache_dir=tmp_path)).run(arts)
+    dropped = [i for i in brief.grounding.issues if i.kind == "redundant" and i.action == "dropped"]
+    assert dropped
+    from summarizer.pipeline.coverage import KEY_POINTS
+
+    assert len(brief.key_points) == KEY_POINTS
+    texts = {s.text for s in brief.summary}
+    assert not any(p.text in texts for p in brief.key_points)
+
+
 def test_sentences_start_after_datelines_and_section_labels():
 
     text = ("WASHINGTON — Travel restrictions imposed during the pandemic will be lifted on Nov. 8. "

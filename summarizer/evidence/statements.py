@@ -26,7 +26,9 @@ def _content(text: str) -> set[str]:
     return out
 
 
-def _similar(a: str, b: str) -> bool:
+def similar_remarks(a: str, b: str) -> bool:
+    """Whether two quoted texts say the same thing: two content words in common, and a quarter of
+    the shorter one (renderings and translations of one remark by different outlets)."""
     ca, cb = _content(a), _content(b)
     if not ca or not cb:
         return False
@@ -40,7 +42,7 @@ def same_statement(q: QuoteCandidate, other: QuoteCandidate, speaker: str | None
     who_q = q.speaker or speaker
     if not who_q or not other.speaker or not names_match(who_q, other.speaker):
         return False
-    return _similar(q.text, other.text)
+    return similar_remarks(q.text, other.text)
 
 
 def one_per_article(group: list[QuoteCandidate], chosen: list[QuoteCandidate]) -> list[QuoteCandidate]:
