@@ -24,8 +24,10 @@ inside a quotation are the speaker's, said on a day the text may not give: they 
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import dataclasses
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -160,8 +162,22 @@ def _valid(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _quoted(text: str) -> list[tuple[int, int]]:
-    return quote_spans(text)
+class _Quoted:
+    """Whether an offset is inside a quotation, in log time (a whole article has hundreds of quotes)."""
+
+    def __init__(self, text: str) -> None:
+        merged: list[list[int]] = []
+        for o, c in sorted(quote_spans(text)):
+            if merged and o < merged[-1][1]:  # overlapping open intervals are one
+                merged[-1][1] = max(merged[-1][1], c)
+            else:
+                merged.append([o, c])
+        self._starts = [o for o, _ in merged]
+        self._ends = [c for _, c in merged]
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect.bisect_left(self._starts, pos) - 1  # the last quotation opening before pos
+        return i >= 0 and pos < self._ends[i]
 
 
 def find_dates(text: str, published: date | datetime | None) -> list[DateMention]:
@@ -171,13 +187,13 @@ def find_dates(text: str, published: date | datetime | None) -> list[DateMention
     last stated day before them in ``text``, so pass the whole article to resolve those well.
     """
     pub = _as_date(published)
-    quotes = _quoted(text)
+    quotes = _Quoted(text)
     out: list[DateMention] = []
     anchor: tuple[date, str] | None = None  # the last stated day, and how it was written
     for m in _DATE_RE.finditer(text):
         lead_m = _LEAD_RE.search(text[max(0, m.start() - 20) : m.start()])
         lead = " ".join(lead_m.group(1).lower().split()) if lead_m else ""
-        in_quote = any(o < m.start() < c for o, c in quotes)
+        in_quote = m.start() in quotes
         found = _resolve(m, lead, pub, anchor, in_quote)
         if found is None:
             continue
@@ -347,11 +363,19 @@ def article_dates(articles: Sequence[Any]) -> dict[str, tuple[date | None, bool]
 
 
 def mentions_in(text: str, published: date | None, assumed: bool) -> list[DateMention]:
-    """:func:`find_dates`, saying so in ``resolved_from`` when the publication date is assumed."""
+    """:func:`find_dates`, saying so in ``resolved_from`` when the publication date is assumed.
+
+    Remembered per article text: the timeline is built from it and every checking pass of a run
+    re-resolves the same articles."""
+    return list(_mentions_in(text, published, assumed))
+
+
+@functools.lru_cache(maxsize=64)  # the articles a cluster's timeline events cite; bounded for long batches
+def _mentions_in(text: str, published: date | None, assumed: bool) -> tuple[DateMention, ...]:
     found = find_dates(text, published)
     if not assumed:
-        return found
+        return tuple(found)
     note = "the date of the cluster's latest dated article"
-    return [dataclasses.replace(m, resolved_from=m.resolved_from.replace("the publication date", note)
-                                + " (this article gives no date)") if m.resolved_from and m.value else m
-            for m in found]
+    return tuple(dataclasses.replace(m, resolved_from=m.resolved_from.replace("the publication date", note)
+                                     + " (this article gives no date)") if m.resolved_from and m.value else m
+                 for m in found)

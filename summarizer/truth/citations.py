@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from ..schema import CitedSentence
 from .base import Context, Issue
-from .facts import sentence_facts
+from .facts import fact_holders, sentence_facts
 
 _CITES = {"sentence", "sources", "claim", "entity"}  # item kinds that carry a list of article ids
 
@@ -93,14 +93,12 @@ class SupportCheck:
     def _narrow(item: CitedSentence, where: str, ctx: Context) -> list[str]:
         """Keep the cited articles that hold at least half of the sentence's names and numbers."""
         sources = list(item.sources)
-        facts = sentence_facts(item.text, ctx.articles, ctx.articles)
-        checkable = facts.n_numbers + facts.n_names
+        holders = fact_holders(item.text, ctx.articles)
+        checkable = len(holders)
         if not checkable or len(sources) < 2:
             return sources
-        held = {
-            s: checkable - len(sentence_facts(item.text, [ctx.by_id[s]], ctx.articles).uncited_facts)
-            for s in sources
-        }
+        # A fact an article lacks counts against it only when some article has it (as sentence_facts).
+        held = {s: checkable - len({f for f, ids in holders if ids and s not in ids}) for s in sources}
         keep = [s for s in sources if 2 * held[s] >= checkable] or [max(sources, key=lambda s: held[s])]
         if keep != sources:
             dropped = [s for s in sources if s not in keep]

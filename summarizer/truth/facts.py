@@ -180,6 +180,18 @@ def sentence_facts(text: str, cited: Sequence[Article], articles: Sequence[Artic
     return result
 
 
+def fact_holders(text: str, articles: Sequence[Article]) -> list[tuple[str, frozenset[str]]]:
+    """Each number and name of ``text`` (every occurrence), with the ids of the articles that hold it.
+
+    One pass over the articles per fact, so that asking which of many cited articles hold a
+    sentence's facts stays linear in the cluster (see ``citations.SupportCheck._narrow``)."""
+    known = _known_caps(tuple(a.text for a in articles))
+    out = [(raw, frozenset(a.id for a in articles if number_supported(values, a))) for raw, values in figures(text)]
+    out += [(phrase, frozenset(a.id for a in articles if _name_supported(phrase, tokens, a)))
+            for phrase, tokens in _names_in(text, known)]
+    return out
+
+
 def role_supported(role: str, articles: Sequence[Article]) -> bool:
     """Roles are written in Title Case ("Speaker of the Senate"), so the name check skips them;
     instead every capitalised word of a role must occur, in any case, in some article."""
