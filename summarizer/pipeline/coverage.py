@@ -1,16 +1,16 @@
 """Coverage: the brief never says less than the extractive selection would.
 
 After the draft, code lists the highest-ranked facts of the sheet that no surviving summary
-sentence states (neither cites it nor says most of its words). A key point that states one moves
-into the summary; otherwise the fact comes in as its own source sentence, cited to every outlet
-that reports it. It does the same while the summary is shorter than the cluster's target length. The key points then carry the next-ranked
-facts that neither the summary nor the model's key points state, up to KEY_POINTS. Each addition
+sentence states (see :func:`said_by`). A key point that states one moves into the summary;
+otherwise the fact comes in as its own source sentence, cited to every outlet that reports it.
+It does the same while the summary is shorter than the cluster's target length, and moves its
+last sentences to the key points while it is longer. The key points then carry the next-ranked
+facts that neither the summary nor the model's key points state, up to KEY_POINTS. Each change
 is recorded in the grounding report.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ from .. import truth
 from ..evidence import Fact
 from ..evidence.statements import similar_remarks
 from ..schema import CitedSentence, GroundingIssue, StoryBrief, Summary
+from ..text.sentences import quote_spans
 from ..truth.provenance import content_stems
 from .assembly import fact_sentence
 from .prepare import Prepared
@@ -57,12 +58,12 @@ def says(sentence: CitedSentence, fact: Fact, common: frozenset[str] = frozenset
     return share >= (CITED_SHARE if cites else COVERED_SHARE)
 
 
-_QUOTED = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"")
+MIN_QUOTED = 12  # characters: shorter quoted bits are labels or scare quotes, not remarks
 
 
 def quoted(text: str) -> list[str]:
-    """The quoted passages of a sentence."""
-    return [a or b for a, b in _QUOTED.findall(text)]
+    """The quoted passages of a sentence (:func:`~summarizer.text.sentences.quote_spans`)."""
+    return [text[o + 1 : c] for o, c in quote_spans(text) if c - o - 1 >= MIN_QUOTED]
 
 
 def echoes(fact: Fact, sentences: Sequence[CitedSentence]) -> bool:
