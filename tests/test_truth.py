@@ -540,3 +540,36 @@ def test_a_stance_its_actor_never_said_is_cleared_but_the_evidence_stays(arts):
     assert any(i.where == "perspectives[0].stance" and i.action == "dropped" for i in kept.grounding.issues)
     borne_out = made_up.model_copy(update={"stance": " ".join(ref.text.split()[:14])})
     assert g.repair(_brief(perspectives=[borne_out]), arts).perspectives[0].stance == borne_out.stance
+
+
+def _sentence_with(arts: list, words: str) -> SentenceRef:
+    art = next(a for a in arts if words in a.text)
+    start = art.text.rindex("“", 0, art.text.index(words))
+    end = art.text.index(".", art.text.index("”", start)) + 1
+    return SentenceRef(article_id=art.id, start=start, end=end, text=art.text[start:end])
+
+
+def test_a_remark_in_the_briefs_voice_gets_its_quotation_marks_and_speaker_back(arts):
+    """A first-person remark stripped of its quotation marks reads as the brief speaking; the cited
+    source sentence, which quotes it and names Putin, takes its place."""
+    ref = _sentence_with(arts, "We’ll see how this process develops")
+    assert ref.text.endswith("Putin concluded, leaving open speculations about possible further increase of North Korea’s military presence.")
+    stripped = CitedSentence(text="We’ll see how this process develops.", sources=[ref.article_id], evidence=[ref])
+    assert ("unattributed_claim", "summary[1]") in _kinds(g.check(_brief(summary=[_brief().summary[0], stripped]), arts))
+    fixed = g.repair(_brief(summary=[_brief().summary[0], stripped]), arts)
+    assert fixed.summary[1].text == " ".join(ref.text.split()) and fixed.summary[1].evidence == [ref]
+    assert any(i.where == "summary[1]" and i.action == "repaired" for i in fixed.grounding.issues)
+    # with no cited sentence that quotes it, the remark goes; quoted first person is the speaker's own
+    bare = stripped.model_copy(update={"evidence": []})
+    assert [s.text for s in g.repair(_brief(summary=[_brief().summary[0], bare]), arts).summary] == [_brief().summary[0].text]
+    quoted = CitedSentence(text=" ".join(ref.text.split()), sources=[ref.article_id], evidence=[ref])
+    assert not [i for i in g.check(_brief(summary=[quoted]), arts) if i.where == "summary[0]" and i.kind == "unattributed_claim"]
+
+
+def test_first_person_is_the_speakers_not_a_numeral():
+    from summarizer.text.sentences import first_person
+
+    assert first_person("By the way, I'm glad you're better")
+    assert first_person("Our caucus held together, Schumer said.")
+    assert not first_person("“We’ll see how this process develops,” Putin concluded.")
+    assert not first_person("Veterans of World War I and U.S. officials met in Seoul.")

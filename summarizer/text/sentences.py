@@ -108,6 +108,17 @@ def unquoted(text: str) -> str:
     return "".join(chars)
 
 
+_FIRST_PERSON = re.compile(r"\b(?:I|we|We|our|Our|us|my|My|me)\b")
+_NUMERAL_AFTER = re.compile(r"[A-Z][a-z]+\s+$")  # "World War I", "Phase I": a numeral, not a speaker
+
+
+def first_person(text: str) -> bool:
+    """Whether ``text`` speaks in the first person outside its quotations ("I'm glad", "our caucus"):
+    a speaker's words, which in a report stand inside quotation marks with the speaker named."""
+    bare = unquoted(text)
+    return any(m.group() != "I" or not _NUMERAL_AFTER.search(bare[: m.start()]) for m in _FIRST_PERSON.finditer(bare))
+
+
 def words(text: str) -> list[str]:
     """Words (letters and digits, with an inner apostrophe: "don't", "Korea’s")."""
     return re.findall(r"[^\W_]+(?:['’][^\W_]+)?", text)

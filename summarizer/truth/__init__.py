@@ -22,7 +22,7 @@ module              holds
 ``citations``       dangling citations; cited articles must hold the sentence's facts
 ``provenance``      words and writing systems the articles never use
 ``facts``           numbers and names no article holds; actors and roles
-``neutrality``      loaded words; disputed figures stated without a claimant
+``neutrality``      loaded words; unattributed figures or remarks
 ``quotes``          verbatim quotes and their speakers
 ``claims``          the figures and citations of disagreements' claims
 ``entities``        entities no article names

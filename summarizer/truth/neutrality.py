@@ -1,4 +1,5 @@
-"""Neutrality: the brief's own voice uses no loaded words, and disputed figures are attributed.
+"""Neutrality: the brief's own voice uses no loaded words, disputed figures are attributed, and
+a speaker's words keep their quotation marks and their speaker.
 
 Policy for loaded language that survives the re-asks: ``intensifier``/``hedge`` words ("brutal",
 "so-called") are deleted where that is grammatical; other loaded terms ("regime", "murderer")
@@ -14,9 +15,10 @@ from typing import Any, ClassVar
 from ..schema import CitedSentence
 from ..text.loaded import LoadedHit, find_loaded, remove_intensifiers
 from ..text.numbers import figures
-from ..text.sentences import unquoted
+from ..text.sentences import first_person, unquoted
 from .base import Context, Issue
 from .facts import text_of
+from .support import MIN_SUPPORT, support, verbatim
 
 _ATTRIBUTION_RE = re.compile(
     r"\b(?:according\s+to|said|says|say|saying|estimated|estimates?|estimating|claimed|claims?|claiming|"
@@ -75,4 +77,32 @@ class AttributionCheck:
         return item
 
 
-CHECKS = [LoadedLanguageCheck(), AttributionCheck()]
+class SpeakerVoiceCheck:
+    """Someone's words in the brief's own voice: a sentence in the first person outside quotation
+    marks ("By the way, I'm glad you're better") is a remark that lost its quotation marks and its
+    speaker. It is replaced by the cited source sentence that quotes it and names who spoke, or
+    dropped when no cited sentence does."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("sentence",)
+    order: ClassVar[int] = 46  # after the evidence check, which may already have replaced it
+
+    def check(self, item: CitedSentence, where: str, ctx: Context) -> list[Issue]:
+        if not first_person(item.text):
+            return []
+        return [Issue("unattributed_quote", where, "speaks in the first person outside quotation marks, "
+                      "so it reads as the brief's voice instead of the speaker's")]
+
+    def repair(self, item: CitedSentence, issues: list[Issue], where: str, ctx: Context) -> CitedSentence | None:
+        if not issues:
+            return item
+        quoting = [r for r in item.evidence if verbatim(r, ctx) and not first_person(r.text)]
+        best = max(quoting, key=lambda r: support(item.text, [r])[1], default=None)
+        if best is None or support(item.text, [best])[1] < MIN_SUPPORT:
+            ctx.record(issues[0], "dropped")
+            return None
+        ctx.record(issues[0], "repaired")
+        ctx.mark_repaired(where)
+        return CitedSentence(text=" ".join(best.text.split()), sources=[best.article_id], evidence=[best])
+
+
+CHECKS = [LoadedLanguageCheck(), AttributionCheck(), SpeakerVoiceCheck()]

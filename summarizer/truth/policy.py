@@ -79,6 +79,8 @@ POLICY: dict[str, Rule] = {
         "unattributed_claim", reask=REASK_FIELDS,
         advice="say who claims it (e.g. 'according to ...'), or give each source's figure",
     ),
+    # a speaker's first-person words in the brief's voice: replaced by the source sentence that quotes them
+    "unattributed_quote": Rule("unattributed_claim"),
     # quotes: chosen from the evidence by code, so a re-ask cannot help
     "quote_fabricated": Rule("quote_fabricated", fatal=True, strict=EVERYWHERE),
     "quote_repaired": Rule("quote_repaired"),
