@@ -573,3 +573,43 @@ def test_first_person_is_the_speakers_not_a_numeral():
     assert first_person("Our caucus held together, Schumer said.")
     assert not first_person("“We’ll see how this process develops,” Putin concluded.")
     assert not first_person("Veterans of World War I and U.S. officials met in Seoul.")
+
+
+def _fact_with(evidence, words: str):
+    return next(f for f in evidence.facts if any(words in s.text for s in f.sentences))
+
+
+def test_a_loaded_word_copied_from_an_outlet_gives_way_to_a_neutral_rendering():
+    """One outlet tells the fact with a loaded verb, the other neutrally: the brief takes the neutral one."""
+    from summarizer.text.loaded import find_loaded
+
+    arts = [
+        Article(id="a", outlet="A", text="Democratic lawmakers on Friday trashed a draft report released by the "
+                "Supreme Court commission. The report was 288 pages long and took six months to write."),
+        Article(id="b", outlet="B", text="Democratic lawmakers on Friday criticized a draft report released by the "
+                "Supreme Court commission. Members of the commission will vote on the final report in December."),
+    ]
+    evidence = collect(arts)
+    fact = _fact_with(evidence, "trashed a draft report")
+    loaded = next(s for s in fact.sentences if s.article_id == "a")
+    assert [s.article_id for s in fact.sentences] == ["b", "a"] and find_loaded(loaded.text)
+    copied = CitedSentence(text=loaded.text, sources=["a"], evidence=[loaded.ref()])
+    for where, brief in (("key_points[0]", _brief(summary=[CitedSentence(text=arts[1].text.split(". ")[1], sources=["b"])],
+                                                     key_points=[copied])),
+                         ("summary[0]", _brief(summary=[copied]))):
+        fixed = g.repair(brief, arts, evidence)
+        sentence = fixed.key_points[0] if where.startswith("key") else fixed.summary[0]
+        assert sentence.text == fact.sentences[0].text and sentence.evidence[0].article_id == "b"
+        assert any(i.where == where and i.kind == "loaded_language" and i.action == "repaired" for i in fixed.grounding.issues)
+
+
+def test_a_loaded_key_point_no_outlet_states_neutrally_is_dropped_but_a_summary_sentence_is_flagged(arts, evidence):
+    only = _fact_with(evidence, "offered an evasive response").sentences[0]
+    copied = CitedSentence(text=" ".join(only.text.split()), sources=[only.article_id], evidence=[only.ref()])
+    as_point = g.repair(_brief(key_points=[copied]), arts, evidence)
+    assert as_point.key_points == []
+    assert any(i.where == "key_points[0]" and i.kind == "loaded_language" and i.action == "dropped"
+               for i in as_point.grounding.issues)
+    in_summary = g.repair(_brief(summary=[_brief().summary[0], copied]), arts, evidence)
+    assert in_summary.summary[1].text == copied.text
+    assert any(i.where == "summary[1]" and i.action == "flagged" for i in in_summary.grounding.issues)

@@ -2,8 +2,10 @@
 a speaker's words keep their quotation marks and their speaker.
 
 Policy for loaded language that survives the re-asks: ``intensifier``/``hedge`` words ("brutal",
-"so-called") are deleted where that is grammatical; other loaded terms ("regime", "murderer")
-are kept and flagged, never rewritten, because a rewrite by rule could change meaning. Quoted
+"so-called") are deleted where that is grammatical. A sentence that copied another loaded term
+from the outlet it cites is replaced by another outlet's neutral rendering of the same fact, and
+a key point with none is dropped. Other loaded terms ("regime", "murderer") are kept and flagged,
+never rewritten, because a rewrite by rule could change meaning. Quoted
 text is the speaker's and is never flagged (:mod:`summarizer.text.loaded`).
 """
 
@@ -12,12 +14,14 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from ..evidence.facts import neutral_rendering
 from ..schema import CitedSentence
 from ..text.loaded import LoadedHit, find_loaded, remove_intensifiers
 from ..text.numbers import figures
 from ..text.sentences import first_person, unquoted
 from .base import Context, Issue
 from .facts import text_of
+from .policy import section
 from .support import MIN_SUPPORT, support, verbatim
 
 _ATTRIBUTION_RE = re.compile(
@@ -52,9 +56,38 @@ class LoadedLanguageCheck:
         if removed:
             ctx.note("loaded_language", where, "removed " + ", ".join(map(repr, removed)), "repaired")
             ctx.mark_repaired(where)
+        if remaining and isinstance(item, CitedSentence):
+            return self._outlet_word(item.model_copy(update={"text": text}), remaining, where, ctx)
         if remaining:
             ctx.note("loaded_language", where, _uses(remaining), "flagged")
         return item.model_copy(update={"text": text}) if isinstance(item, CitedSentence) else text
+
+    @staticmethod
+    def _outlet_word(item: CitedSentence, hits: list[LoadedHit], where: str, ctx: Context) -> CitedSentence | None:
+        """A loaded word the sentence took from the outlet it cites ("offered an evasive response").
+
+        Another outlet's neutral rendering of the same fact says it without the word; a key point with
+        none is dropped (key points are optional, and coverage offers the next fact); a summary
+        sentence with none keeps the word, flagged, since a rewrite by rule could change its meaning.
+        """
+        words = {h.text.lower() for h in hits}
+        copied = {(r.article_id, r.start) for r in item.evidence if any(w in r.text.lower() for w in words)}
+        for fact in ctx.evidence.facts if ctx.evidence is not None and copied else []:
+            if copied.isdisjoint((x.article_id, x.start) for x in fact.sentences):
+                continue
+            neutral = next((x for x in fact.sentences if neutral_rendering(x.text)), None)
+            if neutral is None:
+                continue
+            ctx.note("loaded_language", where, _uses(hits) + ", copied from its source; replaced by the "
+                     f"neutral rendering of article {neutral.article_id}", "repaired")
+            ctx.mark_repaired(where)
+            refs = [neutral.ref()] + [x.ref() for x in fact.sentences if x is not neutral]
+            return CitedSentence(text=" ".join(neutral.text.split()), sources=fact.articles, evidence=refs)
+        if copied and section(where) == "key_points":
+            ctx.note("loaded_language", where, _uses(hits) + ", copied from its source, which no outlet states neutrally", "dropped")
+            return None
+        ctx.note("loaded_language", where, _uses(hits), "flagged")
+        return item
 
 
 class AttributionCheck:
