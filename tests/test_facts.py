@@ -168,6 +168,7 @@ def test_pipeline_fuses_a_fact_sheet_and_covers_the_top_facts(arts, evidence, tm
             assert support(s.text, s.evidence)[0] == []
     z = next(p for p in brief.perspectives if "Zelensk" in p.actor)
     assert z.evidence and all("Zelensk" in e.text for e in z.evidence)
+    assert z.role == "Ukrainian President"  # the articles' words for him, not the model's "President of Ukraine"
     StoryBrief.model_validate(brief.model_dump(), context={"articles": arts})
 
 

@@ -16,6 +16,7 @@ from ..ingest.metadata import outlet_names
 from ..schema import Article, Entities, KeyPlayer, Perspective
 from ..text.lexicons import COUNTRIES, demonyms, gazetteer, gazetteer_pattern
 from ..text.names import names_match
+from ..text.roles import role_of
 from .facts import Fact
 from .outlets import lead_sentences
 
@@ -56,8 +57,10 @@ def story_location(entities: Entities, articles: Sequence[Article], facts: Seque
 
 
 def key_players(perspectives: Sequence[Perspective], entities: Entities, articles: Sequence[Article]) -> list[KeyPlayer]:
-    """The story's actors: each perspective's actor and role, then the most mentioned people and bodies."""
+    """The story's actors: each perspective's actor and role, then the most mentioned people (with the
+    role the articles give them) and bodies."""
     outlets = {a.outlet.casefold() for a in articles if a.outlet} | set(outlet_names())
+    texts = [a.text for a in articles]
     out: list[KeyPlayer] = []
 
     def known(name: str) -> bool:
@@ -67,9 +70,11 @@ def key_players(perspectives: Sequence[Perspective], entities: Entities, article
         if not known(p.actor):
             out.append(KeyPlayer(name=p.actor, role=p.role, sources=list(p.sources)))
     # Named by more outlets first: a player of the story, not of one article's aside.
+    people = {id(e) for e in entities.persons}
     for e in sorted([*entities.persons, *entities.organizations], key=lambda e: (-len(e.sources), -e.mentions)):
         if len(out) >= MAX_PLAYERS:
             break
         if (len(e.sources) >= 2 or e.mentions >= MIN_PLAYER_MENTIONS) and not known(e.name):
-            out.append(KeyPlayer(name=e.name, sources=list(e.sources)))
+            role = role_of(e.name, texts) if id(e) in people else ""
+            out.append(KeyPlayer(name=e.name, role=role, sources=list(e.sources)))
     return out[:MAX_PLAYERS]

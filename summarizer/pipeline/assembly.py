@@ -21,6 +21,7 @@ from ..evidence.speech import same_actor as _reported_same
 from ..schema import Article, CitedSentence, Disagreement, Perspective, Source, StoryBrief, Summary
 from ..text.names import name_tokens, names_match
 from ..text.numbers import figures
+from ..text.roles import role_of
 from .prepare import Prepared
 
 MIN_SENTENCE_WORDS = 4  # "President Putin in article 1" says nothing
@@ -111,9 +112,23 @@ def _perspectives(prep: Prepared, draft: Any) -> list[Perspective]:
             continue
         evidence = _evidence_of(prep, actor)
         sources = sorted(set(sources) | {e.article_id for e in evidence}, key=lambda i: prep.numbers.get(i, 0))
-        out.append(Perspective(actor=actor, role=clean_model_text(p.role), stance=clean_model_text(p.stance),
+        role = _role(actor, clean_model_text(p.role), prep.articles)
+        out.append(Perspective(actor=actor, role=role, stance=clean_model_text(p.stance),
                                statements=statements, evidence=evidence, sources=sources))
     return out
+
+
+def _role(actor: str, model_role: str, articles: Sequence[Article]) -> str:
+    """The role the articles give the actor: their words, and this person's, which the model's need
+    not be. The model's is kept where it refines the articles' ("President of Taiwan" for
+    "President") or where the articles give none."""
+    theirs = role_of(actor, [a.text for a in articles])
+    if not theirs:
+        return model_role
+    def words(role: str) -> set[str]:
+        return set(re.findall(r"[^\W_]+", re.sub(r"['’]s\b", "", role.lower())))
+
+    return model_role if words(theirs) <= words(model_role) else theirs
 
 
 def rebuild_perspectives(prep: Prepared, chosen: Sequence[Perspective]) -> list[Perspective]:
