@@ -401,6 +401,9 @@ class StoryBrief(_Model):
 # constrained decoder cannot cite a non-existent article or give a perspective to someone never quoted.
 
 MAX_PERSPECTIVES = 4
+# A draft sentence's length bound (see draft_model): a sentence the model copies past it is cut off,
+# which the truth layer detects and repairs from the source sentence.
+DRAFT_SENTENCE_CHARS = 320
 
 
 def draft_model(
@@ -425,7 +428,7 @@ def draft_model(
     else:
         cites = ("sources", (list[article_no], Field(min_length=1, max_length=4)))
     sentence = create_model(
-        "DraftSentence", text=(str, Field(min_length=3, max_length=320)), **{cites[0]: cites[1]}
+        "DraftSentence", text=(str, Field(min_length=3, max_length=DRAFT_SENTENCE_CHARS)), **{cites[0]: cites[1]}
     )
     perspective = create_model(
         "DraftPerspective",

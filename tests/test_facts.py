@@ -286,3 +286,17 @@ def test_pieces_of_a_multi_sentence_quote_are_not_facts():
     assert got[0].startswith("Schumer thanked")
     assert not any("our caucus" in t or t.startswith("We have") for t in got)  # unbalanced quotes / first person
     assert any(t.startswith("“We will respond") for t in got)  # a whole quote, attributed, stays
+
+
+@pytest.mark.parametrize(("written", "clean"), [
+    ("Mayorkas ordered ICE to stop mass worksite raids, according to two outlets.",
+     "Mayorkas ordered ICE to stop mass worksite raids."),  # "two" is the sheet's count, not a fact
+    ("(2 outlets) Putin spoke, as reported by several news outlets, in Kazan.", "Putin spoke in Kazan."),
+    ("Putin spoke in Kazan, according to Reuters.", "Putin spoke in Kazan, according to Reuters."),
+    ("Putin spoke in Kazan (article 2).", "Putin spoke in Kazan."),
+    ("The most important facts are that the Duma ratified the treaty.", "The Duma ratified the treaty."),  # prompt echo
+])
+def test_the_fact_sheets_scaffolding_is_not_the_briefs_voice(written, clean):
+    from summarizer.pipeline.assembly import clean_model_text
+
+    assert clean_model_text(written) == clean

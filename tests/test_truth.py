@@ -613,3 +613,24 @@ def test_a_loaded_key_point_no_outlet_states_neutrally_is_dropped_but_a_summary_
     in_summary = g.repair(_brief(summary=[_brief().summary[0], copied]), arts, evidence)
     assert in_summary.summary[1].text == copied.text
     assert any(i.where == "summary[1]" and i.action == "flagged" for i in in_summary.grounding.issues)
+
+
+def test_a_sentence_cut_off_in_mid_copy_is_restored_from_its_source_sentence():
+    from summarizer.schema import DRAFT_SENTENCE_CHARS
+    from summarizer.truth.support import cut_off
+
+    text = ("Cases are expected to decline, according to covidestim, a modeling project with contributors from "
+            "Yale School of Public Health, Harvard’s T.H. Chan School of Public Health and Stanford Medicine.")
+    arts = [Article(id="left", text="Health news. " + text + " More later.")]
+    start = arts[0].text.index(text)
+    ref = SentenceRef(article_id="left", start=start, end=start + len(text), text=text)
+    stub = CitedSentence(text=text[: text.index("Health and") + 3], sources=["left"], evidence=[ref])
+    assert stub.text.endswith("Public Hea") and cut_off(stub.text, [ref.text])
+    fixed = g.repair(_brief(summary=[stub]), arts)
+    assert fixed.summary[0].text == text
+    assert any(i.where == "summary[0]" and i.action == "repaired" and "stops" in i.detail for i in fixed.grounding.issues)
+    # stopping where the source goes on is cut off; a sentence that ends, or the model's own words
+    # without a full stop, are not; the length bound is
+    assert cut_off("Cases are expected to decline, according to covidestim, a modeling", [ref.text])
+    assert not cut_off(text, [ref.text]) and not cut_off("Experts expect fewer cases soon", [ref.text])
+    assert cut_off("x" * DRAFT_SENTENCE_CHARS, [])

@@ -29,14 +29,25 @@ MAX_STATEMENTS_PER_ACTOR = 3
 MAX_REPORTED_PER_ACTOR = 2
 MIN_PERSPECTIVES = 4  # with a fact sheet, code tops the model's choice up to this many actors
 
-# Prompt scaffolding a small model sometimes copies into its answer.
+# Prompt scaffolding a small model sometimes copies into its answer: article numbers, and the fact
+# sheet's outlet counts ("according to two outlets", a number no article gives).
+_COUNT = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+|several|multiple|both|all|many)"
 _SCAFFOLDING = re.compile(r"\s*[\[(]\s*(?:articles?|sources?|Q)\s*\d+(?:\s*(?:,|and)\s*\d+)*\s*[\])]"
-                          r"|\s+\b(?:in|from|according to) articles? \d+(?:\s*(?:,|and)\s*\d+)*\b", re.IGNORECASE)
+                          r"|\s+\b(?:in|from|according to) articles? \d+(?:\s*(?:,|and)\s*\d+)*\b"
+                          rf"|\s*\(\s*\d+ outlets?\s*\)|(,)?\s+(?:according to|as reported by|reported by) {_COUNT} "
+                          r"(?:news |media )?outlets?\b(?(1),?)", re.IGNORECASE)
 _SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")  # "U. S." -> "U.S." (a small-model tokenizer quirk)
 
 
+# The prompt's own words echoed as an opening ("The most important facts are that ...").
+_ECHO = re.compile(r"^\s*(?:the\s+)?most\s+important\s+(?:first\s+)?facts?\s+(?:above\s+)?(?:is|are)\s+(?:that\s+)?(?=\S)",
+                   re.IGNORECASE)
+
+
 def clean_model_text(text: str) -> str:
-    return " ".join(_SPACED_INITIALS.sub(r"\1.", _SCAFFOLDING.sub("", text)).split())
+    text = " ".join(_SPACED_INITIALS.sub(r"\1.", _SCAFFOLDING.sub("", text)).split())
+    echo = _ECHO.match(text)
+    return text[echo.end()].upper() + text[echo.end() + 1 :] if echo else text
 
 
 def _values(text: str) -> set[float]:

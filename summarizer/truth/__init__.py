@@ -20,6 +20,7 @@ module              holds
 ``report``          the GroundingReport counted from the walk
 ``injection``       instruction-like text in the brief's voice
 ``citations``       dangling citations; cited articles must hold the sentence's facts
+``support``         sentences against the source sentences they cite; cut-off copies
 ``provenance``      words and writing systems the articles never use
 ``facts``           numbers and names no article holds; actors and roles
 ``neutrality``      loaded words; unattributed figures or remarks

@@ -48,6 +48,7 @@ POLICY: dict[str, Rule] = {
     # sentence-level support: the source sentences a sentence cites
     "evidence_not_verbatim": Rule("citation_dangling", fatal=False, strict=EVERYWHERE),
     "evidence_unsupported": Rule("citation_unsupported"),
+    "sentence_cut_off": Rule("citation_unsupported"),
     "reference_not_verbatim": Rule("citation_dangling", fatal=True, strict=EVERYWHERE),
     # how each outlet told it: entries of real articles, each sentence its own article's
     "coverage_unknown_article": Rule("citation_dangling", fatal=True, strict=EVERYWHERE),

@@ -8,10 +8,11 @@ cited source sentence must also be an exact span of its article.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from ..schema import Article, CitedSentence, SentenceRef, Statement
+from ..schema import DRAFT_SENTENCE_CHARS, Article, CitedSentence, SentenceRef, Statement
 from .base import Context, Issue, NoRepair
 from .facts import sentence_facts
 from .provenance import content_stems, vocabulary
@@ -123,6 +124,60 @@ class EvidenceCheck:
         return [ref]
 
 
+_ENDED = re.compile(r"[.!?…\"”’')\]]\s*$")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+def cut_off(text: str, sources: Sequence[str]) -> bool:
+    """A sentence that stops short of its end: no closing punctuation, and it stops at the draft's
+    length bound, in the middle of a word of the text it copies ("School of Public Hea"), or where
+    that text goes on ("... forced to confront unusually" + " large numbers")."""
+    if _ENDED.search(text):
+        return False
+    if len(text) >= DRAFT_SENTENCE_CHARS - 2:
+        return True
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not words:
+        return False
+    stub, tail = words[-1], words[-3:]
+    for source in sources:
+        theirs = [w.lower() for w in _WORD.findall(source)]
+        if stub not in theirs and any(w.startswith(stub) for w in theirs):
+            return True
+        for k in range(len(theirs) - len(tail)):  # the tail, with more words after it
+            if theirs[k : k + len(tail)] == tail:
+                return True
+    return False
+
+
+class CutOffCheck:
+    """A sentence cut off in mid-copy (the model ran into its length bound): the source sentence it
+    was copying takes its place, or it is dropped. A cut name ("Harvard's T.H. Chan School of
+    Public Hea") names no one in the articles."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("sentence",)
+    order: ClassVar[int] = 43  # before the evidence check, which would judge the stub's words
+
+    def check(self, item: CitedSentence, where: str, ctx: Context) -> list[Issue]:
+        copied = [r.text for r in item.evidence] + [ctx.by_id[a].text for a in item.sources if a in ctx.by_id]
+        if not cut_off(item.text, copied):
+            return []
+        return [Issue("sentence_cut_off", where, "stops in the middle of what it copies from its source sentence")]
+
+    def repair(self, item: CitedSentence, issues: list[Issue], where: str, ctx: Context) -> CitedSentence | None:
+        if not issues:
+            return item
+        refs = [r for r in item.evidence if verbatim(r, ctx)]
+        closest = EvidenceCheck._closest(item.text, refs)
+        if closest is None or support(item.text, [closest])[1] < MIN_SUPPORT:
+            ctx.record(issues[0], "dropped")
+            return None
+        ctx.record(issues[0], "repaired")
+        ctx.mark_repaired(where)
+        renderings = EvidenceCheck._renderings(closest, ctx)
+        return CitedSentence(text=" ".join(closest.text.split()), sources=_articles(renderings), evidence=renderings)
+
+
 def _articles(refs: Sequence[SentenceRef]) -> list[str]:
     return list(dict.fromkeys(r.article_id for r in refs))
 
@@ -140,4 +195,4 @@ class ReferenceCheck(NoRepair):
         return [Issue("reference_not_verbatim", where, detail)]
 
 
-CHECKS = [EvidenceCheck(), ReferenceCheck()]
+CHECKS = [CutOffCheck(), EvidenceCheck(), ReferenceCheck()]
