@@ -634,3 +634,13 @@ def test_a_sentence_cut_off_in_mid_copy_is_restored_from_its_source_sentence():
     assert cut_off("Cases are expected to decline, according to covidestim, a modeling", [ref.text])
     assert not cut_off(text, [ref.text]) and not cut_off("Experts expect fewer cases soon", [ref.text])
     assert cut_off("x" * DRAFT_SENTENCE_CHARS, [])
+
+
+def test_counts_in_words_are_checked_like_figures():
+    """"two outlets" is a count no article gives; "3" is the articles' "three"."""
+    arts = [Article(id="a", text="A bomb killed three people at a mosque in Kabul on Sunday, officials said.")]
+    invented = CitedSentence(text="The bomb killed three people, according to two officials in Kabul.", sources=["a"])
+    assert ("number_unsupported", "summary[0]") in _kinds(g.check(_brief(summary=[invented]), arts))
+    for said in ("A bomb killed 3 people at a mosque in Kabul.", "A bomb killed three people at a mosque in Kabul."):
+        assert not [i for i in g.check(_brief(summary=[CitedSentence(text=said, sources=["a"])]), arts)
+                    if i.kind == "number_unsupported"]

@@ -61,3 +61,23 @@ def figures(text: str) -> list[tuple[str, tuple[float, ...]]]:
         plain = float(m.group("num").replace(",", ""))
         out.append((m.group().strip(), (plain, value(m))))
     return out
+
+
+_UNITS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+          "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
+_TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+# From two: "one" ("one of", "no one") is a pronoun far more often than a count.
+_COUNT_WORDS = {w: float(i) for i, w in enumerate(_UNITS, 2)} | {w: float(10 * i) for i, w in enumerate(_TENS, 3)}
+SPELLED_RE = re.compile(r"\b(" + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True))
+                        + r")\b(?:\s+(thousand|million|billion|trillion)\b)?", re.IGNORECASE)
+"""A count written in words ("two", "three million"): two to twenty and the tens."""
+
+
+def spelled_counts(text: str) -> list[tuple[str, tuple[float, ...]]]:
+    """``(raw, values)`` of each count written in words, as :func:`figures` gives them for digits:
+    "two outlets" -> ("two", (2.0, 2.0)), "three million" -> (3.0, 3000000.0)."""
+    out: list[tuple[str, tuple[float, ...]]] = []
+    for m in SPELLED_RE.finditer(text):
+        plain = _COUNT_WORDS[m.group(1).lower()]
+        out.append((m.group().strip(), (plain, plain * SCALE.get((m.group(2) or "").lower(), 1.0))))
+    return out

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from ..schema import Article, CitedSentence, Perspective
 from ..text.lexicons import COUNTRIES, ORGS, SPEECH_VERBS, STOPWORDS, TITLE_WORDS, demonyms, gazetteer, words
 from ..text.names import capital_runs
-from ..text.numbers import figures
+from ..text.numbers import figures, spelled_counts
 from .base import ARTICLE_CACHE, Context, Issue, NoRepair
 
 
@@ -35,7 +35,8 @@ def _facts_of(text: str) -> _ArticleFacts:
     found = re.findall(r"[^\W\d_]+", text)
     words = sorted({w.lower() for w in found})
     common = frozenset(w for w in found if w[0].islower())
-    return _ArticleFacts(words, frozenset(v for _, vals in figures(text) for v in vals), text.lower(), common)
+    numbers = frozenset(v for _, vals in figures(text) + spelled_counts(text) for v in vals)
+    return _ArticleFacts(words, numbers, text.lower(), common)
 
 
 _FUNCTION_CAPS = words("function_caps")
@@ -159,7 +160,8 @@ class SentenceFacts:
 def sentence_facts(text: str, cited: Sequence[Article], articles: Sequence[Article]) -> SentenceFacts:
     known = _known_caps(tuple(a.text for a in articles))
     result = SentenceFacts([], [], {}, 0, 0)
-    for raw, values in figures(text):
+    # Counts in words too ("two outlets"): an invented count is as unsourced as an invented figure.
+    for raw, values in figures(text) + spelled_counts(text):
         result.n_numbers += 1
         if any(number_supported(values, a) for a in cited):
             continue
@@ -186,7 +188,8 @@ def fact_holders(text: str, articles: Sequence[Article]) -> list[tuple[str, froz
     One pass over the articles per fact, so that asking which of many cited articles hold a
     sentence's facts stays linear in the cluster (see ``citations.SupportCheck._narrow``)."""
     known = _known_caps(tuple(a.text for a in articles))
-    out = [(raw, frozenset(a.id for a in articles if number_supported(values, a))) for raw, values in figures(text)]
+    out = [(raw, frozenset(a.id for a in articles if number_supported(values, a)))
+           for raw, values in figures(text) + spelled_counts(text)]
     out += [(phrase, frozenset(a.id for a in articles if _name_supported(phrase, tokens, a)))
             for phrase, tokens in _names_in(text, known)]
     return out
