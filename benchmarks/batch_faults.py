@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from fault_server import Fault, FaultServer
 
 from summarizer.backends.openai import OpenAIBackend
-from summarizer.batch import default_failures_path, read_clusters, run_batch
+from summarizer.batch.run import default_failures_path, read_clusters, run_batch
 from summarizer.config import Config
 from summarizer.pipeline import Pipeline
 from summarizer.schema import Article, Cluster

@@ -38,7 +38,7 @@ from batch_faults import DEV_SET, make_clusters
 from fault_server import Fault, FaultServer
 
 from summarizer.backends.openai import OpenAIBackend
-from summarizer.batch import default_failures_path, run_batch
+from summarizer.batch.run import default_failures_path, run_batch
 from summarizer.config import Config
 from summarizer.pipeline import Pipeline
 from summarizer.schema import Cluster

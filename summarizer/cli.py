@@ -153,7 +153,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace, progress: Progress) -> int:
-    from .batch import run_batch
+    from .batch.run import run_batch
     from .pipeline import Pipeline
 
     config = _config_from(args)

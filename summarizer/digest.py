@@ -5,7 +5,7 @@
 1. gathers the articles (:func:`summarizer.inputs.gather_articles`: files, folders, feeds, URLs);
 2. clusters them into stories (:func:`summarizer.cluster.cluster_articles`) and writes
    ``site/clusters.jsonl``;
-3. summarizes every story with :func:`summarizer.batch.run_batch` into ``site/briefs.jsonl``
+3. summarizes every story with :func:`summarizer.batch.run.run_batch` into ``site/briefs.jsonl``
    (failures in ``site/briefs.failures.jsonl``), which makes the digest resumable: story ids are
    hashes of their articles' ids, so a re-run skips the stories already done;
 4. writes one page per story, ``site/stories/<id>.html`` (:func:`summarizer.render.to_html`), and
@@ -32,7 +32,7 @@ import jinja2
 from markupsafe import Markup
 
 from .atomic import write_text
-from .batch import BatchReport, SupportsArun, run_batch
+from .batch.run import BatchReport, SupportsArun, run_batch
 from .cluster import ClusterOptions, cluster_articles, outlet_key, write_clusters
 from .render import format_date, safe_url, source_label, to_html
 from .schema import Article, Cluster, Source, StoryBrief

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from summarizer import errors
-from summarizer.batch import BadRecord, arun_batch, audit, default_failures_path, read_clusters, run_batch
+from summarizer.batch.run import BadRecord, arun_batch, audit, default_failures_path, read_clusters, run_batch
 from summarizer.schema import Article, CitedSentence, Cluster, StoryBrief, Summary
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -205,7 +205,7 @@ def test_batch_reads_stdin_and_a_rerun_resumes(fake_arun, tmp_path, monkeypatch)
 
 
 def test_batch_progress_events_carry_counts_and_an_eta(fake_arun, tmp_path):
-    from summarizer.batch import run_batch
+    from summarizer.batch.run import run_batch
     from summarizer.config import Config
     from summarizer.pipeline import Pipeline
     from summarizer.progress import ProgressEvent

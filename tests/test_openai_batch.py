@@ -17,8 +17,8 @@ import pytest
 from summarizer import errors
 from summarizer.backends.base import ChatRequest, Completion
 from summarizer.backends.openai import OpenAIBackend
-from summarizer.batch import default_failures_path
-from summarizer.openai_batch import (
+from summarizer.batch.run import default_failures_path
+from summarizer.batch.openai import (
     ENDPOINT,
     collect_results,
     completion_from_body,

@@ -11,7 +11,7 @@ import pytest
 from test_batch import ScriptedPipelineByText, lines, record
 
 from summarizer import errors
-from summarizer.batch import arun_batch, default_failures_path, run_batch
+from summarizer.batch.run import arun_batch, default_failures_path, run_batch
 
 
 def write_jsonl(path: Path, rows: list[object]) -> Path:

@@ -13,7 +13,7 @@ from summarizer import errors
 from summarizer.atomic import LineAppender, append_line, truncate_partial_tail, write_atomic, write_text
 from summarizer.backends.base import ChatRequest
 from summarizer.backends.openai import OpenAIBackend
-from summarizer.batch import run_batch
+from summarizer.batch.run import run_batch
 from summarizer.schema import Article, CitedSentence, Cluster, StoryBrief, Summary
 from tests.fault_server import Fault, FaultServer
 

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-from .errors import OutputInUseError
+from ..errors import OutputInUseError
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ fsynced, so an interrupted run (Ctrl-C, ``kill -9``, power loss) leaves at most
 a partial last line. Running the same command again truncates that line, skips
 the clusters already in either file, and does the rest: each cluster ends up
 summarized or listed as failed, once. One batch at a time may write an output
-(:class:`~summarizer.locking.OutputLock`); clusters are known by the exact JSON
-value of their id (:mod:`summarizer.batch_input`).
+(:class:`~summarizer.batch.locking.OutputLock`); clusters are known by the exact JSON
+value of their id (:mod:`summarizer.batch.input`).
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import errors
-from .atomic import LineAppender, truncate_partial_tail, write_atomic
-from .batch_input import BadRecord, id_fields, id_key, item_key, read_clusters, record_key
+from .. import errors
+from ..atomic import LineAppender, truncate_partial_tail, write_atomic
+from .input import BadRecord, id_fields, id_key, item_key, read_clusters, record_key
 from .locking import OutputLock
-from .progress import ProgressEvent, eta_seconds, format_eta
-from .schema import Article, Cluster, StoryBrief
+from ..progress import ProgressEvent, eta_seconds, format_eta
+from ..schema import Article, Cluster, StoryBrief
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ def audit(ids: Iterable[str], out_path: Path, failures_path: Path) -> tuple[int,
 
 
 def audit_keys(keys: Iterable[str], out_path: Path, failures_path: Path) -> tuple[int, int]:
-    """As :func:`audit`, for identity keys (:func:`summarizer.batch_input.item_key`)."""
+    """As :func:`audit`, for identity keys (:func:`summarizer.batch.input.item_key`)."""
     ids = list(keys)
     done = Counter(k for k, _ in read_keys(out_path)[0])
     failed = Counter(k for k, _ in read_keys(failures_path)[0])

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import errors
-from .atomic import LineAppender, write_atomic
-from .backends.base import Completion, Usage
-from .batch import (
+from .. import errors
+from ..atomic import LineAppender, write_atomic
+from ..backends.base import Completion, Usage
+from .run import (
     BadRecord,
     BatchReport,
     audit_keys,
@@ -42,9 +42,9 @@ from .batch import (
     read_clusters,
     read_keys,
 )
-from .batch_input import item_key
+from .input import item_key
 from .locking import OutputLock
-from .schema import Article, Cluster, StoryBrief
+from ..schema import Article, Cluster, StoryBrief
 
 log = logging.getLogger(__name__)
 

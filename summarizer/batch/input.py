@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import errors
-from .schema import Cluster
+from .. import errors
+from ..schema import Cluster
 
 # A cluster whose id is not a JSON string carries its key here (Cluster.id is a str).
 KEY_META = "_summarizer_batch_key"
@@ -72,8 +72,8 @@ def id_fields(key: str) -> dict[str, Any]:
 
 def cluster_from_record(obj: Any, *, path: str, at: str) -> Cluster:
     """One cluster object (a JSONL line or JSON array item) as a Cluster; InputError naming file and line."""
-    from .ingest.dedupe import mark_duplicates
-    from .ingest.records import ArticleIds, article_from_record
+    from ..ingest.dedupe import mark_duplicates
+    from ..ingest.records import ArticleIds, article_from_record
 
     where = f"{path}: {at}"
     if not isinstance(obj, dict):
@@ -124,7 +124,7 @@ def read_clusters(path: str | os.PathLike[str]) -> Iterator[Cluster | BadRecord]
     with open(p, "rb") as fh:
         head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"["):  # a JSON array of clusters: read whole, then item by item
-        from .ingest.decode import decode_bytes
+        from ..ingest.decode import decode_bytes
 
         text, _ = decode_bytes(p.read_bytes(), str(p))
         try:
