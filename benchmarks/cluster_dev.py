@@ -1,7 +1,7 @@
 """Clustering quality on the pooled AllSides dev articles: pool, shuffle, re-cluster, score.
 
 All articles of the 40 dev clusters (``../shared/evalsets/allsides-dev.jsonl``, read in place,
-never copied) are pooled and shuffled, clustered by :func:`summarizer.cluster.cluster_labels`,
+never copied) are pooled and shuffled, clustered by :func:`summarizer.stories.cluster.cluster_labels`,
 and scored against the true clusters: adjusted Rand index, homogeneity and completeness
 (scikit-learn), and how many true stories were split or merged. No model is loaded.
 
@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import adjusted_rand_score, completeness_score, homogeneity_score
 
-from summarizer.cluster import ClusterOptions, cluster_labels
+from summarizer.stories.cluster import ClusterOptions, cluster_labels
 from summarizer.schema import Article
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "evalsets" / "allsides-dev.jsonl"

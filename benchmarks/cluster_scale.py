@@ -34,7 +34,7 @@ from pathlib import Path
 
 from sklearn.metrics import adjusted_rand_score, completeness_score, homogeneity_score
 
-from summarizer.cluster import cluster_articles
+from summarizer.stories.cluster import cluster_articles
 from summarizer.schema import Article
 
 ROOT = Path(__file__).resolve().parents[1]

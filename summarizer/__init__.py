@@ -49,12 +49,12 @@ _LAZY = {
     "aupdate": "summarizer.updates",
     "load_articles": "summarizer.ingest",
     "load_clusters": "summarizer.ingest",
-    "cluster_articles": "summarizer.cluster",
+    "cluster_articles": "summarizer.stories.cluster",
     "gather_articles": "summarizer.inputs",
 }
 
 if TYPE_CHECKING:
-    from .cluster import cluster_articles
+    from .stories.cluster import cluster_articles
     from .config import Config, resolve
     from .ingest import load_articles, load_clusters
     from .inputs import gather_articles

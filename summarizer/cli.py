@@ -185,7 +185,7 @@ def batch_exit_code(report: Any) -> int:
 
 def _gather(args: argparse.Namespace) -> tuple[list[Any], Any]:
     """(articles, cluster options); a Fetcher exists only when an input is a URL."""
-    from .cluster import ClusterOptions
+    from .stories.cluster import ClusterOptions
     from .fetch import Fetcher, is_url
     from .inputs import gather_articles
 
@@ -196,7 +196,7 @@ def _gather(args: argparse.Namespace) -> tuple[list[Any], Any]:
 
 
 def cmd_cluster(args: argparse.Namespace, progress: Progress) -> int:
-    from .cluster import cluster_articles, cluster_record, write_clusters
+    from .stories.cluster import cluster_articles, cluster_record, write_clusters
 
     articles, options = _gather(args)
     progress(f"clustering {len(articles)} article(s)")
@@ -211,7 +211,7 @@ def cmd_cluster(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def cmd_digest(args: argparse.Namespace, progress: Progress) -> int:
-    from .digest import digest
+    from .stories.digest import digest
     from .pipeline import Pipeline
 
     config = _config_from(args)

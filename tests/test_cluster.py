@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from summarizer import cluster as clustering
+from summarizer.stories import cluster as clustering
 from summarizer.cli import main
-from summarizer.cluster import ClusterOptions, cluster_articles, cluster_labels, write_clusters
+from summarizer.stories.cluster import ClusterOptions, cluster_articles, cluster_labels, write_clusters
 from summarizer.errors import ConfigError, InputError
 from summarizer.ingest import load_clusters
 from summarizer.schema import Article

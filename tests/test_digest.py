@@ -12,7 +12,7 @@ from test_cluster import SINEMA, TRIP
 
 from summarizer.backends.testing import FunctionBackend
 from summarizer.config import Config
-from summarizer.digest import digest, render_index
+from summarizer.stories.digest import digest, render_index
 from summarizer.errors import BackendTimeoutError
 from summarizer.pipeline import Pipeline
 

@@ -17,7 +17,7 @@ from test_render_browser import CHROMIUM, chromium, decode_png, luma
 
 from summarizer.backends.testing import FunctionBackend
 from summarizer.config import Config
-from summarizer.digest import digest
+from summarizer.stories.digest import digest
 from summarizer.pipeline import Pipeline
 
 pytestmark = [

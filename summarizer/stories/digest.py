@@ -3,7 +3,7 @@
 ``digest(inputs, "site/", pipeline=Pipeline())`` does the whole job:
 
 1. gathers the articles (:func:`summarizer.inputs.gather_articles`: files, folders, feeds, URLs);
-2. clusters them into stories (:func:`summarizer.cluster.cluster_articles`) and writes
+2. clusters them into stories (:func:`summarizer.stories.cluster.cluster_articles`) and writes
    ``site/clusters.jsonl``;
 3. summarizes every story with :func:`summarizer.batch.run.run_batch` into ``site/briefs.jsonl``
    (failures in ``site/briefs.failures.jsonl``), which makes the digest resumable: story ids are
@@ -31,15 +31,15 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from .atomic import write_text
-from .batch.run import BatchReport, SupportsArun, run_batch
+from ..atomic import write_text
+from ..batch.run import BatchReport, SupportsArun, run_batch
 from .cluster import ClusterOptions, cluster_articles, outlet_key, write_clusters
-from .render import format_date, safe_url, source_label, to_html
-from .schema import Article, Cluster, Source, StoryBrief
-from .text.sentences import sentence_spans
+from ..render import format_date, safe_url, source_label, to_html
+from ..schema import Article, Cluster, Source, StoryBrief
+from ..text.sentences import sentence_spans
 
 if TYPE_CHECKING:
-    from .fetch import Fetcher
+    from ..fetch import Fetcher
 
 __all__ = ["DigestReport", "SourceLink", "StoryEntry", "build_site", "digest", "render_index"]
 
@@ -238,7 +238,7 @@ def digest(
     ``retry_failed`` retries the failed ones. ``title`` heads the index page. Returns a
     :class:`DigestReport`; the site's entry point is ``report.index``.
     """
-    from .inputs import gather_articles
+    from ..inputs import gather_articles
 
     say = progress or (lambda message: None)
     out = Path(out_dir)

@@ -43,11 +43,11 @@ from scipy.sparse.csgraph import connected_components  # type: ignore[import-unt
 from scipy.spatial.distance import squareform  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer  # type: ignore[import-untyped]
 
-from .atomic import write_atomic
-from .errors import ConfigError, InputError
-from .ingest import find_duplicates, outlet_for_url
-from .schema import Article, Cluster
-from .text.names import capital_runs
+from ..atomic import write_atomic
+from ..errors import ConfigError, InputError
+from ..ingest import find_duplicates, outlet_for_url
+from ..schema import Article, Cluster
+from ..text.names import capital_runs
 
 __all__ = ["ClusterOptions", "cluster_articles", "cluster_labels", "cluster_record", "outlet_key", "write_clusters"]
 
