@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from summarizer import load_articles, summarize
-from summarizer.render import to_html, to_json, to_markdown
+from summarizer.output.render import to_html, to_json, to_markdown
 
 HERE = Path(__file__).resolve().parent
 

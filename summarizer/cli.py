@@ -106,7 +106,7 @@ def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
     from .console import output_format, write_output
     from .ingest import load_articles
     from .pipeline import Pipeline
-    from .render import render
+    from .output.render import render
 
     config = _config_from(args)
     paths = [p for p in args.paths if p != "-"]
@@ -125,7 +125,7 @@ def cmd_update(args: argparse.Namespace, progress: Progress) -> int:
     from .console import output_format, write_output
     from .ingest import load_articles
     from .pipeline import Pipeline
-    from .render import render
+    from .output.render import render
     from .updates import Updater
     from .updates.sources import read_brief
 

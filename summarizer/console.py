@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .render import Format
+    from .output.render import Format
 
 from . import errors
 

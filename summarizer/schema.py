@@ -363,22 +363,22 @@ class StoryBrief(_Model):
         """Every verified quote in the brief, across perspectives."""
         return [q for p in self.perspectives for s in p.statements for q in s.renderings]
 
-    # Renderers as methods (summarizer.render holds them; imported on use, it needs Jinja2 templates).
+    # Renderers as methods (summarizer.output.render holds them; imported on use, it needs Jinja2 templates).
     def to_json(self, *, indent: int | None = 2) -> str:
         """The brief as JSON in its schema's shape."""
-        from .render import to_json
+        from .output.render import to_json
 
         return to_json(self, indent=indent)
 
     def to_markdown(self) -> str:
         """The brief as Markdown: citation markers, a sources list and a disagreement table."""
-        from .render import to_markdown
+        from .output.render import to_markdown
 
         return to_markdown(self)
 
     def to_html(self) -> str:
         """The brief as one self-contained HTML5 page (inline CSS, no scripts, no external assets)."""
-        from .render import to_html
+        from .output.render import to_html
 
         return to_html(self)
 

@@ -95,7 +95,7 @@ def test_the_synthesis_prompt_holds_one_block_per_article(seed_cluster, tmp_path
 
 
 def test_urls_in_model_text_are_not_live_links_in_markdown():
-    from summarizer.render import to_markdown
+    from summarizer.output.render import to_markdown
     from summarizer.schema import CitedSentence, StoryBrief, Summary
 
     brief = StoryBrief(title="See https://evil.example/phish now", summary=Summary([CitedSentence(

@@ -15,7 +15,7 @@ from fixtures_brief import (
     seed_brief,
 )
 
-from summarizer.render import (
+from summarizer.output.render import (
     FORMATS,
     md_block,
     md_cell,
@@ -368,7 +368,7 @@ def test_render_rejects_unknown_format(brief):
 
 
 def test_source_label_never_uses_a_headline():
-    from summarizer.render import source_label
+    from summarizer.output.render import source_label
     from summarizer.schema import Source
 
     assert source_label(Source(article_id="a3", title="Putin seems to indicate that...")) == "source a3"
@@ -377,7 +377,7 @@ def test_source_label_never_uses_a_headline():
 
 
 def test_readers_see_the_source_sentence_behind_each_summary_sentence():
-    from summarizer.render import to_html, to_markdown
+    from summarizer.output.render import to_html, to_markdown
     from summarizer.schema import CitedSentence, SentenceRef, Source, StoryBrief
 
     ref = SentenceRef(article_id="a", start=0, end=28, text="The council passed a budget.")

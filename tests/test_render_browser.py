@@ -16,7 +16,7 @@ import pytest
 from fixtures_brief import HOSTILE_QUOTE, hostile_brief, seed_brief
 from test_render import SECTION_IDS, Page
 
-from summarizer.render import to_html
+from summarizer.output.render import to_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = (412, 2400)

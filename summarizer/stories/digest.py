@@ -8,7 +8,7 @@
 3. summarizes every story with :func:`summarizer.batch.run.run_batch` into ``site/briefs.jsonl``
    (failures in ``site/briefs.failures.jsonl``), which makes the digest resumable: story ids are
    hashes of their articles' ids, so a re-run skips the stories already done;
-4. writes one page per story, ``site/stories/<id>.html`` (:func:`summarizer.render.to_html`), and
+4. writes one page per story, ``site/stories/<id>.html`` (:func:`summarizer.output.render.to_html`), and
    ``site/index.html``: the stories ranked by how many outlets cover each, with the headline, a
    one-line summary and the sources. The index is one self-contained, autoescaped page.
 
@@ -34,7 +34,7 @@ from markupsafe import Markup
 from ..atomic import write_text
 from ..batch.run import BatchReport, SupportsArun, run_batch
 from .cluster import ClusterOptions, cluster_articles, outlet_key, write_clusters
-from ..render import format_date, safe_url, source_label, to_html
+from ..output.render import format_date, safe_url, source_label, to_html
 from ..schema import Article, Cluster, Source, StoryBrief
 from ..text.sentences import sentence_spans
 
@@ -133,7 +133,7 @@ def _entry(cluster: Cluster, brief: StoryBrief | None, failure: str | None) -> S
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("summarizer", "templates"),
+        loader=jinja2.PackageLoader("summarizer.output", "templates"),
         autoescape=True,  # every headline, summary and outlet name may come from a scraped page
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -144,7 +144,7 @@ def _environment() -> jinja2.Environment:
 def render_index(entries: Sequence[StoryEntry], *, generated_at: datetime | None = None,
                  title: str = "Today's stories") -> str:
     """The index page: one self-contained HTML5 document (inline CSS, no scripts), entries in order."""
-    css = resources.files("summarizer.templates").joinpath("index.css").read_text(encoding="utf-8")
+    css = resources.files("summarizer.output.templates").joinpath("index.css").read_text(encoding="utf-8")
     when = generated_at or datetime.now(timezone.utc)
     return _environment().get_template("index.html.j2").render(
         css=Markup(css),  # our own stylesheet, not article text

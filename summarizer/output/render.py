@@ -1,6 +1,6 @@
 """Render a StoryBrief as JSON, Markdown, or one self-contained HTML page.
 
-The page and the Markdown come from Jinja2 templates in ``summarizer.templates``.
+The page and the Markdown come from Jinja2 templates in ``summarizer.output.templates``.
 Everything in a brief may come from scraped articles, so the HTML environment
 autoescapes every value and links only ``http(s)`` URLs, and the Markdown
 renderer escapes the characters that would turn article text into markup.
@@ -20,12 +20,12 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from .schema import CitedSentence, Coverage, SentenceRef, Source, StoryBrief
+from ..schema import CitedSentence, Coverage, SentenceRef, Source, StoryBrief
 
 Format = Literal["json", "md", "html"]
 FORMATS: tuple[str, ...] = get_args(Format)
 
-_TEMPLATES = "summarizer.templates"
+_TEMPLATES = "summarizer.output.templates"
 _CSS = "brief.css"
 
 
@@ -365,7 +365,7 @@ def md_url(url: str | None) -> str:
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("summarizer", "templates"),
+        loader=jinja2.PackageLoader("summarizer.output", "templates"),
         # Escape everything except Markdown templates; an unknown template name escapes too.
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html.j2", "html"),
