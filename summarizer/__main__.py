@@ -1,4 +1,4 @@
-from summarizer.cli import main
+from summarizer.cli.main import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

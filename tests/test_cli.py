@@ -7,7 +7,7 @@ import json
 import pytest
 
 from summarizer import __version__
-from summarizer.cli import main
+from summarizer.cli.main import main
 from summarizer.schema import StoryBrief
 from tests.fault_server import Fault, FaultServer
 from tests.test_pipeline import GOOD
@@ -113,7 +113,7 @@ class _Tty:
 def test_progress_ticks_on_a_terminal_and_is_silent_when_piped():
     import time
 
-    from summarizer.cli import Progress
+    from summarizer.cli.main import Progress
 
     tty = _Tty(True)
     progress = Progress(tty, enabled=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from summarizer import errors
-from summarizer.cli import build_parser, main
+from summarizer.cli.main import build_parser, main
 from tests.fixtures_brief import seed_brief
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,7 +114,7 @@ def test_bad_flags_are_configuration_errors_before_any_model_call(fake_run, seed
 
 
 def test_model_controls_reach_the_configuration(monkeypatch, seed_cluster, fake_run):
-    from summarizer import cli
+    from summarizer.cli import main as cli
 
     seen = {}
     real = cli._config_from
@@ -149,12 +149,12 @@ def test_eval_without_its_extra_names_the_extra(monkeypatch, capsys):
 
 
 def test_the_readme_configuration_table_is_generated_from_help():
-    from summarizer.console import config_table
+    from summarizer.cli.console import config_table
 
     table = config_table(build_parser())
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert table in readme, "regenerate it: python -c 'from summarizer.cli import build_parser; " \
-        "from summarizer.console import config_table; print(config_table(build_parser()))'\n" + table
+    assert table in readme, "regenerate it: python -c 'from summarizer.cli.main import build_parser; " \
+        "from summarizer.cli.console import config_table; print(config_table(build_parser()))'\n" + table
 
 
 # --------------------------------------------------------------------------- item 11 and 8: batch

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from summarizer.stories import cluster as clustering
-from summarizer.cli import main
+from summarizer.cli.main import main
 from summarizer.stories.cluster import ClusterOptions, cluster_articles, cluster_labels, write_clusters
 from summarizer.errors import ConfigError, InputError
 from summarizer.ingest import load_clusters

@@ -129,7 +129,7 @@ def test_digest_command_builds_the_site(tmp_path, inputs, monkeypatch, capsys):
     real = pipeline_module.Pipeline
     monkeypatch.setattr(pipeline_module, "Pipeline", lambda config=None, progress=None: real(
         FunctionBackend(extractive_answer), Config(cache_dir=tmp_path / "cache")))
-    from summarizer.cli import main
+    from summarizer.cli.main import main
 
     site = tmp_path / "site"
     assert main(["digest", str(inputs), "-o", str(site), "-q", "--threshold", "0.12", "--title", "Morning <b>"]) == 0

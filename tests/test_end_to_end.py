@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.backends import weights
-from summarizer.cli import main
+from summarizer.cli.main import main
 from summarizer.config import Config
 from summarizer.ingest import load_articles
 from summarizer.pipeline import Pipeline

@@ -106,7 +106,7 @@ def test_a_json_array_with_one_bad_cluster_runs_the_rest(tmp_path):
 
 
 def test_batch_help_documents_its_exit_codes():
-    from summarizer.cli import build_parser
+    from summarizer.cli.main import build_parser
 
     sub = next(a for a in build_parser()._actions if a.dest == "command").choices["batch"]
     text = " ".join(sub.format_help().split())

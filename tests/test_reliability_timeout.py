@@ -15,7 +15,7 @@ from fault_server import Fault, FaultServer
 from summarizer import errors
 from summarizer.backends.base import ChatRequest
 from summarizer.backends.openai import OpenAIBackend
-from summarizer.cli import build_parser, main
+from summarizer.cli.main import build_parser, main
 
 REQUEST = ChatRequest(messages=({"role": "user", "content": "hello"},))
 BODY = json.dumps({

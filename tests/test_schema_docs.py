@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from summarizer.cli import main
+from summarizer.cli.main import main
 from summarizer.output.render import to_html, to_json, to_markdown
 from summarizer.schema import StoryBrief
 from tests.fixtures_brief import seed_brief

@@ -11,7 +11,7 @@ import pytest
 
 from summarizer import aupdate, errors, truth, update
 from summarizer.backends.testing import FakeBackend, FunctionBackend
-from summarizer.cli import main
+from summarizer.cli.main import main
 from summarizer.config import Config
 from summarizer.ingest import load_articles
 from summarizer.pipeline import Pipeline

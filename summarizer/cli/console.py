@@ -1,6 +1,6 @@
 """How the command line writes results and explains failures to a person.
 
-Kept apart from :mod:`summarizer.cli` (which parses and dispatches) so each stays small:
+Kept apart from :mod:`summarizer.cli.main` (which parses and dispatches) so each stays small:
 output files and formats, the error text for each failure, and the configuration
 table that ``--help`` and the README share.
 """
@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .output.render import Format
+    from ..output.render import Format
 
-from . import errors
+from .. import errors
 
 log = logging.getLogger("summarizer")
 
@@ -47,7 +47,7 @@ def output_format(fmt: str | None, output: str | None) -> Format:
 def write_output(text: str, output: str | None) -> None:
     """Write ``text`` to the file ``output`` atomically, or to stdout when it is None or ``-``."""
     if output and output != "-":
-        from .atomic import write_text
+        from ..atomic import write_text
 
         write_text(Path(output), text)
         log.info("wrote %s", output)
@@ -104,7 +104,7 @@ def _save_attempts(attempts: list[dict[str, object]]) -> Path | None:
 
 def config_table(parser: argparse.ArgumentParser) -> str:
     """The README's configuration table, built from the ``model`` options of ``summarize --help``."""
-    from .config import ENV_VARS
+    from ..config import ENV_VARS
 
     rows = ["| flag | environment variable | meaning |", "|---|---|---|"]
     seen: set[str] = set()

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from .cli_parser import build_parser
-from .errors import SummarizerError
+from .parser import build_parser
+from ..errors import SummarizerError
 
 log = logging.getLogger("summarizer")
 
@@ -73,7 +73,7 @@ class Progress:
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:
-    from . import redaction
+    from .. import redaction
 
     # Before any handler exists: every log line and traceback (-vv) is redacted, the SDK's included.
     redaction.install()
@@ -86,7 +86,7 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
 
 
 def _config_from(args: argparse.Namespace) -> Any:
-    from .config import resolve
+    from ..config import resolve
 
     flags = {k: getattr(args, k, None) for k in (
         "backend", "model", "base_url", "api_key", "local_model", "model_path", "response_format", "timeout",
@@ -96,7 +96,7 @@ def _config_from(args: argparse.Namespace) -> Any:
     if getattr(args, "concurrency", None):
         flags["concurrency"] = args.concurrency
     config = resolve(flags)
-    from .redaction import add_secret
+    from ..redaction import add_secret
 
     add_secret(config.api_key)  # a key given as --api-key is redacted like the variable
     return config
@@ -104,9 +104,9 @@ def _config_from(args: argparse.Namespace) -> Any:
 
 def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
     from .console import output_format, write_output
-    from .ingest import load_articles
-    from .pipeline import Pipeline
-    from .output.render import render
+    from ..ingest import load_articles
+    from ..pipeline import Pipeline
+    from ..output.render import render
 
     config = _config_from(args)
     paths = [p for p in args.paths if p != "-"]
@@ -123,11 +123,11 @@ def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
 
 def cmd_update(args: argparse.Namespace, progress: Progress) -> int:
     from .console import output_format, write_output
-    from .ingest import load_articles
-    from .pipeline import Pipeline
-    from .output.render import render
-    from .updates import Updater
-    from .updates.sources import read_brief
+    from ..ingest import load_articles
+    from ..pipeline import Pipeline
+    from ..output.render import render
+    from ..updates import Updater
+    from ..updates.sources import read_brief
 
     config = _config_from(args)
     brief = read_brief(args.brief)
@@ -145,7 +145,7 @@ def cmd_update(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import BriefDraft, StoryBrief
+    from ..schema import BriefDraft, StoryBrief
 
     model = BriefDraft if args.draft else StoryBrief
     sys.stdout.write(json.dumps(model.model_json_schema(), indent=2) + "\n")
@@ -153,8 +153,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace, progress: Progress) -> int:
-    from .batch.run import run_batch
-    from .pipeline import Pipeline
+    from ..batch.run import run_batch
+    from ..pipeline import Pipeline
 
     config = _config_from(args)
     pipeline = Pipeline(config=config, progress=None)
@@ -168,7 +168,7 @@ def cmd_batch(args: argparse.Namespace, progress: Progress) -> int:
 
 def _stdin_to_file(output: str) -> str:
     """Keep stdin's clusters beside OUTPUT, so a rerun (even without stdin) resumes from the same lines."""
-    from .atomic import write_text
+    from ..atomic import write_text
 
     path = Path(output).with_suffix(".input.jsonl")
     text = sys.stdin.read()
@@ -185,9 +185,9 @@ def batch_exit_code(report: Any) -> int:
 
 def _gather(args: argparse.Namespace) -> tuple[list[Any], Any]:
     """(articles, cluster options); a Fetcher exists only when an input is a URL."""
-    from .stories.cluster import ClusterOptions
-    from .fetch import Fetcher, is_url
-    from .inputs import gather_articles
+    from ..stories.cluster import ClusterOptions
+    from ..fetch import Fetcher, is_url
+    from ..inputs import gather_articles
 
     fetcher = Fetcher(timeout=args.fetch_timeout) if any(is_url(i) for i in args.inputs) else None
     articles = gather_articles(args.inputs, fetcher=fetcher, fetch_pages=args.fetch_pages)
@@ -196,7 +196,7 @@ def _gather(args: argparse.Namespace) -> tuple[list[Any], Any]:
 
 
 def cmd_cluster(args: argparse.Namespace, progress: Progress) -> int:
-    from .stories.cluster import cluster_articles, cluster_record, write_clusters
+    from ..stories.cluster import cluster_articles, cluster_record, write_clusters
 
     articles, options = _gather(args)
     progress(f"clustering {len(articles)} article(s)")
@@ -211,8 +211,8 @@ def cmd_cluster(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def cmd_digest(args: argparse.Namespace, progress: Progress) -> int:
-    from .stories.digest import digest
-    from .pipeline import Pipeline
+    from ..stories.digest import digest
+    from ..pipeline import Pipeline
 
     config = _config_from(args)
     articles, options = _gather(args)
@@ -225,8 +225,8 @@ def cmd_digest(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def cmd_models(args: argparse.Namespace, progress: Progress) -> int:
-    from .backends import weights
-    from .config import resolve
+    from ..backends import weights
+    from ..config import resolve
 
     config = resolve({"backend": "local"})
     if args.prepare:
@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose >= 2:
             log.exception("failed")
         from .console import explain
-        from .redaction import redact
+        from ..redaction import redact
 
         sys.stderr.write(redact(explain(exc, args.verbose)) + "\n")
         return exc.exit_code

@@ -1,7 +1,7 @@
 """The command line's arguments: every subcommand and option, the exit codes and the environment help.
 
-:mod:`summarizer.cli` runs the commands; this module only describes them, so ``--help``, the
-README's configuration table (:func:`summarizer.console.config_table`) and the parser agree.
+:mod:`summarizer.cli.main` runs the commands; this module only describes them, so ``--help``, the
+README's configuration table (:func:`summarizer.cli.console.config_table`) and the parser agree.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from . import __version__
+from .. import __version__
 
 EXIT_CODES = """exit codes:
   0  success
@@ -26,7 +26,7 @@ EXIT_CODES = """exit codes:
 
 
 def _env_help() -> str:
-    from .config import ENV_VARS
+    from ..config import ENV_VARS
 
     lines = ["environment variables (a flag wins over its variable):"]
     lines += [f"  {var:<28} {text}" for var, text in ENV_VARS.values()]
@@ -34,7 +34,7 @@ def _env_help() -> str:
 
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:
-    from .config import CHOICES
+    from ..config import CHOICES
 
     g = p.add_argument_group("model")
     g.add_argument("--backend", choices=CHOICES["backend"], help="default: auto (local unless a key/base URL is set)")
