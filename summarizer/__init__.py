@@ -50,14 +50,14 @@ _LAZY = {
     "load_articles": "summarizer.ingest",
     "load_clusters": "summarizer.ingest",
     "cluster_articles": "summarizer.stories.cluster",
-    "gather_articles": "summarizer.inputs",
+    "gather_articles": "summarizer.ingest.gather",
 }
 
 if TYPE_CHECKING:
     from .stories.cluster import cluster_articles
     from .config import Config, resolve
     from .ingest import load_articles, load_clusters
-    from .inputs import gather_articles
+    from .ingest.gather import gather_articles
     from .pipeline import Pipeline, asummarize, summarize
     from .schema import Article, Cluster, StoryBrief
     from .updates import aupdate, update

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from summarizer.errors import InputError
-from summarizer.feeds import is_feed, load_feed, parse_feed
-from summarizer.inputs import gather_articles
+from summarizer.ingest.feeds import is_feed, load_feed, parse_feed
+from summarizer.ingest.gather import gather_articles
 
 FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
 
@@ -50,7 +50,7 @@ def test_rss_broken_entry_is_skipped_with_a_warning(rss, caplog):
         "Taiwan's president says the island will not bow to pressure",
         "Bombing near Kabul mosque kills several civilians",
     ]
-    with caplog.at_level("WARNING", logger="summarizer.feeds"):
+    with caplog.at_level("WARNING", logger="summarizer.ingest.feeds"):
         parse_feed((FEEDS / "world.rss").read_bytes())
     assert "no title and no text" in caplog.text
 

@@ -11,8 +11,8 @@ from typing import ClassVar
 import pytest
 
 from summarizer.errors import InputError
-from summarizer.fetch import DEFAULT_USER_AGENT, Fetcher
-from summarizer.inputs import gather_articles
+from summarizer.ingest.fetch import DEFAULT_USER_AGENT, Fetcher
+from summarizer.ingest.gather import gather_articles
 
 FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
 

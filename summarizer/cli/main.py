@@ -186,8 +186,8 @@ def batch_exit_code(report: Any) -> int:
 def _gather(args: argparse.Namespace) -> tuple[list[Any], Any]:
     """(articles, cluster options); a Fetcher exists only when an input is a URL."""
     from ..stories.cluster import ClusterOptions
-    from ..fetch import Fetcher, is_url
-    from ..inputs import gather_articles
+    from ..ingest.fetch import Fetcher, is_url
+    from ..ingest.gather import gather_articles
 
     fetcher = Fetcher(timeout=args.fetch_timeout) if any(is_url(i) for i in args.inputs) else None
     articles = gather_articles(args.inputs, fetcher=fetcher, fetch_pages=args.fetch_pages)

@@ -25,6 +25,9 @@ module           job
 ``metadata``     dates, outlets, bylines, datelines; reading the removed lines
 ``dedupe``       shingles, ``find_duplicates``, ``mark_duplicates``
 ``tables``       the data files in ``summarizer/data/`` (boilerplate, outlets)
+``gather``       command-line inputs (files, folders, feeds, URLs) to articles
+``feeds``        RSS and Atom feeds to articles
+``fetch``        polite HTTP fetching of pages and feeds (robots.txt, size and time caps)
 ===============  ===============================================================
 
 Every module logs to the one ``summarizer.ingest`` logger.

@@ -2,7 +2,7 @@
 
 ``digest(inputs, "site/", pipeline=Pipeline())`` does the whole job:
 
-1. gathers the articles (:func:`summarizer.inputs.gather_articles`: files, folders, feeds, URLs);
+1. gathers the articles (:func:`summarizer.ingest.gather.gather_articles`: files, folders, feeds, URLs);
 2. clusters them into stories (:func:`summarizer.stories.cluster.cluster_articles`) and writes
    ``site/clusters.jsonl``;
 3. summarizes every story with :func:`summarizer.batch.run.run_batch` into ``site/briefs.jsonl``
@@ -39,7 +39,7 @@ from ..schema import Article, Cluster, Source, StoryBrief
 from ..text.sentences import sentence_spans
 
 if TYPE_CHECKING:
-    from ..fetch import Fetcher
+    from ..ingest.fetch import Fetcher
 
 __all__ = ["DigestReport", "SourceLink", "StoryEntry", "build_site", "digest", "render_index"]
 
@@ -238,7 +238,7 @@ def digest(
     ``retry_failed`` retries the failed ones. ``title`` heads the index page. Returns a
     :class:`DigestReport`; the site's entry point is ``report.index``.
     """
-    from ..inputs import gather_articles
+    from ..ingest.gather import gather_articles
 
     say = progress or (lambda message: None)
     out = Path(out_dir)

@@ -2,8 +2,8 @@
 
 ``gather_articles(["feeds/", "saved.html", "dump.jsonl", "https://example.org/rss"])`` routes
 each input to the reader for it: feeds (by content: ``<rss>``, ``<feed>``) to
-:mod:`summarizer.feeds`, article files to :func:`summarizer.load_articles`, and URLs to a
-:class:`summarizer.fetch.Fetcher`, only when one is given: nothing here touches the network
+:mod:`summarizer.ingest.feeds`, article files to :func:`summarizer.load_articles`, and URLs to a
+:class:`summarizer.ingest.fetch.Fetcher`, only when one is given: nothing here touches the network
 unless the caller asked for it. Article ids are made unique across all inputs.
 """
 
@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError
+from ..errors import InputError
 from .feeds import FEED_SUFFIXES, is_feed, load_feed
-from .ingest import load_articles
-from .ingest.load import ARTICLE_SUFFIXES
-from .schema import Article
+from . import load_articles
+from .load import ARTICLE_SUFFIXES
+from ..schema import Article
 
 if TYPE_CHECKING:
     from .fetch import Fetcher

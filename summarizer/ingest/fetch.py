@@ -28,13 +28,13 @@ from email.message import Message
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import __version__
-from .errors import InputError
+from .. import __version__
+from ..errors import InputError
 from .feeds import is_feed, load_feed
-from .ingest import load_articles
-from .ingest.decode import decode_bytes
-from .ingest.html import parse_html
-from .schema import Article
+from . import load_articles
+from .decode import decode_bytes
+from .html import parse_html
+from ..schema import Article
 
 __all__ = ["DEFAULT_USER_AGENT", "Fetched", "Fetcher", "is_url"]
 

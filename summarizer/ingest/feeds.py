@@ -7,7 +7,7 @@ summary is used. Relative links are resolved against the entry's ``xml:base``, t
 link, or the URL the feed came from. An entry without a date keeps ``published_at`` empty; an
 entry with neither a link, a title nor any text is skipped with a logged warning, never silently.
 
-This module reads bytes only; it never touches the network. :mod:`summarizer.fetch` fetches a
+This module reads bytes only; it never touches the network. :mod:`summarizer.ingest.fetch` fetches a
 feed (or each entry's page) and hands the bytes here.
 """
 
@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from .errors import InputError
-from .ingest import load_articles
-from .ingest.html import parse_html
-from .schema import Article
+from ..errors import InputError
+from . import load_articles
+from .html import parse_html
+from ..schema import Article
 
 __all__ = ["FEED_SUFFIXES", "FeedEntry", "is_feed", "load_feed", "parse_feed"]
 
@@ -170,7 +170,7 @@ def load_feed(
     """Articles from one feed: a file path, or the feed's bytes (``url`` says where they came from).
 
     Each entry goes through the same ingest path as any record (cleaning, metadata, ids). When
-    ``fetch_page`` is given (e.g. :meth:`summarizer.fetch.Fetcher.article`), entries that carry
+    ``fetch_page`` is given (e.g. :meth:`summarizer.ingest.fetch.Fetcher.article`), entries that carry
     only a summary are replaced by their linked page's body. Raises :class:`InputError` for a
     missing file, a non-feed, or a feed with no usable entry.
     """
