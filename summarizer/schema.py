@@ -62,7 +62,7 @@ class SentenceRef(_Model):
 class CitedSentence(_Model):
     """A sentence in the brief's own voice with the articles (and source sentences) that support it."""
 
-    text: str
+    text: str = Field(description="The sentence, in the brief's own neutral voice.")
     sources: list[str] = Field(description="Ids of the articles that support this sentence.")
     evidence: list[SentenceRef] = Field(
         default_factory=list,
@@ -94,45 +94,72 @@ class Quote(_Model):
     """A verbatim span of one article, with its speaker."""
 
     text: str = Field(description="Exact text of the span in the cited article.")
-    speaker: str
-    article_id: str
+    speaker: str = Field(description="Who said it, as the article names them.")
+    article_id: str = Field(description="Id of the article the quote is taken from.")
     start: int | None = Field(default=None, description="Character offset of the span in the article text.")
-    end: int | None = None
+    end: int | None = Field(
+        default=None,
+        description="Offset in the article text where the quote ends (exclusive): text == article.text[start:end].",
+    )
 
 
 class Statement(_Model):
     """One thing someone said, possibly rendered differently (translated) by several outlets."""
 
-    speaker: str
-    renderings: list[Quote] = Field(min_length=1)
+    speaker: str = Field(description="Who made the statement.")
+    renderings: list[Quote] = Field(
+        min_length=1,
+        description="The statement as each outlet quotes it, verbatim, with offsets (translations differ).",
+    )
 
 
 class Perspective(_Model):
     """An actor in the story and where they stand, with what they said."""
 
-    actor: str
+    actor: str = Field(description="The person or body whose position this is.")
     role: str = Field(default="", description="Who the actor is, e.g. 'President of Russia'.")
     stance: str = Field(default="", description="The actor's position in one neutral line.")
-    statements: list[Statement] = Field(default_factory=list)
+    statements: list[Statement] = Field(
+        default_factory=list,
+        description="What the actor said, each statement with its verbatim renderings by outlet.",
+    )
     evidence: list[SentenceRef] = Field(
         default_factory=list, description="Source sentences that report the actor's position (reported speech)."
     )
-    sources: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(
+        default_factory=list,
+        description="Ids of the articles that report this actor's position.",
+    )
 
 
 class Source(_Model):
     """One input article as a source of the brief."""
 
-    article_id: str
-    outlet: str | None = None
-    title: str = ""
-    url: str | None = None
-    author: str | None = None
-    published_at: datetime | None = None
-    language: str | None = None
-    duplicate_of: str | None = None
-    source_path: str | None = None
-    digest: str | None = None
+    article_id: str = Field(description="The article's id, which citations elsewhere in the brief refer to.")
+    outlet: str | None = Field(default=None, description="The publication, e.g. 'The New York Times'.")
+    title: str = Field(default="", description="The article's headline.")
+    url: str | None = Field(default=None, description="Where the article was published, when known.")
+    author: str | None = Field(default=None, description="The byline, when known.")
+    published_at: datetime | None = Field(
+        default=None,
+        description="Publication date and time, when known (ISO 8601).",
+    )
+    language: str | None = Field(
+        default=None,
+        description="ISO 639-1 code of the article's language, as detected or declared.",
+    )
+    duplicate_of: str | None = Field(
+        default=None,
+        description="Id of an earlier article this one nearly repeats (wire copy); null if none.",
+    )
+    source_path: str | None = Field(
+        default=None,
+        description="Where the article was loaded from; an update reloads it from there.",
+    )
+    digest: str | None = Field(
+        default=None,
+        description="Short SHA-256 of the article's text, so an update can tell a reloaded file is unchanged.",
+    )
 
     @classmethod
     def from_article(cls, article: Article) -> Source:
@@ -150,15 +177,21 @@ def text_digest(text: str) -> str:
 
 
 class Entity(_Model):
-    name: str
-    mentions: int = 0
-    sources: list[str] = Field(default_factory=list)
+    name: str = Field(description="The entity's name as the articles write it most often.")
+    mentions: int = Field(default=0, description="How many times the articles mention it.")
+    sources: list[str] = Field(default_factory=list, description="Ids of the articles that mention it.")
 
 
 class Entities(_Model):
-    countries: list[Entity] = Field(default_factory=list)
-    organizations: list[Entity] = Field(default_factory=list)
-    persons: list[Entity] = Field(default_factory=list)
+    countries: list[Entity] = Field(
+        default_factory=list,
+        description="Countries and territories named in the articles.",
+    )
+    organizations: list[Entity] = Field(
+        default_factory=list,
+        description="Organizations named in the articles.",
+    )
+    persons: list[Entity] = Field(default_factory=list, description="People named in the articles.")
 
 
 class OutletCoverage(_Model):
@@ -213,8 +246,11 @@ class Claim(_Model):
 class Disagreement(_Model):
     """Sources differ on the same thing; the brief lists each claim instead of picking one."""
 
-    subject: str
-    claims: list[Claim] = Field(min_length=2)
+    subject: str = Field(description="What the sources disagree about, e.g. 'number of soldiers'.")
+    claims: list[Claim] = Field(
+        min_length=2,
+        description="The differing values, each with its claimant and the articles that report it.",
+    )
 
 
 DatePrecision = Literal["day", "week", "month", "year"]
@@ -260,53 +296,88 @@ class GroundingIssue(_Model):
         "entity_unsupported",
         "coverage",
         "redundant",
-    ]
+    ] = Field(
+        description="The check that raised the issue (e.g. quote_not_found, unsupported_number).",
+    )
     where: str = Field(description="Which part of the brief, e.g. 'summary[2]'.")
-    detail: str
-    action: Literal["reasked", "repaired", "dropped", "kept", "flagged"] = "flagged"
+    detail: str = Field(description="What was wrong, for a person.")
+    action: Literal["reasked", "repaired", "dropped", "kept", "flagged"] = Field(
+        default="flagged",
+        description="What was done about it: kept, repaired, dropped or flagged.",
+    )
 
 
 class GroundingReport(_Model):
     """What the truth layer checked, repaired and dropped."""
 
-    quotes_checked: int = 0
-    quotes_repaired: int = 0
-    quotes_dropped: int = 0
-    sentences_checked: int = 0
-    sentences_repaired: int = 0
-    sentences_dropped: int = 0
-    numbers_checked: int = 0
-    numbers_unsupported: int = 0
-    names_checked: int = 0
-    names_unsupported: int = 0
-    loaded_terms: int = 0
-    reasks: int = 0
-    issues: list[GroundingIssue] = Field(default_factory=list)
+    quotes_checked: int = Field(default=0, description="Quotes compared verbatim with their articles.")
+    quotes_repaired: int = Field(
+        default=0,
+        description="Quotes snapped to the source text, re-cited or trimmed to their verbatim part.",
+    )
+    quotes_dropped: int = Field(default=0, description="Quotes found in no article and removed.")
+    sentences_checked: int = Field(
+        default=0,
+        description="Summary and key-point sentences whose citations were checked.",
+    )
+    sentences_repaired: int = Field(
+        default=0,
+        description="Sentences whose citations were re-pointed to the articles that support them.",
+    )
+    sentences_dropped: int = Field(default=0, description="Sentences no article supports, removed.")
+    numbers_checked: int = Field(
+        default=0,
+        description="Figures and dates in the brief compared with the articles.",
+    )
+    numbers_unsupported: int = Field(default=0, description="Figures or dates found in no article.")
+    names_checked: int = Field(default=0, description="Names in the brief compared with the articles.")
+    names_unsupported: int = Field(default=0, description="Names found in no article.")
+    loaded_terms: int = Field(
+        default=0,
+        description="Loaded words found in the brief's own voice (not inside quotes).",
+    )
+    reasks: int = Field(default=0, description="Times the model was asked again to fix problems.")
+    issues: list[GroundingIssue] = Field(
+        default_factory=list,
+        description="One line per problem found, with what was done about it.",
+    )
 
 
 class RunMetadata(_Model):
     """How the brief was made: model, calls, tokens (summed over every attempt), time."""
 
-    model: str = ""
-    backend: str = ""
-    llm_calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cache_hits: int = 0
-    reasks: int = 0
-    transport_retries: int = 0
-    duration_s: float = 0.0
+    model: str = Field(default="", description="The model that wrote the brief.")
+    backend: str = Field(
+        default="",
+        description="openai (any OpenAI-compatible server) or local (the embedded llama.cpp model).",
+    )
+    llm_calls: int = Field(
+        default=0,
+        description="Model calls made for this brief, re-asks included; 0 when answered from the cache.",
+    )
+    prompt_tokens: int = Field(default=0, description="Prompt tokens over every call.")
+    completion_tokens: int = Field(default=0, description="Completion tokens over every call.")
+    cache_hits: int = Field(default=0, description="Model answers taken from the answer cache.")
+    reasks: int = Field(default=0, description="Validation re-asks made.")
+    transport_retries: int = Field(
+        default=0,
+        description="HTTP retries (rate limits, server errors, timeouts) over every call.",
+    )
+    duration_s: float = Field(default=0.0, description="Wall time for the brief, in seconds.")
     plan: str = Field(default="", description="'single' (one synthesis call), 'map-reduce', 'fact-sheet' or 'update'.")
     prompts: dict[str, str] = Field(default_factory=dict, description="Prompt name -> content hash.")
-    estimated_cost_usd: float | None = None
-    created_at: datetime | None = None
-    summarizer_version: str = ""
+    estimated_cost_usd: float | None = Field(
+        default=None,
+        description="Estimated cost from the price table; null for local or unknown models.",
+    )
+    created_at: datetime | None = Field(default=None, description="When the brief was made (UTC).")
+    summarizer_version: str = Field(default="", description="Version of the summarizer that made the brief.")
 
 
 class FigureChange(_Model):
     """A disputed figure that new articles changed: a claim they brought, or a claim they now also report."""
 
-    subject: str
+    subject: str = Field(description="What the figures count, as in the brief's disagreements.")
     claims: list[Claim] = Field(description="The claims now, every side attributed.")
     added: list[Claim] = Field(min_length=1, description="The claims the new articles report.")
     previous: list[Claim] = Field(
@@ -317,46 +388,99 @@ class WhatsNew(_Model):
     """What the articles added in the latest update brought, each item resting on those articles."""
 
     articles: list[str] = Field(description="Ids of the articles this update added.")
-    summary: list[CitedSentence] = Field(default_factory=list)
-    facts: list[CitedSentence] = Field(default_factory=list)
-    figures: list[FigureChange] = Field(default_factory=list)
-    actors: list[Perspective] = Field(default_factory=list)
-    quotes: list[Statement] = Field(default_factory=list)
+    summary: list[CitedSentence] = Field(
+        default_factory=list,
+        description="One to three sentences on what the new articles add, each resting on their sentences.",
+    )
+    facts: list[CitedSentence] = Field(
+        default_factory=list,
+        description="Facts only the new articles report, each as its source sentence, cited.",
+    )
+    figures: list[FigureChange] = Field(
+        default_factory=list,
+        description="Disputed figures that the new articles changed or added to, every claim attributed.",
+    )
+    actors: list[Perspective] = Field(
+        default_factory=list,
+        description="Actors the previous version did not have, with what the new articles report of them.",
+    )
+    quotes: list[Statement] = Field(
+        default_factory=list,
+        description="Statements only the new articles quote, verbatim.",
+    )
 
 
 class BriefVersion(_Model):
     """One entry of a brief's changelog."""
 
-    version: int
-    created_at: datetime | None = None
-    articles_added: list[str] = Field(default_factory=list)
-    changes: list[str] = Field(default_factory=list)
-    llm_calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
+    version: int = Field(description="The version number, from 1 (the first brief).")
+    created_at: datetime | None = Field(default=None, description="When this version was made (UTC).")
+    articles_added: list[str] = Field(
+        default_factory=list,
+        description="Ids of the articles this version added.",
+    )
+    changes: list[str] = Field(default_factory=list, description="What changed, one short line each.")
+    llm_calls: int = Field(default=0, description="Model calls this version cost.")
+    prompt_tokens: int = Field(default=0, description="Prompt tokens this version cost.")
+    completion_tokens: int = Field(default=0, description="Completion tokens this version cost.")
 
 
 class StoryBrief(_Model):
     """A neutral, source-grounded brief of one story told by several articles."""
 
-    schema_version: str = SCHEMA_VERSION
-    title: str
-    summary: Summary
-    key_points: list[CitedSentence] = Field(default_factory=list)
-    perspectives: list[Perspective] = Field(default_factory=list)
-    disagreements: list[Disagreement] = Field(default_factory=list)
-    timeline: list[TimelineEvent] = Field(default_factory=list)
-    sources: list[Source] = Field(default_factory=list)
-    entities: Entities = Field(default_factory=Entities)
+    schema_version: str = Field(
+        default=SCHEMA_VERSION,
+        description="Version of this schema; a change that breaks readers changes the major number.",
+    )
+    title: str = Field(description="A neutral headline for the story, written from the articles.")
+    summary: Summary = Field(
+        description="The neutral summary: a few sentences, each citing the articles that support it.",
+    )
+    key_points: list[CitedSentence] = Field(
+        default_factory=list,
+        description="The story's main facts, most important first, each with its citations.",
+    )
+    perspectives: list[Perspective] = Field(
+        default_factory=list,
+        description="The actors of the story, their stance as the articles report it, and what they said.",
+    )
+    disagreements: list[Disagreement] = Field(
+        default_factory=list,
+        description="Facts the sources state differently (e.g. figures), with who claims which value.",
+    )
+    timeline: list[TimelineEvent] = Field(
+        default_factory=list,
+        description="Dated events in date order, each a source sentence; disputed dates kept per outlet.",
+    )
+    sources: list[Source] = Field(
+        default_factory=list,
+        description="One entry per article of the cluster, in input order, with its metadata.",
+    )
+    entities: Entities = Field(
+        default_factory=Entities,
+        description="Countries, organizations and persons named in the articles.",
+    )
     coverage: Coverage | None = Field(default=None, description="How each outlet and each stance told the story.")
     location: list[str] = Field(
         default_factory=list, description="Where the story happens: countries the articles name.")
     key_players: list[KeyPlayer] = Field(default_factory=list, description="The story's main people and bodies.")
     topics: list[str] = Field(default_factory=list, description="Topic lenses, e.g. 'Russia-North Korea Relations'.")
-    whats_new: WhatsNew | None = None
-    versions: list[BriefVersion] = Field(default_factory=list)
-    grounding: GroundingReport = Field(default_factory=GroundingReport)
-    run: RunMetadata = Field(default_factory=RunMetadata)
+    whats_new: WhatsNew | None = Field(
+        default=None,
+        description="What the articles of the latest update added (null for a brief never updated).",
+    )
+    versions: list[BriefVersion] = Field(
+        default_factory=list,
+        description="The changelog: one entry per version of the brief, oldest first (empty before any update).",
+    )
+    grounding: GroundingReport = Field(
+        default_factory=GroundingReport,
+        description="What the truth layer checked, repaired and dropped in this brief.",
+    )
+    run: RunMetadata = Field(
+        default_factory=RunMetadata,
+        description="How the brief was made: model, backend, calls, tokens, time and cost.",
+    )
 
     @property
     def quotes(self) -> list[Quote]:
@@ -471,9 +595,3 @@ class Cluster(_Model):
     articles: list[Article]
     reference: dict[str, Any] | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
-
-
-# Field descriptions for the JSON Schema (`python -m summarizer schema`), kept in one table.
-from .schema_docs import describe as _describe
-
-_describe(globals())
