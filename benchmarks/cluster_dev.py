@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import adjusted_rand_score, completeness_score, homogeneity_score
 
-from summarizer.stories.cluster import ClusterOptions, cluster_labels
 from summarizer.schema import Article
+from summarizer.stories.cluster import ClusterOptions, cluster_labels
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "evalsets" / "allsides-dev.jsonl"
 URL_DATE = re.compile(r"/(20\d\d)[/-](\d\d)[/-](\d\d)/")

@@ -34,8 +34,8 @@ from pathlib import Path
 
 from sklearn.metrics import adjusted_rand_score, completeness_score, homogeneity_score
 
-from summarizer.stories.cluster import cluster_articles
 from summarizer.schema import Article
+from summarizer.stories.cluster import cluster_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "evalsets" / "allsides-dev.jsonl"

@@ -30,8 +30,8 @@ import numpy as np
 import ray
 
 from summarizer.atomic import LineAppender
-from summarizer.batch.run import default_failures_path, run_batch
 from summarizer.batch.input import id_key, record_key
+from summarizer.batch.run import default_failures_path, run_batch
 
 
 class SummarizeBlock:

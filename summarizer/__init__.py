@@ -54,12 +54,13 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from .stories.cluster import cluster_articles
     from .config import Config, resolve
     from .ingest import load_articles, load_clusters
     from .ingest.gather import gather_articles
     from .pipeline import Pipeline, asummarize, summarize
-    from .schema import Article, Cluster, StoryBrief
+    from .schema.article import Article, Cluster
+    from .schema.brief import StoryBrief
+    from .stories.cluster import cluster_articles
     from .updates import aupdate, update
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from summarizer.stories import cluster as clustering
 from summarizer.cli.main import main
-from summarizer.stories.cluster import ClusterOptions, cluster_articles, cluster_labels, write_clusters
 from summarizer.errors import ConfigError, InputError
 from summarizer.ingest import load_clusters
 from summarizer.schema import Article
+from summarizer.stories import cluster as clustering
+from summarizer.stories.cluster import ClusterOptions, cluster_articles, cluster_labels, write_clusters
 
 DAY = datetime(2021, 10, 4, 12, tzinfo=timezone.utc)
 DEV = Path(__file__).resolve().parents[2] / "shared" / "evalsets" / "allsides-dev.jsonl"

@@ -12,9 +12,9 @@ from test_cluster import SINEMA, TRIP
 
 from summarizer.backends.testing import FunctionBackend
 from summarizer.config import Config
-from summarizer.stories.digest import digest, render_index
 from summarizer.errors import BackendTimeoutError
 from summarizer.pipeline import Pipeline
+from summarizer.stories.digest import digest, render_index
 
 FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
 HOSTILE = '<script>document.title="pwned"</script><img src=x onerror=alert(1)>'

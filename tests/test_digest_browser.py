@@ -17,8 +17,8 @@ from test_render_browser import CHROMIUM, chromium, decode_png, luma
 
 from summarizer.backends.testing import FunctionBackend
 from summarizer.config import Config
-from summarizer.stories.digest import digest
 from summarizer.pipeline import Pipeline
+from summarizer.stories.digest import digest
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,7 +17,6 @@ import pytest
 from summarizer import errors
 from summarizer.backends.base import ChatRequest, Completion
 from summarizer.backends.openai import OpenAIBackend
-from summarizer.batch.run import default_failures_path
 from summarizer.batch.openai import (
     ENDPOINT,
     collect_results,
@@ -25,6 +24,7 @@ from summarizer.batch.openai import (
     read_results,
     write_requests,
 )
+from summarizer.batch.run import default_failures_path
 from summarizer.schema import Article, CitedSentence, Cluster, StoryBrief, Summary
 from tests.fault_server import draft_responder
 

@@ -7,9 +7,9 @@ from typing import ClassVar
 
 import pytest
 
-from summarizer.cli import parser as cli_parser
 from summarizer.backends import local
 from summarizer.backends.factory import make_backend
+from summarizer.cli import parser as cli_parser
 from summarizer.cli.main import _config_from
 from summarizer.config import Config, resolve
 from summarizer.errors import ConfigError

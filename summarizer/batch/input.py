@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import errors
-from ..schema import Cluster
+from ..schema.article import Cluster
 
 # A cluster whose id is not a JSON string carries its key here (Cluster.id is a str).
 KEY_META = "_summarizer_batch_key"

@@ -32,6 +32,10 @@ from typing import Any, Protocol
 from .. import errors
 from ..atomic import LineAppender, write_atomic
 from ..backends.base import Completion, Usage
+from ..schema.article import Article, Cluster
+from ..schema.brief import StoryBrief
+from .input import item_key
+from .locking import OutputLock
 from .run import (
     BadRecord,
     BatchReport,
@@ -42,9 +46,6 @@ from .run import (
     read_clusters,
     read_keys,
 )
-from .input import item_key
-from .locking import OutputLock
-from ..schema import Article, Cluster, StoryBrief
 
 log = logging.getLogger(__name__)
 

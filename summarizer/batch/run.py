@@ -32,10 +32,11 @@ from typing import Any, Protocol
 
 from .. import errors
 from ..atomic import LineAppender, truncate_partial_tail, write_atomic
+from ..progress import ProgressEvent, eta_seconds, format_eta
+from ..schema.article import Article, Cluster
+from ..schema.brief import StoryBrief
 from .input import BadRecord, id_fields, id_key, item_key, read_clusters, record_key
 from .locking import OutputLock
-from ..progress import ProgressEvent, eta_seconds, format_eta
-from ..schema import Article, Cluster, StoryBrief
 
 log = logging.getLogger(__name__)
 

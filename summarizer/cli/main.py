@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from .parser import build_parser
 from ..errors import SummarizerError
+from .parser import build_parser
 
 log = logging.getLogger("summarizer")
 
@@ -103,10 +103,10 @@ def _config_from(args: argparse.Namespace) -> Any:
 
 
 def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
-    from .console import output_format, write_output
     from ..ingest import load_articles
-    from ..pipeline import Pipeline
     from ..output.render import render
+    from ..pipeline import Pipeline
+    from .console import output_format, write_output
 
     config = _config_from(args)
     paths = [p for p in args.paths if p != "-"]
@@ -122,12 +122,12 @@ def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def cmd_update(args: argparse.Namespace, progress: Progress) -> int:
-    from .console import output_format, write_output
     from ..ingest import load_articles
-    from ..pipeline import Pipeline
     from ..output.render import render
+    from ..pipeline import Pipeline
     from ..updates import Updater
     from ..updates.sources import read_brief
+    from .console import output_format, write_output
 
     config = _config_from(args)
     brief = read_brief(args.brief)
@@ -145,7 +145,8 @@ def cmd_update(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from ..schema import BriefDraft, StoryBrief
+    from ..schema.brief import StoryBrief
+    from ..schema.draft import BriefDraft
 
     model = BriefDraft if args.draft else StoryBrief
     sys.stdout.write(json.dumps(model.model_json_schema(), indent=2) + "\n")
@@ -185,9 +186,9 @@ def batch_exit_code(report: Any) -> int:
 
 def _gather(args: argparse.Namespace) -> tuple[list[Any], Any]:
     """(articles, cluster options); a Fetcher exists only when an input is a URL."""
-    from ..stories.cluster import ClusterOptions
     from ..ingest.fetch import Fetcher, is_url
     from ..ingest.gather import gather_articles
+    from ..stories.cluster import ClusterOptions
 
     fetcher = Fetcher(timeout=args.fetch_timeout) if any(is_url(i) for i in args.inputs) else None
     articles = gather_articles(args.inputs, fetcher=fetcher, fetch_pages=args.fetch_pages)
@@ -211,8 +212,8 @@ def cmd_cluster(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def cmd_digest(args: argparse.Namespace, progress: Progress) -> int:
-    from ..stories.digest import digest
     from ..pipeline import Pipeline
+    from ..stories.digest import digest
 
     config = _config_from(args)
     articles, options = _gather(args)
@@ -294,8 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         progress.close()
         if args.verbose >= 2:
             log.exception("failed")
-        from .console import explain
         from ..redaction import redact
+        from .console import explain
 
         sys.stderr.write(redact(explain(exc, args.verbose)) + "\n")
         return exc.exit_code

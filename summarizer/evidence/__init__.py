@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..schema import Article
+from ..schema.article import Article
 from .disagreements import find_disagreements
 from .entities import find_entities
 from .facts import Fact, Sentence, find_facts

@@ -6,7 +6,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from ..schema import Article, Claim, Disagreement
+from ..schema.article import Article
+from ..schema.parts import Claim, Disagreement
 from ..text.lexicons import COUNTRIES, NOT_NAME, STOPWORDS, demonyms, gazetteer
 from ..text.names import capital_runs
 from ..text.sentences import words

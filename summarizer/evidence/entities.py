@@ -6,7 +6,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from ..schema import Article, Entities, Entity
+from ..schema.article import Article
+from ..schema.parts import Entities, Entity
 from ..text.lexicons import COUNTRIES, ORG_KEYWORDS, ORGS, TITLE_WORDS, demonyms, gazetteer, gazetteer_pattern
 from .model import Person
 from .persons import PersonFinder, person_mentions

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..schema import Article, SentenceRef
+from ..schema.article import Article
+from ..schema.parts import SentenceRef
 from ..text.injection import injection_markers
 from ..text.lexicons import SPEECH_VERBS
 from ..text.loaded import find_loaded

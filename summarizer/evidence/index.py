@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..schema import Article
+from ..schema.article import Article
 from ..text.lexicons import NOT_NAME, TITLE_WORDS
 from ..text.sentences import TOKEN_RE, sentence_spans
 from .model import Person

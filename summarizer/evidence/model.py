@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..schema import Article, Disagreement, Entities, Quote, Statement, TimelineEvent
+from ..schema.article import Article
+from ..schema.parts import Disagreement, Entities, Quote, Statement, TimelineEvent
 from ..text.names import names_match
 
 if TYPE_CHECKING:

@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from ..schema import Article, CitedSentence, Coverage, OutletCoverage, SentenceRef, StanceCoverage
+from ..schema.article import Article
+from ..schema.parts import CitedSentence, Coverage, OutletCoverage, SentenceRef, StanceCoverage
 from .facts import Fact, Sentence, neutral_rendering, similarity_matrix
 
 MAX_LEADS = 2

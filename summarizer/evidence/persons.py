@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from ..schema import Article
+from ..schema.article import Article
 from ..text.lexicons import EAST_ASIAN_FAMILY, SPEECH_VERBS, TITLE_WORDS
 from ..text.names import capital_runs, is_name_token
 from ..text.search import bounded_spans

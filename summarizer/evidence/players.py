@@ -13,7 +13,8 @@ import re
 from collections.abc import Sequence
 
 from ..ingest.metadata import outlet_names
-from ..schema import Article, Entities, KeyPlayer, Perspective
+from ..schema.article import Article
+from ..schema.parts import Entities, KeyPlayer, Perspective
 from ..text.lexicons import COUNTRIES, demonyms, gazetteer, gazetteer_pattern
 from ..text.names import names_match
 from ..text.roles import role_of

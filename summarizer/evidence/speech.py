@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..schema import SentenceRef
+from ..schema.parts import SentenceRef
 from ..text.lexicons import COUNTRIES, ORG_KEYWORDS, ORGS, SPEECH_VERBS, gazetteer
 from ..text.names import names_match
 from ..text.sentences import unquoted

@@ -23,7 +23,8 @@ from datetime import date
 
 import numpy as np
 
-from ..schema import Article, EventDate, TimelineEvent
+from ..schema.article import Article
+from ..schema.parts import EventDate, TimelineEvent
 from ..text.dates import BOUNDARY, DateMention, article_dates, is_dateline, mentions_in, overlap
 from ..text.lexicons import MONTHS, NOT_NAME, SPEECH_VERBS, STOPWORDS, TITLE_WORDS, WEEKDAYS
 from ..text.sentences import words

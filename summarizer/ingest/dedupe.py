@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from ..schema import Article
+from ..schema.article import Article
 
 __all__ = ["DUPLICATE_THRESHOLD", "SHINGLE_SIZE", "find_duplicates", "mark_duplicates"]
 

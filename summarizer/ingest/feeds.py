@@ -25,9 +25,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 from ..errors import InputError
+from ..schema.article import Article
 from . import load_articles
 from .html import parse_html
-from ..schema import Article
 
 __all__ = ["FEED_SUFFIXES", "FeedEntry", "is_feed", "load_feed", "parse_feed"]
 

@@ -30,11 +30,11 @@ from urllib.parse import urlsplit
 
 from .. import __version__
 from ..errors import InputError
-from .feeds import is_feed, load_feed
+from ..schema.article import Article
 from . import load_articles
 from .decode import decode_bytes
+from .feeds import is_feed, load_feed
 from .html import parse_html
-from ..schema import Article
 
 __all__ = ["DEFAULT_USER_AGENT", "Fetched", "Fetcher", "is_url"]
 

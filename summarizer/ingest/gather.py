@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from .feeds import FEED_SUFFIXES, is_feed, load_feed
+from ..schema.article import Article
 from . import load_articles
+from .feeds import FEED_SUFFIXES, is_feed, load_feed
 from .load import ARTICLE_SUFFIXES
-from ..schema import Article
 
 if TYPE_CHECKING:
     from .fetch import Fetcher

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import InputError
-from ..schema import Article, Cluster
+from ..schema.article import Article, Cluster
 from .decode import decode_bytes
 from .dedupe import mark_duplicates
 from .html import parse_html

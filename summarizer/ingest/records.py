@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InputError
-from ..schema import Article
+from ..schema.article import Article
 from ..text.injection import injection_markers
 from ..text.scripts import detect_language
 from .boilerplate import headline_like

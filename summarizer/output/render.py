@@ -14,13 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
 
-from ..schema import CitedSentence, Coverage, SentenceRef, Source, StoryBrief
+from ..schema.parts import CitedSentence, Coverage, SentenceRef, Source
+
+if TYPE_CHECKING:
+    from ..schema.brief import StoryBrief
 
 Format = Literal["json", "md", "html"]
 FORMATS: tuple[str, ...] = get_args(Format)

@@ -18,7 +18,9 @@ from ..evidence.facts import neutral_rendering
 from ..evidence.outlets import build_coverage
 from ..evidence.players import key_players, story_location
 from ..evidence.speech import same_actor as _reported_same
-from ..schema import Article, CitedSentence, Disagreement, Perspective, Source, StoryBrief, Summary
+from ..schema.article import Article
+from ..schema.brief import StoryBrief
+from ..schema.parts import CitedSentence, Disagreement, Perspective, Source, Summary
 from ..text.names import name_tokens, names_match
 from ..text.numbers import figures
 from ..text.roles import role_of

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from .. import truth
 from ..evidence import Fact
 from ..evidence.statements import similar_remarks
-from ..schema import CitedSentence, GroundingIssue, StoryBrief, Summary
+from ..schema.brief import StoryBrief
+from ..schema.meta import GroundingIssue
+from ..schema.parts import CitedSentence, Summary
 from ..text.sentences import quote_spans
 from ..truth.provenance import content_stems
 from .assembly import fact_sentence

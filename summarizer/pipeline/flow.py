@@ -24,7 +24,10 @@ from ..cache import Cache
 from ..config import Config
 from ..ingest.records import check_article_size
 from ..pricing import estimate_cost
-from ..schema import Article, ArticleNotes, RunMetadata, StoryBrief
+from ..schema.article import Article
+from ..schema.brief import StoryBrief
+from ..schema.draft import ArticleNotes
+from ..schema.meta import RunMetadata
 from . import requests
 from .assembly import assemble
 from .calls import Caller, RunState

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..schema import Article
+from ..schema.article import Article
 from ..text.sentences import sentence_spans
 
 TokenCounter = Callable[[str], int]

@@ -14,7 +14,8 @@ from ..config import Config
 from ..evidence import Evidence, collect
 from ..evidence.speech import reported_actors, same_actor
 from ..ingest.metadata import outlet_names
-from ..schema import MAX_PERSPECTIVES, Article, draft_model
+from ..schema.article import Article
+from ..schema.draft import MAX_PERSPECTIVES, draft_model
 from .plan import Plan, plan
 from .sheet import Sheet, build_sheet
 

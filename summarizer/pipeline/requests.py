@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import prompts
 from ..backends.base import ChatRequest
-from ..schema import ArticleNotes
+from ..schema.draft import ArticleNotes
 from ..text.injection import neutralize_attribute as attribute
 from ..text.injection import neutralize_delimiters as data
 

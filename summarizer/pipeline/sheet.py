@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..evidence import Fact
-from ..schema import Article
+from ..schema.article import Article
 
 SHEET_TOKENS = 1200  # fact text per synthesis call
 MAX_FACTS = 18

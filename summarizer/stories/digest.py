@@ -33,10 +33,12 @@ from markupsafe import Markup
 
 from ..atomic import write_text
 from ..batch.run import BatchReport, SupportsArun, run_batch
-from .cluster import ClusterOptions, cluster_articles, outlet_key, write_clusters
 from ..output.render import format_date, safe_url, source_label, to_html
-from ..schema import Article, Cluster, Source, StoryBrief
+from ..schema.article import Article, Cluster
+from ..schema.brief import StoryBrief
+from ..schema.parts import Source
 from ..text.sentences import sentence_spans
+from .cluster import ClusterOptions, cluster_articles, outlet_key, write_clusters
 
 if TYPE_CHECKING:
     from ..ingest.fetch import Fetcher

@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..schema import Article, StoryBrief
+from ..schema.article import Article
 from . import report
 from .base import Context, Issue
 from .policy import POLICY, reaskable, strict
@@ -47,6 +47,7 @@ from .walk import Walker
 
 if TYPE_CHECKING:
     from ..evidence import Evidence
+    from ..schema.brief import StoryBrief
 
 __all__ = [
     "POLICY",

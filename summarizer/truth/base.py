@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from ..schema import Article, GroundingIssue
+from ..schema.article import Article
+from ..schema.meta import GroundingIssue
 from ..text.normalize import folded
 from ..text.numbers import figures
 from .policy import POLICY
@@ -20,7 +21,7 @@ ARTICLE_CACHE = 4096
 
 if TYPE_CHECKING:
     from ..evidence import Evidence
-    from ..schema import StoryBrief
+    from ..schema.brief import StoryBrief
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..schema import CitedSentence
+from ..schema.parts import CitedSentence
 from .base import Context, Issue
 from .facts import fact_holders, sentence_facts
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..schema import Claim
+from ..schema.parts import Claim
 from ..text.numbers import figures
 from .base import Context, Issue, NoRepair
 from .facts import number_supported

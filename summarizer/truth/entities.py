@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from ..schema import Article, Entity
+from ..schema.article import Article
+from ..schema.parts import Entity
 from ..text.normalize import folded, normalize
 from ..text.search import occurs_bounded
 from .base import Context, Issue, NoRepair

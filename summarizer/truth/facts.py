@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..schema import Article, CitedSentence, Perspective
+from ..schema.article import Article
+from ..schema.parts import CitedSentence, Perspective
 from ..text.lexicons import COUNTRIES, ORGS, SPEECH_VERBS, STOPWORDS, TITLE_WORDS, demonyms, gazetteer, words
 from ..text.names import capital_runs
 from ..text.numbers import figures, spelled_counts

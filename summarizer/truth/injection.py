@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..schema import Perspective
+from ..schema.parts import Perspective
 from ..text.injection import injection_markers
 from .base import Context, Issue, NoRepair
 from .facts import text_of

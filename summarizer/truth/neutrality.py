@@ -15,7 +15,7 @@ import re
 from typing import Any, ClassVar
 
 from ..evidence.facts import neutral_rendering
-from ..schema import CitedSentence
+from ..schema.parts import CitedSentence
 from ..text.loaded import LoadedHit, find_loaded, remove_intensifiers
 from ..text.numbers import figures
 from ..text.sentences import first_person, unquoted

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..schema import CitedSentence, Claim, Perspective, Quote
+from ..schema.parts import CitedSentence, Claim, Perspective, Quote
 from .base import Context, Issue, NoRepair
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..schema import KeyPlayer, OutletCoverage, SentenceRef, StanceCoverage
+from ..schema.parts import KeyPlayer, OutletCoverage, SentenceRef, StanceCoverage
 from .base import Context, Issue, NoRepair
 from .entities import entity_in_sources
 from .facts import sentence_facts

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from ..schema import Article
+from ..schema.article import Article
 from ..text.lexicons import STOPWORDS
 from ..text.scripts import mostly_latin, scripts
 from ..text.sentences import unquoted

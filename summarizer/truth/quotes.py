@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..schema import Article, Quote
+from ..schema.article import Article
+from ..schema.parts import Quote
 from ..text.lexicons import COUNTRIES, EAST_ASIAN_FAMILY, NOT_NAME, demonyms, gazetteer
 from ..text.names import name_tokens, names_match
 from ..text.normalize import folded, norm_map, normalize

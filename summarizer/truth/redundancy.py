@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..schema import CitedSentence
+from ..schema.parts import CitedSentence
 from ..text.lexicons import STOPWORDS
 from ..text.sentences import words
 from .base import Context, Issue, NoRepair

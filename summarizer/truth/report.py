@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from ..schema import GroundingReport, StoryBrief
+from typing import TYPE_CHECKING
+
+from ..schema.meta import GroundingReport
 from .base import Context
+
+if TYPE_CHECKING:
+    from ..schema.brief import StoryBrief
 
 COUNTERS = (
     "quotes_checked", "quotes_repaired", "quotes_dropped", "sentences_checked", "sentences_repaired",

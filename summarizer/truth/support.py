@@ -12,7 +12,9 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from ..schema import DRAFT_SENTENCE_CHARS, Article, CitedSentence, SentenceRef, Statement
+from ..schema.article import Article
+from ..schema.draft import DRAFT_SENTENCE_CHARS
+from ..schema.parts import CitedSentence, SentenceRef, Statement
 from .base import Context, Issue, NoRepair
 from .facts import sentence_facts
 from .provenance import content_stems, vocabulary

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..schema import SentenceRef, TimelineEvent
+from ..schema.parts import SentenceRef, TimelineEvent
 from ..text.dates import article_dates, mentions_in
 from .base import Context, Issue
 from .support import verbatim

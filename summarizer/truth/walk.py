@@ -17,9 +17,10 @@ Item kinds: ``title``, ``sentence``, ``actor`` (a Perspective, for its actor and
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from ..schema import (
+from ..schema.meta import WhatsNew
+from ..schema.parts import (
     CitedSentence,
     Coverage,
     Disagreement,
@@ -29,9 +30,7 @@ from ..schema import (
     Quote,
     SentenceRef,
     Statement,
-    StoryBrief,
     Summary,
-    WhatsNew,
 )
 from ..text.injection import injection_markers
 from ..text.sentences import sentence_spans
@@ -40,6 +39,9 @@ from .outlets import OUTLET_FIELDS, SIDE_FIELDS
 from .policy import POLICY
 from .registry import checks_for
 from .support import stance_supported
+
+if TYPE_CHECKING:
+    from ..schema.brief import StoryBrief
 
 Mode = Literal["check", "repair", "verify"]
 DROP = None

@@ -14,7 +14,9 @@ from ..evidence import Evidence, Fact
 from ..evidence.speech import same_actor
 from ..pipeline.assembly import fact_sentence
 from ..pipeline.coverage import says
-from ..schema import Claim, FigureChange, Perspective, Statement, StoryBrief, WhatsNew
+from ..schema.brief import StoryBrief
+from ..schema.meta import FigureChange, WhatsNew
+from ..schema.parts import Claim, Perspective, Statement
 from ..text.numbers import figures
 
 MAX_NEW_FACTS = 5  # what an update reports must stay short to read; the rest is in the sources

@@ -37,19 +37,10 @@ from ..pipeline.assembly import (
 )
 from ..pipeline.calls import RunState
 from ..pipeline.prepare import Prepared, actors, prepare
-from ..schema import (
-    Article,
-    BriefVersion,
-    CitedSentence,
-    GroundingIssue,
-    GroundingReport,
-    Perspective,
-    RunMetadata,
-    Source,
-    StoryBrief,
-    Summary,
-    text_digest,
-)
+from ..schema.article import Article
+from ..schema.brief import StoryBrief
+from ..schema.meta import BriefVersion, GroundingIssue, GroundingReport, RunMetadata
+from ..schema.parts import CitedSentence, Perspective, Source, Summary, text_digest
 from .changes import Changes, change_lines, find_changes
 from .request import PROMPT_NAMES, update_draft, update_request
 from .sources import old_articles

@@ -17,7 +17,8 @@ from .. import prompts
 from ..backends.base import ChatRequest
 from ..evidence import Fact
 from ..pipeline.requests import messages
-from ..schema import FigureChange, Summary
+from ..schema.meta import FigureChange
+from ..schema.parts import Summary
 from ..text.injection import neutralize_delimiters as data
 
 PROMPT_NAMES = ("system.j2", "update.j2")

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import MissingArticlesError, SummarizerError
-from ..schema import Article, Source, StoryBrief, text_digest
+from ..schema.article import Article
+from ..schema.brief import StoryBrief
+from ..schema.parts import Source, text_digest
 
 HOW_TO_FIX = ("pass the old articles with --with PATH... (library: update(..., old_articles=[...])), "
               "or summarize the whole cluster again")
