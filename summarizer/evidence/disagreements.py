@@ -8,26 +8,11 @@ from collections.abc import Sequence
 
 from ..schema.article import Article
 from ..schema.parts import Claim, Disagreement
-from ..text.lexicons import COUNTRIES, NOT_NAME, STOPWORDS, demonyms, gazetteer
-from ..text.names import capital_runs
+from ..text.lexicons import STOPWORDS
+from ..text.names import name_terms
 from ..text.sentences import words
 from .figures import unit_class
 from .model import NumberMention
-
-
-def _key_terms(sentence: str) -> set[str]:
-    """Capitalised names in a sentence, folded so that 'North Korean' meets 'North Korea'."""
-    terms = set()
-    for run in capital_runs(sentence):
-        words = [re.sub(r"['’]s$", "", t[2]) for t in run]
-        phrase = " ".join(words)
-        phrase = demonyms().get(phrase, phrase)
-        terms.add(gazetteer(COUNTRIES).get(phrase, phrase).lower())
-        for w in words:
-            w = demonyms().get(w, w)
-            if w.lower() not in NOT_NAME:
-                terms.add(w.lower())
-    return terms
 
 
 def _fmt_value(n: NumberMention) -> str:
@@ -46,7 +31,7 @@ def find_disagreements(numbers: Sequence[NumberMention], articles: Sequence[Arti
     out: list[Disagreement] = []
     for cls, mentions in by_class.items():
         # Link mentions whose sentences share a name ("North Korea").
-        for group in _linked_groups(mentions, [_key_terms(n.sentence) for n in mentions]):
+        for group in _linked_groups(mentions, [name_terms(n.sentence) for n in mentions]):
             values = {n.value for n in group}
             articles_in = {n.article_id for n in group}
             # Two distinct values and more than one article (or two claimants): a real difference,

@@ -27,8 +27,8 @@ from ..schema.article import Article
 from ..schema.parts import EventDate, TimelineEvent
 from ..text.dates import BOUNDARY, DateMention, article_dates, is_dateline, mentions_in, overlap
 from ..text.lexicons import MONTHS, NOT_NAME, SPEECH_VERBS, STOPWORDS, TITLE_WORDS, WEEKDAYS
+from ..text.names import name_terms
 from ..text.sentences import words
-from .disagreements import _key_terms
 from .facts import Fact, Sentence, article_sentences, similarity_matrix
 
 MAX_EVENTS = 8
@@ -94,7 +94,7 @@ def _names(text: str) -> set[str]:
     """The words of capitalised names, folded to five letters ('Korean' meets 'Korea'), without
     dates' own words ('Tuesday') and function words ('On', 'This')."""
     out = set()
-    for term in _key_terms(text):
+    for term in name_terms(text):
         for w in words(term):
             if len(w) >= 3 and not {w, w.lower()} & (_DATE_WORDS | STOPWORDS | NOT_NAME | TITLE_WORDS):
                 out.add(w[:5])

@@ -69,3 +69,18 @@ def is_name_token(tok: str) -> bool:
     if len(base) > 1 and base.isupper():
         return False  # an acronym
     return bool(re.fullmatch(r"[^\W\d_][^\W\d_'’\-]*(?:[\-'’][^\W\d_]+)*\.?", base))
+
+
+def name_terms(sentence: str) -> set[str]:
+    """Capitalised names in a sentence, folded so that 'North Korean' meets 'North Korea'."""
+    terms = set()
+    for run in capital_runs(sentence):
+        words = [re.sub(r"['’]s$", "", t[2]) for t in run]
+        phrase = " ".join(words)
+        phrase = demonyms().get(phrase, phrase)
+        terms.add(gazetteer(COUNTRIES).get(phrase, phrase).lower())
+        for w in words:
+            w = demonyms().get(w, w)
+            if w.lower() not in NOT_NAME:
+                terms.add(w.lower())
+    return terms
