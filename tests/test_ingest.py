@@ -548,6 +548,34 @@ def test_fallback_decoding_warning_reaches_json_records_and_clusters(tmp_path, s
     assert all(any("cp1252" in w for w in art.warnings) for art in c.articles)
 
 
+# One article-length paragraph per script; a cp1252 fallback turned each of these into mojibake.
+FOREIGN_CODE_PAGES = [
+    ("cp1251", "Президент России Владимир Путин заявил в четверг, что решение о применении войск принимает Москва."),
+    ("koi8-r", "Президент России Владимир Путин заявил в четверг, что решение о применении войск принимает Москва."),
+    ("cp1253", "Ο Ρώσος πρόεδρος Βλαντιμίρ Πούτιν δήλωσε την Πέμπτη ότι η απόφαση ανήκει στη Μόσχα."),
+    ("cp1250", "Prezydent Rosji Władimir Putin oświadczył w czwartek, że decyzja należy do Moskwy. Źródło: agencja."),
+    ("shift_jis", "ロシアのプーチン大統領は木曜日、北朝鮮軍の派遣について初めて言及した。"),
+    ("euc-kr", "블라디미르 푸틴 러시아 대통령은 북한군 파병에 대해 처음으로 언급했다."),
+    ("gb18030", "俄罗斯总统普京周四首次就朝鲜军队部署问题发表讲话。"),
+]
+
+
+@pytest.mark.parametrize(("encoding", "sentence"), FOREIGN_CODE_PAGES, ids=[e for e, _ in FOREIGN_CODE_PAGES])
+def test_legacy_code_pages_are_detected_and_warned(tmp_path, encoding, sentence):
+    text = "Title line\n\n" + sentence + "\n\n" + sentence
+    (a,) = load_articles(_write(tmp_path, "legacy.txt", text.encode(encoding)))
+    assert sentence in a.text
+    assert any("UTF-8" in w and "decoded as" in w for w in a.warnings)
+
+
+def test_a_few_accents_stay_cp1252_and_long_western_text_is_not_read_as_cp1250(tmp_path):
+    (short,) = load_articles(_write(tmp_path, "s.txt", "Title\n\nThe naïve résumé of São Paulo.".encode("cp1252")))
+    assert "naïve résumé of São Paulo" in short.text
+    west = "Le président a déclaré « Nous ne céderons pas », dit-il, à propos de la naïveté. "
+    (long_,) = load_articles(_write(tmp_path, "l.txt", ("Titre\n\n" + west * 4).encode("cp1252")))
+    assert "naïveté" in long_.text and any("cp1252" in w for w in long_.warnings)
+
+
 def test_latin1_fallback_when_cp1252_cannot_decode(tmp_path):
     raw = b"Title\n\nA sentence with an odd byte \x81 inside."  # 0x81 is undefined in cp1252
     (a,) = load_articles(_write(tmp_path, "odd.txt", raw))
