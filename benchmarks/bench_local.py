@@ -1,7 +1,7 @@
 """Benchmark the embedded models on the seed cluster (articles 001-004).
 
 Each model runs in a fresh subprocess so peak RSS is its own. The cache is off,
-so every run calls the model. Prints a Markdown table (the README's) and writes
+so every run calls the model. Prints a Markdown table (docs/speed.md's) and writes
 benchmarks/results/local.json.
 
     python benchmarks/bench_local.py [--models qwen2.5-1.5b qwen2.5-0.5b] [--runs 1]

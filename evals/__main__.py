@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, required=True, help="the folder of an earlier `run`")
     common(s)
 
-    c = sub.add_parser("compare", help="one Markdown table row per scored run (for the README)")
+    c = sub.add_parser("compare", help="one Markdown table row per scored run (for docs/quality.md)")
     c.add_argument("outs", type=Path, nargs="+", help="folders of scored runs")
     return p
 

@@ -241,7 +241,7 @@ def render_report(results: Mapping[str, Any], baseline: Mapping[str, Any] | None
 
 
 def compare_table(runs: Sequence[Mapping[str, Any]], metrics: Sequence[str] = KEY_METRICS) -> str:
-    """One row per run (e.g. the local model and the extractive baseline) for the README."""
+    """One row per run (e.g. the local model and the extractive baseline) for docs/quality.md."""
     cols = [m for m in metrics if any(m in r["aggregates"] for r in runs)]
     lines = [
         "| run | n | " + " | ".join(SHORT.get(c, c) for c in cols) + " |",

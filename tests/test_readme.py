@@ -1,10 +1,20 @@
-"""The README's Python examples run as written (against a loopback OpenAI-compatible server)."""
+"""The README and docs/ stay true: examples run, links resolve, names and paths exist, excerpts match.
+
+The README's Python examples run as written (against a loopback OpenAI-compatible server). The
+docs' Python blocks import only names that exist. Every relative link in the README, ``docs/*.md``
+and ``evals/README.md`` points at a file (and a heading) that exists; every ``summarizer.x.y`` named
+in them resolves, and every repository path they name exists. The JSON excerpts are excerpts of
+the example brief they quote, and ``docs/architecture.md`` describes every module of the package.
+"""
 
 from __future__ import annotations
 
+import ast
+import importlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +22,29 @@ from tests.fault_server import FaultServer
 from tests.test_pipeline import GOOD
 
 ROOT = Path(__file__).resolve().parent.parent
-BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL)
+README = ROOT / "README.md"
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+PAGES = [README, *DOCS, ROOT / "evals" / "README.md"]
+BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+MAX_README_LINES = 300  # a newcomer's five minutes; the details live in docs/
+EXAMPLE = ROOT / "examples" / "output" / "putin-nk-troops.json"
+CUT = "…"  # what the excerpts write where they leave something out
+
+
+def _text(page: Path) -> str:
+    return page.read_text(encoding="utf-8")
+
+
+def _prose(page: Path) -> str:
+    """The page without its fenced code blocks (whose paths are a user's files, not ours)."""
+    return re.sub(r"```.*?```", "", _text(page), flags=re.DOTALL)
+
+
+def _ids(pages: list[Path]) -> list[str]:
+    return [str(p.relative_to(ROOT)) for p in pages]
+
+
+# --------------------------------------------------------------------------- the examples run
 
 
 def test_the_readme_has_python_examples():
@@ -28,3 +60,144 @@ def test_readme_example_runs(code, monkeypatch, capsys):
         exec(compile(code, "README.md", "exec"), {"__name__": "__readme__"})  # noqa: S102 - running the README is the point
     out = capsys.readouterr().out
     assert "Putin" in out
+
+
+DOC_BLOCKS = [(page, code) for page in DOCS for code in re.findall(r"```python\n(.*?)```", _text(page), re.DOTALL)]
+
+
+@pytest.mark.parametrize(("page", "code"), DOC_BLOCKS, ids=[f"{p.name}-{i}" for i, (p, _) in enumerate(DOC_BLOCKS)])
+def test_the_docs_python_blocks_import_what_exists(page, code):
+    tree = ast.parse(code, filename=str(page))  # a syntax error fails here
+    imports = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+    assert imports, f"{page.name}: a Python block that imports nothing cannot be checked"
+    exec(compile(ast.Module(body=imports, type_ignores=[]), str(page), "exec"), {})  # noqa: S102 - imports only
+
+
+# --------------------------------------------------------------------------- the README stays short
+
+
+def test_the_readme_is_short_and_keeps_the_two_commands():
+    text = _text(README)
+    assert len(text.splitlines()) < MAX_README_LINES, "move details into docs/ and link them"
+    assert "make demo " in text and "make test " in text
+
+
+# --------------------------------------------------------------------------- links, names and paths
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a Markdown heading."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _anchors(page: Path) -> set[str]:
+    return {_slug(h) for h in re.findall(r"^#{1,6} (.+)$", _prose(page), re.MULTILINE)}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
+def test_every_relative_link_resolves(page):
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", _prose(page)):
+        if re.match(r"[a-z]+:", target):  # http(s):, mailto: and the like are not ours to check
+            continue
+        path, _, anchor = target.partition("#")
+        dest = (page.parent / path).resolve() if path else page
+        if not dest.exists():
+            broken.append(target)
+        elif anchor and dest.suffix == ".md" and anchor not in _anchors(dest):
+            broken.append(f"{target} (no such heading)")
+    assert not broken, f"{page.name}: broken links {broken}"
+
+
+# Packages mapped from other folders exist only once installed (prompts/ ships as summarizer.prompt_templates).
+_PACKAGE_DIR = (ROOT / "pyproject.toml").read_text(encoding="utf-8").split("[tool.setuptools.package-dir]")[1].split("\n[")[0]
+MAPPED = dict(re.findall(r'^"([\w.]+)" = "([\w/]+)"', _PACKAGE_DIR, re.MULTILINE))
+
+
+def _resolves(dotted: str) -> bool:
+    if dotted in MAPPED:
+        return (ROOT / MAPPED[dotted]).is_dir()
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj: Any = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        try:
+            for name in parts[i:]:
+                obj = getattr(obj, name)
+        except AttributeError:
+            return False
+        return True
+    return False
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
+def test_every_dotted_summarizer_name_resolves(page):
+    # `summarizer.output.render.to_json / to_markdown` names summarizer.output.render.to_json
+    names = set(re.findall(r"`(summarizer(?:\.\w+)+)", _text(page)))
+    assert not [n for n in sorted(names) if not _resolves(n)], "renamed or moved: fix the docs"
+
+
+REPO_DIRS = ("summarizer/", "prompts/", "tests/", "benchmarks/", "evals/", "examples/", "docs/")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
+def test_every_repository_path_named_exists(page):
+    named = {
+        p.rstrip(".,:;")
+        for p in re.findall(r"`([\w./\-]+)`", _prose(page))
+        if p.startswith(REPO_DIRS) and not p.startswith(("evals/results/", "benchmarks/results/"))
+    }
+    assert not sorted(p for p in named if not (ROOT / p).exists())
+
+
+# --------------------------------------------------------------------------- the excerpts are true
+
+
+def _is_excerpt(part: Any, whole: Any, where: str = "$") -> list[str]:
+    """Where ``part`` is not an excerpt of ``whole`` (``…`` items stand for what was cut)."""
+    if isinstance(part, dict):
+        if not isinstance(whole, dict):
+            return [where]
+        return [bad for k, v in part.items() for bad in
+                (_is_excerpt(v, whole[k], f"{where}.{k}") if k in whole else [f"{where}.{k}"])]
+    if isinstance(part, list):
+        if not isinstance(whole, list):
+            return [where]
+        kept = [x for x in part if x != CUT]
+        if len(kept) > len(whole) or (CUT not in part and len(kept) != len(whole)):
+            return [where]
+        return [bad for i, x in enumerate(kept) for bad in _is_excerpt(x, whole[i], f"{where}[{i}]")]
+    if isinstance(part, str) and isinstance(whole, dict) and "name" in whole:
+        return [] if part == whole["name"] else [where]  # an entity shortened to its name
+    return [] if part == whole else [where]
+
+
+EXCERPTS = [README, ROOT / "docs" / "brief.md"]
+
+
+@pytest.mark.parametrize("page", EXCERPTS, ids=_ids(EXCERPTS))
+def test_the_json_excerpt_is_an_excerpt_of_the_example_brief(page):
+    (block,) = re.findall(r"```json\n(.*?)```", _text(page), re.DOTALL)
+    assert _is_excerpt(json.loads(block), json.loads(EXAMPLE.read_text(encoding="utf-8"))) == []
+
+
+def test_the_excerpt_check_notices_a_changed_figure():
+    example = {"claims": [{"value": "3,000 troops"}, {"value": "10,000"}]}
+    assert _is_excerpt({"claims": [{"value": "3,000 troops"}, CUT]}, example) == []
+    assert _is_excerpt({"claims": [{"value": "4,000 troops"}, CUT]}, example) == ["$.claims[0].value"]
+    assert _is_excerpt({"claims": [{"value": "3,000 troops"}]}, example) == ["$.claims"]  # a cut without …
+
+
+# --------------------------------------------------------------------------- the module map is complete
+
+
+def test_the_architecture_page_describes_every_module():
+    page = _text(ROOT / "docs" / "architecture.md")
+    package = ROOT / "summarizer"
+    missing = [
+        str(path.relative_to(package)) for path in sorted(package.rglob("*.py"))
+        if f"`{path.relative_to(package).as_posix()}`" not in page
+    ]
+    assert not missing, f"add a row to docs/architecture.md for {missing}"

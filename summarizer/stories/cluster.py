@@ -63,7 +63,7 @@ class ClusterOptions:
     """Knobs of :func:`cluster_articles`; the defaults are tuned on the pooled AllSides dev set.
 
     ``threshold`` is the similarity two articles (every pair, under complete linkage) need to
-    share a story: lower merges more, higher splits more (README: "Clustering" shows the trade).
+    share a story: lower merges more, higher splits more (docs/operations.md, "Quality on real data", shows the trade).
     """
 
     threshold: float = 0.12
