@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
+from .cache import default_cache_dir
 from .errors import ConfigError
 from .pricing import parse_prices
 
@@ -56,11 +57,6 @@ MINIMUMS: dict[str, float] = {
     "timeout": 0.0, "max_retries": 0, "max_reasks": 0, "threads": 1, "threads_batch": 1, "concurrency": 1,
     "max_output_tokens": 1, "context_window": 256, "context_budget": 1,
 }
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "summarizer"
 
 
 @dataclass(frozen=True)
