@@ -1,5 +1,5 @@
 """The settings table is the one source: the CLI, --help, the README, the checks and the tests' isolation
-all follow it."""
+all follow it, and summarize() and Pipeline() resolve it the same way."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from summarizer.backends.testing import FakeBackend
 from summarizer.cli.main import _config_from, main
 from summarizer.cli.parser import build_parser
 from summarizer.config import Config, resolve
@@ -97,6 +98,22 @@ def test_the_isolation_fixture_clears_exactly_the_tables_variables(monkeypatch, 
     assert left == {"SUMMARIZER_CACHE_DIR"} and os.environ["SUMMARIZER_CACHE_DIR"].startswith(str(tmp_path))
     assert os.environ["SUMMARIZER_NOT_A_SETTING"] == "kept"  # only the table's variables are touched
     assert {"OPENAI_API_KEY", "OPENAI_BASE_URL", "SUMMARIZER_PRICES", "SUMMARIZER_TIMEOUT"} <= set(ENV_VARS)
+
+
+def test_summarize_and_pipeline_see_the_same_environment(monkeypatch, seed_cluster):
+    from summarizer import pipeline as pipeline_module
+    from summarizer.pipeline import Pipeline
+
+    monkeypatch.setenv("SUMMARIZER_MAX_REASKS", "3")
+    monkeypatch.setenv("SUMMARIZER_TIMEOUT", "7")
+    direct = Pipeline(FakeBackend([])).config
+    assert (direct.max_reasks, direct.timeout) == (3, 7.0)
+    assert direct == resolve()
+
+    seen: list[Config] = []
+    monkeypatch.setattr(pipeline_module.Pipeline, "run", lambda self, articles: seen.append(self.config))
+    pipeline_module.summarize(seed_cluster.articles(), backend=FakeBackend([]))
+    assert seen == [direct]
 
 
 BOUNDED = [s for s in SETTINGS if s.minimum is not None and s.env]
