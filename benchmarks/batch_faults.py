@@ -37,6 +37,7 @@ from summarizer.batch.run import default_failures_path, read_clusters, run_batch
 from summarizer.config import Config
 from summarizer.pipeline import Pipeline
 from summarizer.schema import Article, Cluster
+from summarizer.settings import DEFAULT_MAX_RETRIES
 
 DEV_SET = ROOT.parent / "shared" / "evalsets" / "allsides-dev.jsonl"
 
@@ -70,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--latency", type=float, default=0.25, help="server seconds per answer (default 0.25)")
     ap.add_argument("--fault-rate", type=float, default=0.10, help="share of requests faulted (default 0.10)")
     ap.add_argument("--timeout", type=float, default=1.0, help="client timeout in seconds (hangs last 3x this)")
-    ap.add_argument("--max-retries", type=int, default=4, help="transport retries per call (default 4)")
+    ap.add_argument("--max-retries", type=int, default=DEFAULT_MAX_RETRIES,
+                    help=f"transport retries per call (default {DEFAULT_MAX_RETRIES})")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--clusters", type=Path, default=DEV_SET, help="cluster JSONL to cycle (default: dev set)")
     ap.add_argument("--out", type=Path, help="directory for briefs/failures (default: a temp dir)")

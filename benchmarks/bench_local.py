@@ -49,8 +49,10 @@ print(json.dumps({
 
 
 def main() -> int:
+    from summarizer.settings import LOCAL_MODELS
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--models", nargs="+", default=["qwen2.5-1.5b", "qwen2.5-0.5b"])
+    ap.add_argument("--models", nargs="+", default=list(LOCAL_MODELS))
     ap.add_argument("--runs", type=int, default=1)
     args = ap.parse_args()
     rows = []

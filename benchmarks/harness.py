@@ -20,12 +20,14 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 def add_backend_args(ap: argparse.ArgumentParser, *, default_backend: str = "local") -> None:
     """The backend options, in their own group."""
+    from summarizer.settings import LOCAL_MODELS
+
     g = ap.add_argument_group("backend (as the CLI's)")
     g.add_argument("--backend", choices=["local", "openai"], default=default_backend,
                    help=f"default {default_backend}; openai needs --base-url or OPENAI_API_KEY")
     g.add_argument("--base-url", dest="base_url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
     g.add_argument("-m", "--model", help="model name for the openai backend")
-    g.add_argument("--local-model", dest="local_model", choices=["qwen2.5-1.5b", "qwen2.5-0.5b"])
+    g.add_argument("--local-model", dest="local_model", choices=LOCAL_MODELS)
     g.add_argument("--model-path", dest="model_path", help="any GGUF chat model for the local backend")
     g.add_argument("--threads", type=int, help="generation threads for the local model (default: all cores)")
     g.add_argument("--threads-batch", dest="threads_batch", type=int,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer import errors
+from summarizer.settings import DEFAULT_OPENAI_MODEL
 
 from . import runner
 from .datasets import EVALS_DIR
@@ -50,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
             help="also score with the LLM judge (needs OPENAI_API_KEY or --judge-base-url)",
         )
         sp.add_argument(
-            "--judge-model", default=None, help="judge model (default: SUMMARIZER_MODEL or gpt-4o-mini)"
+            "--judge-model", default=None, help=f"judge model (default: SUMMARIZER_MODEL or {DEFAULT_OPENAI_MODEL})"
         )
         sp.add_argument("--judge-base-url", default=None, help="judge server (default: OPENAI_BASE_URL)")
         sp.add_argument("--quiet", action="store_true", help="do not print the report")

@@ -21,11 +21,12 @@ from summarizer.backends.base import ChatBackend, ChatRequest
 from summarizer.backends.openai import OpenAIBackend
 from summarizer.prompts import render
 from summarizer.schema import Article, StoryBrief
+from summarizer.settings import DEFAULT_OPENAI_MODEL
 
 from .datasets import EvalCase
 
 MAX_ARTICLE_CHARS = 6_000  # keeps a judge call well inside small context windows
-DEFAULT_JUDGE_MODEL = "gpt-4o-mini"
+DEFAULT_JUDGE_MODEL = DEFAULT_OPENAI_MODEL  # the judge defaults to the summarizer's own OpenAI default
 
 
 class Judgement(BaseModel):

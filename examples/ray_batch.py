@@ -32,6 +32,7 @@ import ray
 from summarizer.atomic import LineAppender
 from summarizer.batch.input import id_key, record_key
 from summarizer.batch.run import default_failures_path, run_batch
+from summarizer.settings import DEFAULT_CONCURRENCY
 
 
 class SummarizeBlock:
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("clusters", type=Path, help="cluster JSONL")
     ap.add_argument("-o", "--output", type=Path, required=True, help="briefs JSONL (appended, resumable)")
     ap.add_argument("--workers", type=int, default=2, help="Ray actors, each with its own Pipeline")
-    ap.add_argument("--concurrency", type=int, default=4, help="clusters in flight per actor")
+    ap.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="clusters in flight per actor")
     ap.add_argument("--block-size", type=int, default=8, help="clusters per map_batches call")
     ap.add_argument("--model")
     ap.add_argument("--base-url")

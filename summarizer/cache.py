@@ -19,6 +19,12 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
+def default_cache_dir() -> Path:
+    """Where answers and assembled weights go unless configured: ``$XDG_CACHE_HOME/summarizer``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "summarizer"
+
+
 class Cache:
     """A directory of JSON files, one per answer."""
 

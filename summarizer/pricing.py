@@ -2,13 +2,13 @@
 
 Prices are USD per one million tokens (input, output). They change; override
 them with ``Config.prices`` or the ``SUMMARIZER_PRICES`` environment variable
-(JSON: ``{"model": [input, output]}``).
+(JSON: ``{"model": [input, output]}``), which a :class:`~summarizer.config.Config`
+reads when it is built; the pipeline passes ``Config.prices`` here as ``overrides``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -44,11 +44,8 @@ def parse_prices(value: str | Mapping[str, Any], source: str = "SUMMARIZER_PRICE
 
 
 def price_table(overrides: Mapping[str, tuple[float, float]] | None = None) -> dict[str, tuple[float, float]]:
-    """The cost table: built-in prices, then ``SUMMARIZER_PRICES``, then ``overrides``."""
+    """The cost table: built-in prices, then ``overrides`` (``Config.prices``)."""
     table = dict(PRICES)
-    env = os.environ.get("SUMMARIZER_PRICES")
-    if env:
-        table.update(parse_prices(env))
     if overrides:
         table.update(overrides)
     return table

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from summarizer.schema import Article
+from summarizer.settings import ENV_VARS
 
 # The seed cluster: four articles about one story (examples/putin-nk-troops/; the same files are
 # copied into evals/data/seed/ and /work/shared/seeds/). Article ids are the file names' numbers.
@@ -83,10 +84,14 @@ def seed_cluster() -> SeedCluster:
     return SeedCluster(SEED_DIR, paths, tuple(p.read_text(encoding="utf-8") for p in paths))
 
 
-@pytest.fixture(autouse=True)
-def _isolate(monkeypatch, tmp_path):
-    # No test may reach a real API by accident, or write into the user's cache.
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "SUMMARIZER_BACKEND", "SUMMARIZER_MODEL",
-                "SUMMARIZER_BASE_URL", "SUMMARIZER_RESPONSE_FORMAT"):
+def isolate_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Unset every variable of the settings table, and point the cache into ``tmp_path``."""
+    for var in ENV_VARS:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "summarizer-cache"))
+
+
+@pytest.fixture(autouse=True)
+def _isolate(monkeypatch, tmp_path):
+    # No test may reach a real API by accident, pick up the user's settings, or write into the user's cache.
+    isolate_environment(monkeypatch, tmp_path)

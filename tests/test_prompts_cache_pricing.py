@@ -3,6 +3,7 @@ import pytest
 
 from summarizer import prompts
 from summarizer.cache import Cache
+from summarizer.config import Config, resolve
 from summarizer.pricing import estimate_cost
 
 
@@ -34,5 +35,7 @@ def test_cost_estimates_known_models_only(monkeypatch):
     assert estimate_cost("gpt-4o-mini-2024-07-18", 1_000_000, 0) == pytest.approx(0.15)
     assert estimate_cost("qwen2.5-1.5b", 1000, 1000) is None
     assert estimate_cost("my-model", 1_000_000, 0, {"my-model": (1.0, 2.0)}) == pytest.approx(1.0)
+    # The variable is read once, into Config.prices, which the pipeline hands to estimate_cost.
     monkeypatch.setenv("SUMMARIZER_PRICES", '{"gpt-4o-mini": [1, 1]}')
-    assert estimate_cost("gpt-4o-mini", 1_000_000, 0) == pytest.approx(1.0)
+    assert estimate_cost("gpt-4o-mini", 1_000_000, 0, Config().prices) == pytest.approx(1.0)
+    assert estimate_cost("gpt-4o-mini", 1_000_000, 0, resolve().prices) == pytest.approx(1.0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..config import Config
+from ..settings import DEFAULT_OPENAI_MODEL
 from .base import ChatBackend
 
 Progress = Callable[[str], None]
@@ -20,7 +21,7 @@ def make_backend(config: Config, progress: Progress | None = None) -> ChatBacken
         from .openai import OpenAIBackend
 
         return OpenAIBackend(
-            model=config.model or "gpt-4o-mini",
+            model=config.model or DEFAULT_OPENAI_MODEL,
             api_key=config.api_key,
             base_url=config.base_url,
             timeout=config.timeout,

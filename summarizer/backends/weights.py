@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Literal, Protocol
 
 from .. import DISTRIBUTION
+from ..cache import default_cache_dir
 from ..errors import ModelNotFoundError
 
 log = logging.getLogger(__name__)
@@ -290,8 +291,6 @@ def ensure_model(
     """
     spec = name if isinstance(name, ModelSpec) else get_spec(name)
     if cache_dir is None:
-        from ..config import default_cache_dir
-
         cache_dir = default_cache_dir()
     say: Progress = progress or (lambda _msg: None)
     dest = model_file(spec.name, cache_dir)

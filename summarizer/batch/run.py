@@ -35,6 +35,7 @@ from ..atomic import LineAppender, truncate_partial_tail, write_atomic
 from ..progress import ProgressEvent, eta_seconds, format_eta
 from ..schema.article import Article, Cluster
 from ..schema.brief import StoryBrief
+from ..settings import DEFAULT_CONCURRENCY
 from .input import BadRecord, id_fields, id_key, item_key, read_clusters, record_key
 from .locking import OutputLock
 
@@ -344,7 +345,7 @@ class _Runner:
 
 async def arun_batch(
     clusters: Iterable[Cluster | BadRecord] | str | os.PathLike[str], out_path: str | os.PathLike[str], *,
-    pipeline: SupportsArun, failures_path: str | os.PathLike[str] | None = None, concurrency: int = 4,
+    pipeline: SupportsArun, failures_path: str | os.PathLike[str] | None = None, concurrency: int = DEFAULT_CONCURRENCY,
     progress: Progress | None = None, retry_failed: bool = False,
 ) -> BatchReport:
     """Async form of :func:`run_batch`."""
@@ -374,7 +375,7 @@ async def arun_batch(
 
 def run_batch(
     clusters: Iterable[Cluster | BadRecord] | str | os.PathLike[str], out_path: str | os.PathLike[str], *,
-    pipeline: SupportsArun, failures_path: str | os.PathLike[str] | None = None, concurrency: int = 4,
+    pipeline: SupportsArun, failures_path: str | os.PathLike[str] | None = None, concurrency: int = DEFAULT_CONCURRENCY,
     progress: Progress | None = None, retry_failed: bool = False,
 ) -> BatchReport:
     """Summarize every cluster into ``out_path`` (JSONL), resuming where an earlier run stopped.

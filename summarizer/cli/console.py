@@ -103,8 +103,9 @@ def _save_attempts(attempts: list[dict[str, object]]) -> Path | None:
 
 
 def config_table(parser: argparse.ArgumentParser) -> str:
-    """The README's configuration table, built from the ``model`` options of ``summarize --help``."""
-    from ..config import ENV_VARS
+    """The README's configuration table: the ``model`` options of ``summarize --help``, then the
+    variables that have no flag, each with its variable from :data:`summarizer.settings.SETTINGS`."""
+    from ..settings import BY_FIELD, SETTINGS
 
     rows = ["| flag | environment variable | meaning |", "|---|---|---|"]
     seen: set[str] = set()
@@ -112,12 +113,12 @@ def config_table(parser: argparse.ArgumentParser) -> str:
     for action in _model_actions(parser):
         flags = ", ".join(f"`{f}`" for f in action.option_strings)
         choices = f" ({bar.join(map(str, action.choices))})" if action.choices else ""
-        var = ENV_VARS.get(action.dest, ("", ""))[0]
+        var = BY_FIELD[action.dest].env
         seen.add(action.dest)
         rows.append(f"| {flags}{choices} | {f'`{var}`' if var else ''} | {action.help} |")
-    for name, (var, text) in ENV_VARS.items():
-        if name not in seen:
-            rows.append(f"| | `{var}` | {text} |")
+    for setting in SETTINGS:
+        if setting.env and setting.field not in seen:
+            rows.append(f"| | `{setting.env}` | {setting.help} |")
     return "\n".join(rows)
 
 

@@ -86,16 +86,12 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
 
 
 def _config_from(args: argparse.Namespace) -> Any:
+    """The Config for this command: each setting's flag (when this command has it and it was given),
+    else its variable, else its default."""
     from ..config import resolve
+    from ..settings import SETTINGS
 
-    flags = {k: getattr(args, k, None) for k in (
-        "backend", "model", "base_url", "api_key", "local_model", "model_path", "response_format", "timeout",
-        "threads", "threads_batch", "max_reasks", "max_output_tokens", "context_window")}
-    if getattr(args, "no_cache", False):
-        flags["use_cache"] = False
-    if getattr(args, "concurrency", None):
-        flags["concurrency"] = args.concurrency
-    config = resolve(flags)
+    config = resolve({s.field: getattr(args, s.field, None) for s in SETTINGS if s.flags})
     from ..redaction import add_secret
 
     add_secret(config.api_key)  # a key given as --api-key is redacted like the variable
@@ -161,7 +157,7 @@ def cmd_batch(args: argparse.Namespace, progress: Progress) -> int:
     pipeline = Pipeline(config=config, progress=None)
     clusters = _stdin_to_file(args.output) if args.clusters == "-" else args.clusters
     report = run_batch(clusters, args.output, pipeline=pipeline, failures_path=args.failures,
-                       concurrency=args.concurrency, progress=progress, retry_failed=args.retry_failed)
+                       concurrency=config.concurrency, progress=progress, retry_failed=args.retry_failed)
     progress.close()
     sys.stderr.write(report.summary() + "\n")
     return batch_exit_code(report)
@@ -218,7 +214,7 @@ def cmd_digest(args: argparse.Namespace, progress: Progress) -> int:
     config = _config_from(args)
     articles, options = _gather(args)
     report = digest(articles, args.output, pipeline=Pipeline(config=config, progress=None), options=options,
-                    concurrency=args.concurrency, retry_failed=args.retry_failed, progress=progress,
+                    concurrency=config.concurrency, retry_failed=args.retry_failed, progress=progress,
                     title=args.title)
     progress.close()
     sys.stderr.write(report.summary() + "\n")

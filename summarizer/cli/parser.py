@@ -10,6 +10,7 @@ import argparse
 from typing import Any
 
 from .. import __version__
+from ..settings import BY_FIELD, DEFAULT_CONCURRENCY, MODEL_OPTIONS, SETTINGS
 
 EXIT_CODES = """exit codes:
   0  success
@@ -26,38 +27,30 @@ EXIT_CODES = """exit codes:
 
 
 def _env_help() -> str:
-    from ..config import ENV_VARS
-
     lines = ["environment variables (a flag wins over its variable):"]
-    lines += [f"  {var:<28} {text}" for var, text in ENV_VARS.values()]
+    lines += [f"  {s.env:<28} {s.flag or s.help}" for s in SETTINGS if s.env]
     return "\n".join(lines)
 
 
-def _add_model_options(p: argparse.ArgumentParser) -> None:
-    from ..config import CHOICES
+def _add_setting(group: Any, field: str, text: str | None = None) -> None:
+    """Add the flag of the setting ``field`` (a row of :data:`summarizer.settings.SETTINGS`) to ``group``,
+    with the row's help unless ``text`` words it for this command.
 
+    The value stays a string (or None when not given) under ``dest=field``:
+    :func:`summarizer.config.resolve` casts and checks flags and variables alike.
+    """
+    setting = BY_FIELD[field]
+    if setting.switch is not None:
+        group.add_argument(*setting.flags, dest=field, action="store_const", const=setting.switch,
+                           help=text or setting.help)
+    else:
+        group.add_argument(*setting.flags, dest=field, choices=setting.choices, help=text or setting.help)
+
+
+def _add_model_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("model")
-    g.add_argument("--backend", choices=CHOICES["backend"], help="default: auto (local unless a key/base URL is set)")
-    g.add_argument("-m", "--model", help="model name for the OpenAI-protocol backend (default gpt-4o-mini)")
-    g.add_argument("--base-url", dest="base_url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1")
-    g.add_argument("--api-key", dest="api_key", help="API key (prefer the OPENAI_API_KEY variable)")
-    g.add_argument("--local-model", dest="local_model", choices=["qwen2.5-1.5b", "qwen2.5-0.5b"],
-                   help="embedded model (default qwen2.5-1.5b)")
-    g.add_argument("--model-path", dest="model_path", help="any GGUF chat model for the local backend")
-    g.add_argument("--response-format", dest="response_format", choices=CHOICES["response_format"],
-                   help="how structured output is requested from the server (default auto)")
-    g.add_argument("--max-output-tokens", dest="max_output_tokens", type=int,
-                   help="most tokens the model may write per answer (raise it after a length error)")
-    g.add_argument("--context-window", dest="context_window", type=int,
-                   help="the model's context window in tokens (default: known models' own, else 8192)")
-    g.add_argument("--timeout", type=float,
-                   help="deadline in seconds for each attempt at a model answer, first byte to last (default "
-                        "300); retries included, one answer takes at most (retries + 1) x TIMEOUT, 5 x by default")
-    g.add_argument("--threads", type=int, help="CPU threads for the local model (default: the cores free at each call)")
-    g.add_argument("--threads-batch", dest="threads_batch", type=int,
-                   help="CPU threads for the local model's prompt processing (default: --threads)")
-    g.add_argument("--max-reasks", dest="max_reasks", type=int, help="validation re-asks per brief (default 1)")
-    g.add_argument("--no-cache", dest="no_cache", action="store_true", help="always call the model")
+    for setting in MODEL_OPTIONS:
+        _add_setting(g, setting.field)
 
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
@@ -150,7 +143,7 @@ def _add_batch(sub: Any, common: argparse.ArgumentParser) -> None:
     b.add_argument("clusters", help="cluster JSONL file, or - for stdin")
     b.add_argument("-o", "--output", required=True, help="briefs JSONL (appended, resumable)")
     b.add_argument("--failures", help="failures JSONL (default: OUTPUT with .failures.jsonl)")
-    b.add_argument("--concurrency", type=int, default=4, help="clusters in flight at once (default 4)")
+    _add_setting(b, "concurrency", f"clusters in flight at once (default {DEFAULT_CONCURRENCY})")
     b.add_argument("--retry-failed", dest="retry_failed", action="store_true", help="retry clusters listed as failed")
     _add_model_options(b)
 
@@ -169,7 +162,7 @@ def _add_day_commands(sub: Any, common: argparse.ArgumentParser) -> None:
                        epilog=_env_help() + "\n\n" + EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     d.add_argument("inputs", nargs="+", metavar="INPUT", help="article files, folders, JSONL, RSS/Atom feeds, URLs")
     d.add_argument("-o", "--output", required=True, help="site folder (re-running resumes)")
-    d.add_argument("--concurrency", type=int, default=4, help="stories in flight at once (default 4)")
+    _add_setting(d, "concurrency", f"stories in flight at once (default {DEFAULT_CONCURRENCY})")
     d.add_argument("--retry-failed", dest="retry_failed", action="store_true", help="retry stories that failed")
     d.add_argument("--title", default="Today's stories", help="the index page's heading")
     _add_input_options(d)

@@ -21,7 +21,7 @@ from .. import errors, prompts, truth
 from ..backends.base import ChatBackend, ChatRequest, Completion
 from ..backends.factory import make_backend
 from ..cache import Cache
-from ..config import Config
+from ..config import Config, resolve
 from ..ingest.records import check_article_size
 from ..pricing import estimate_cost
 from ..schema.article import Article
@@ -42,6 +42,9 @@ CUT_OFF = "your answer was cut off at the length limit: write a shorter answer"
 class Pipeline:
     """Summarize clusters with one backend and one configuration.
 
+    With no ``config`` the settings are :func:`summarizer.config.resolve`'s, as for :func:`summarize`;
+    with no ``backend`` the configuration picks one.
+
     >>> from summarizer.backends.testing import FakeBackend
     >>> pipeline = Pipeline(backend=FakeBackend([...]))        # doctest: +SKIP
     >>> brief = pipeline.run(articles)                          # doctest: +SKIP
@@ -55,7 +58,8 @@ class Pipeline:
         cache: Cache | None = None,
         progress: Progress | None = None,
     ) -> None:
-        self.config = config or Config()
+        # No config: the same resolution as summarize() and the CLI (SUMMARIZER_* and OPENAI_* variables).
+        self.config = config if config is not None else resolve()
         self.progress: Progress = progress or (lambda message: None)
         backend = backend if backend is not None else make_backend(self.config, self.progress)
         if cache is None and self.config.use_cache:
@@ -252,9 +256,7 @@ def summarize(
     With no backend, the configuration decides: the embedded local model unless
     ``OPENAI_API_KEY`` or ``OPENAI_BASE_URL`` is set (see :func:`summarizer.config.resolve`).
     """
-    from ..config import resolve
-
-    return Pipeline(backend, config or resolve(), progress=progress).run(articles)
+    return Pipeline(backend, config, progress=progress).run(articles)
 
 
 async def asummarize(
@@ -265,6 +267,4 @@ async def asummarize(
     progress: Progress | None = None,
 ) -> StoryBrief:
     """Async form of :func:`summarize`."""
-    from ..config import resolve
-
-    return await Pipeline(backend, config or resolve(), progress=progress).arun(articles)
+    return await Pipeline(backend, config, progress=progress).arun(articles)

@@ -37,6 +37,7 @@ from ..output.render import format_date, safe_url, source_label, to_html
 from ..schema.article import Article, Cluster
 from ..schema.brief import StoryBrief
 from ..schema.parts import Source
+from ..settings import DEFAULT_CONCURRENCY
 from ..text.sentences import sentence_spans
 from .cluster import ClusterOptions, cluster_articles, outlet_key, write_clusters
 
@@ -229,7 +230,7 @@ def digest(
     options: ClusterOptions | None = None,
     fetcher: Fetcher | None = None,
     fetch_pages: bool = False,
-    concurrency: int = 4,
+    concurrency: int = DEFAULT_CONCURRENCY,
     retry_failed: bool = False,
     progress: Callable[[str], None] | None = None,
     title: str = "Today's stories",
