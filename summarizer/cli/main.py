@@ -1,8 +1,11 @@
 """The command line: ``python -m summarizer`` / ``summarizer``.
 
-It imports only the public API, resolves configuration at the edge (flag > env
-var > default), and decides how errors look to a person: one readable line and
-a distinct exit code, with the traceback only under ``-v``.
+It uses the library as a program would, through its public modules and names
+(tests/test_architecture.py refuses another module's private names), imported
+when a command needs them so ``--help`` stays fast. It resolves configuration at
+the edge (flag > env var > default, from :mod:`summarizer.settings`), and decides
+how errors look to a person: one readable line and a distinct exit code, with the
+traceback only under ``-v``.
 """
 
 from __future__ import annotations
