@@ -10,7 +10,7 @@ from ..schema.article import Article
 from ..schema.parts import Claim, Disagreement
 from ..text.lexicons import STOPWORDS
 from ..text.names import name_terms
-from ..text.sentences import words
+from ..text.words import words
 from .figures import unit_class
 from .model import NumberMention
 

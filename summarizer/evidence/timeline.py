@@ -28,7 +28,7 @@ from ..schema.parts import EventDate, TimelineEvent
 from ..text.dates import BOUNDARY, DateMention, article_dates, is_dateline, mentions_in, overlap
 from ..text.lexicons import MONTHS, NOT_NAME, SPEECH_VERBS, STOPWORDS, TITLE_WORDS, WEEKDAYS
 from ..text.names import name_terms
-from ..text.sentences import words
+from ..text.words import words
 from .facts import Fact, Sentence, article_sentences, similarity_matrix
 
 MAX_EVENTS = 8

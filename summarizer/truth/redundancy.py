@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from ..schema.parts import CitedSentence
 from ..text.lexicons import STOPWORDS
-from ..text.sentences import words
+from ..text.words import words
 from .base import Context, Issue, NoRepair
 
 MIN_OVERLAP = 0.8  # share of the key point's content words that one summary sentence already says
