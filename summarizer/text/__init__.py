@@ -5,7 +5,7 @@ module          holds
 ==============  ================================================================
 ``normalize``   the quote/dash/space map with offsets back into the original text
 ``sentences``   sentence spans, quoted spans, the text outside quotes, the token pattern
-``words``       words: the word pattern
+``words``       words, content words, stems: the word rules all layers share
 ``numbers``     figures in text: the number pattern, kinds, scales, values
 ``names``       name tokens, name matching, capitalised runs
 ``search``      whole-word search for a literal in long text
