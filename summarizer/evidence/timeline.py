@@ -27,7 +27,7 @@ from ..schema.article import Article
 from ..schema.parts import EventDate, TimelineEvent
 from ..text.dates import BOUNDARY, DateMention, article_dates, is_dateline, mentions_in, overlap
 from ..text.lexicons import SPEECH_VERBS
-from ..text.names import name_words
+from ..text.names import inner_name_words, name_words
 from .facts import Fact, Sentence, article_sentences, similarity_matrix
 
 MAX_EVENTS = 8
@@ -46,7 +46,6 @@ _NAME = re.compile(r"(?<!^)(?<![.!?“\"]\s)\b[A-Z][a-z]+|\b[A-Z]{2,}\b")
 _VERB = re.compile(rf"(?<![\w-])(?:{SPEECH_VERBS}|[a-z]{{3,}}ed|is|was|were|are|has|have|had|did|does|will|would|"
                    r"could|can|may|might|met|sent|spoke|began|went|came|took|held|made|gave|fell|won|lost|left|"
                    r"struck|hit|saw|seen|told|passed|arrived)\b")
-_INSIDE_NAME = re.compile(r"(?<=[\w,;:)’'] )[A-Z][\w’'-]+")
 _DANGLING = re.compile(r"^[“\"‘']?(?:He|She|It|They|This|That|These|Those|His|Her|Their)\b")
 
 
@@ -95,7 +94,7 @@ def _distinctive(texts: list[str]) -> set[str]:
     for t in texts:
         for n in name_words(t):
             df[n] = df.get(n, 0) + 1
-        inside.update(w.lower()[:5] for w in _INSIDE_NAME.findall(t))
+        inside.update(inner_name_words(t))
     return {n for n, k in df.items() if k <= DISTINCTIVE_SHARE * len(texts) and n in inside}
 
 

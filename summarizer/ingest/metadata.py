@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlparse
 
+from ..text.words import letter_words
 from .lines import line_key
 from .tables import outlet_tables
 
@@ -181,7 +182,7 @@ def _parse_loose(s: str) -> datetime | None:
     if not re.search(r"\b(?:1[89]|20|21)\d\d\b", s) or re.search(r"[^\w\s,./:+()-]", s):
         return None
     s = re.sub(r"\b([ap])\.m\.", r"\1m", s, flags=re.IGNORECASE)
-    words = re.findall(r"[^\W\d_]+", s.lower())
+    words = letter_words(s.lower())
     if any(not _DATE_WORDS.match(w) for w in words):
         return None
     month_named = any(_MONTH_NAME.match(w) for w in words)

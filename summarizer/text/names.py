@@ -23,7 +23,7 @@ from .lexicons import (
 )
 from .lexicons import words as wordlist
 from .sentences import TOKEN_RE
-from .words import words
+from .words import is_possessive, letter_words, strip_possessive, strip_possessives, words
 
 _FUNCTION_CAPS = wordlist("function_caps")
 _TITLE_MARKERS = wordlist("title_markers")
@@ -36,7 +36,7 @@ def name_tokens(name: str) -> list[str]:
     """The significant tokens of a name: titles (President, Mr, ...) and possessives removed."""
     return [
         t
-        for t in re.split(r"[\s\-]+", re.sub(r"['’]s\b", "", name))
+        for t in re.split(r"[\s\-]+", strip_possessives(name))
         if t and t.lower().strip(".") not in TITLE_WORDS
     ]
 
@@ -68,7 +68,7 @@ def capital_runs(text: str) -> list[Run]:
             gap = text[current[-1][1] : m.start()]
             prev = current[-1][2]
             joined = re.fullmatch(r"[ \t]+", gap) or (len(prev) == 1 and re.fullmatch(r"\.[ \t]*", gap))
-            possessive = re.search(r"['’]s$", prev)
+            possessive = is_possessive(prev)
             if not joined or possessive:
                 runs.append(current)
                 current = []
@@ -80,7 +80,7 @@ def capital_runs(text: str) -> list[Run]:
 
 def is_name_token(tok: str) -> bool:
     """Whether a capitalised token can be part of a person's name (not a title, place, label or acronym)."""
-    base = re.sub(r"['’]s$", "", tok)
+    base = strip_possessive(tok)
     low = base.lower()
     if low in NOT_NAME or low.strip(".") in TITLE_WORDS or low in ORG_KEYWORDS:
         return False
@@ -95,7 +95,7 @@ def name_terms(sentence: str) -> set[str]:
     """Capitalised names in a sentence, folded so that 'North Korean' meets 'North Korea'."""
     terms = set()
     for run in capital_runs(sentence):
-        words = [re.sub(r"['’]s$", "", t[2]) for t in run]
+        words = [strip_possessive(t[2]) for t in run]
         phrase = " ".join(words)
         phrase = demonyms().get(phrase, phrase)
         terms.add(gazetteer(COUNTRIES).get(phrase, phrase).lower())
@@ -107,17 +107,25 @@ def name_terms(sentence: str) -> set[str]:
 
 
 _DATE_WORDS = frozenset(w.lower() for w in (MONTHS + "|" + WEEKDAYS).split("|"))
+_INNER_CAP = re.compile(r"(?<=[\w,;:)’'] )[A-Z][\w’'-]+")
+NAME_CUT = 5  # name words are cut to five letters, so that "Korean" meets "Korea"
 
 
 def name_words(text: str) -> set[str]:
-    """The words of capitalised names, folded to five letters ('Korean' meets 'Korea'), without
-    dates' own words ('Tuesday') and function words ('On', 'This')."""
+    """The words of capitalised names, lowercased and cut to NAME_CUT letters ('Korean' meets
+    'Korea'), without dates' own words ('Tuesday') and function words ('On', 'This')."""
     out = set()
     for term in name_terms(text):
         for w in words(term):
             if len(w) >= 3 and not {w, w.lower()} & (_DATE_WORDS | STOPWORDS | NOT_NAME | TITLE_WORDS):
-                out.add(w[:5])
+                out.add(w[:NAME_CUT])
     return out
+
+
+def inner_name_words(text: str) -> set[str]:
+    """Capitalised words written inside a sentence (after a word, a comma, a colon or a bracket),
+    lowercased and cut like :func:`name_words`: names, not a sentence's capitalised first word."""
+    return {w.lower()[:NAME_CUT] for w in _INNER_CAP.findall(text)}
 
 
 def names_in(sentence: str, known: frozenset[str]) -> list[tuple[str, list[str]]]:
@@ -129,7 +137,7 @@ def names_in(sentence: str, known: frozenset[str]) -> list[tuple[str, list[str]]
     for run in capital_runs(sentence):
         start = run[0][0]
         initial = not sentence[:start].strip() or re.search(r"(?:[.!?:;]|[\"“‘(—-])\s*$", sentence[:start])
-        toks = [re.sub(r"['’]s$", "", t[2]) for t in run]
+        toks = [strip_possessive(t[2]) for t in run]
         if initial and len(toks) == 1:
             # A lone capitalised first word is usually an ordinary word ("Officials", "Fighting"):
             # check it only if it looks like a name (written capitalised mid-sentence in the
@@ -137,7 +145,7 @@ def names_in(sentence: str, known: frozenset[str]) -> list[tuple[str, list[str]]
             after = sentence[run[0][1] : run[0][1] + 30]
             if not (
                 toks[0] in known
-                or re.search(r"['’]s$", run[0][2])
+                or is_possessive(run[0][2])
                 or re.match(r"\s+(?:" + SPEECH_VERBS + r")\b", after)
             ):
                 continue
@@ -157,11 +165,11 @@ def names_in(sentence: str, known: frozenset[str]) -> list[tuple[str, list[str]]
 
 def title_case(text: str) -> bool:
     """Headline style ("Putin Does Not Deny North Korean Troops")."""
-    words = re.findall(r"[^\W\d_]{4,}", text)
-    caps = [w for w in words[1:] if w[0].isupper()]
+    long = letter_words(text, 4)
+    caps = [w for w in long[1:] if w[0].isupper()]
     if sum(w.lower() in _TITLE_MARKERS for w in caps) >= 2:
         return True
-    return len(words) >= 6 and len(caps) / (len(words) - 1) > 0.8
+    return len(long) >= 6 and len(caps) / (len(long) - 1) > 0.8
 
 
 @functools.lru_cache(maxsize=64)
@@ -171,5 +179,5 @@ def known_caps(texts: tuple[str, ...]) -> frozenset[str]:
     caps: set[str] = set()
     for text in texts:
         for m in re.finditer(r"(?<=[a-z,;] )([A-Z][\w’'\-]+)", text):
-            caps.add(re.sub(r"['’]s$", "", m.group(1)))
+            caps.add(strip_possessive(m.group(1)))
     return frozenset(caps)

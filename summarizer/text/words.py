@@ -11,6 +11,7 @@ on the same core, so a difference is visible at the call, never a copy that drif
 function               rule
 =====================  ========================================================================
 ``words``              letters and digits with one inner apostrophe ("don't", "Korea’s")
+``pieces``             runs of letters and digits, split at apostrophes
 ``letter_words``       runs of letters only (no digits), at least ``min_len`` long
 ``content``            the core: lowercased words not in a stop list, at least ``min_len`` long
 ``content_words``      content words cut to their first ``cut`` letters (a crude stem)
@@ -20,7 +21,7 @@ function               rule
 ``term_stem``          the clustering features' stemmer (``TERM_SUFFIXES``, three letters, "-ss" kept)
 ``content_stems``      stems of the content words outside quotation marks
 ``stems``              stems of every word
-``strip_possessive``   a word without its "'s" / "’s"
+``strip_possessive``   a word without its "'s" / "’s" (``is_possessive``; ``strip_possessives`` in a text)
 =====================  ========================================================================
 """
 
@@ -36,8 +37,11 @@ from .sentences import unquoted
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 """A word: letters and digits, with one inner apostrophe ("don't", "Korea’s")."""
+PIECE = re.compile(r"[^\W_]+")
+"""A run of letters and digits: a word split at its apostrophes ("don't" is "don", "t")."""
 _LETTERS = re.compile(r"[^\W\d_]+")
 _POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVES = re.compile(r"['’]s\b")
 _SENTENCE_END = re.compile(r"[.!?:—]\s*$")
 
 # Suffix tables, tried in order: the first suffix a word ends with (leaving a long enough stem) is
@@ -53,6 +57,12 @@ REMARK_CUT = 5  # remark_words keeps five letters: "images"/"image", "agreements
 def words(text: str) -> list[str]:
     """Words (letters and digits, with an inner apostrophe: "don't", "Korea’s")."""
     return WORD.findall(text)
+
+
+def pieces(text: str) -> list[str]:
+    """Runs of letters and digits (see PIECE): how words are counted and compared where an
+    apostrophe should not join them."""
+    return PIECE.findall(text)
 
 
 def letter_words(text: str, min_len: int = 1) -> list[str]:
@@ -99,6 +109,16 @@ def strip_suffix(word: str, suffixes: tuple[tuple[str, str], ...], min_stem: int
 def strip_possessive(word: str) -> str:
     """``word`` without a final "'s" or "’s" ("Putin’s" -> "Putin")."""
     return _POSSESSIVE.sub("", word)
+
+
+def is_possessive(word: str) -> bool:
+    """Whether ``word`` ends in "'s" or "’s"."""
+    return _POSSESSIVE.search(word) is not None
+
+
+def strip_possessives(text: str) -> str:
+    """``text`` with the "'s" / "’s" ending any of its words removed ("Korea’s leader" -> "Korea leader")."""
+    return _POSSESSIVES.sub("", text)
 
 
 def stem(word: str) -> str:

@@ -20,6 +20,7 @@ from ..schema.parts import CitedSentence, Perspective
 from ..text.lexicons import COUNTRIES, ORGS, STOPWORDS, demonyms, gazetteer
 from ..text.names import known_caps, names_in
 from ..text.numbers import figures, spelled_counts
+from ..text.words import letter_words
 from .base import ARTICLE_CACHE, Context, Issue, NoRepair
 
 
@@ -33,7 +34,7 @@ class _ArticleFacts:
 
 @functools.lru_cache(maxsize=ARTICLE_CACHE)
 def _facts_of(text: str) -> _ArticleFacts:
-    found = re.findall(r"[^\W\d_]+", text)
+    found = letter_words(text)
     words = sorted({w.lower() for w in found})
     common = frozenset(w for w in found if w[0].islower())
     numbers = frozenset(v for _, vals in figures(text) + spelled_counts(text) for v in vals)
