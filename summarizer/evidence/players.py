@@ -12,11 +12,11 @@ import functools
 import re
 from collections.abc import Sequence
 
-from ..ingest.metadata import outlet_names
 from ..schema.article import Article
 from ..schema.parts import Entities, KeyPlayer, Perspective
 from ..text.lexicons import COUNTRIES, demonyms, gazetteer, gazetteer_pattern
 from ..text.names import names_match
+from ..text.outlets import outlet_names
 from ..text.roles import role_of
 from .facts import Fact
 from .outlets import lead_sentences

@@ -13,9 +13,9 @@ from ..backends.base import ChatBackend, ChatRequest
 from ..config import Config
 from ..evidence import Evidence, collect
 from ..evidence.speech import reported_actors, same_actor
-from ..ingest.metadata import outlet_names
 from ..schema.article import Article
 from ..schema.draft import MAX_PERSPECTIVES, draft_model
+from ..text.outlets import outlet_names
 from .plan import Plan, plan
 from .sheet import Sheet, build_sheet
 

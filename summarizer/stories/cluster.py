@@ -44,9 +44,10 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer 
 
 from ..atomic import write_atomic
 from ..errors import ConfigError, InputError
-from ..ingest import find_duplicates, outlet_for_url
+from ..ingest import find_duplicates
 from ..schema.article import Article, Cluster
 from ..text.names import capital_runs
+from ..text.outlets import outlet_for_url
 from ..text.words import content, strip_possessive, term_stem, words
 
 __all__ = ["ClusterOptions", "cluster_articles", "cluster_labels", "cluster_record", "outlet_key", "write_clusters"]
