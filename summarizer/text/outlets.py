@@ -7,12 +7,13 @@ tell an outlet ("according to The Guardian") from an actor. Both read the one ta
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urlparse
 
 from .lexicons import data_json
 
-__all__ = ["outlet_for_url", "outlet_names", "outlet_tables"]
+__all__ = ["outlet_for_url", "outlet_keys", "outlet_names", "outlet_tables"]
 
 
 @lru_cache(maxsize=1)
@@ -50,3 +51,9 @@ def outlet_for_url(url: str | None) -> str | None:
 def outlet_names() -> dict[str, str]:
     """Casefolded outlet name or alias -> the outlet's name."""
     return outlet_tables()[1]
+
+
+def outlet_keys(outlets: Iterable[str | None]) -> set[str]:
+    """Casefolded names of ``outlets`` (a cluster's, say; None skipped) and of every known outlet:
+    what a name is compared with (``name.casefold() in keys``) to tell an outlet from an actor."""
+    return {o.casefold() for o in outlets if o} | set(outlet_names())
