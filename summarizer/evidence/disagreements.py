@@ -8,11 +8,12 @@ from collections.abc import Sequence
 
 from ..schema.article import Article
 from ..schema.parts import Claim, Disagreement
-from ..text.lexicons import STOPWORDS
 from ..text.names import name_terms
-from ..text.sentences import words
+from ..text.words import content_words
 from .figures import unit_class
 from .model import NumberMention
+
+CLAIMANT_CUT = 5  # claimants' content words are cut to five letters ("Ukrainian"/"Ukraine" meet)
 
 
 def _fmt_value(n: NumberMention) -> str:
@@ -83,8 +84,7 @@ def _linked_groups(items: Sequence[NumberMention], terms: Sequence[set[str]]) ->
 
 
 def _same_claimant(a: str, b: str) -> bool:
-    ta = {w.lower()[:5] for w in words(a) if w.lower() not in STOPWORDS}
-    tb = {w.lower()[:5] for w in words(b) if w.lower() not in STOPWORDS}
+    ta, tb = content_words(a, cut=CLAIMANT_CUT), content_words(b, cut=CLAIMANT_CUT)
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) >= 0.6
 
 

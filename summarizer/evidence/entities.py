@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from ..schema.article import Article
 from ..schema.parts import Entities, Entity
 from ..text.lexicons import COUNTRIES, ORG_KEYWORDS, ORGS, TITLE_WORDS, demonyms, gazetteer, gazetteer_pattern
+from ..text.words import is_possessive
 from .model import Person
 from .persons import PersonFinder, person_mentions
 
@@ -51,7 +52,7 @@ def _pattern_orgs(articles: Sequence[Article]) -> dict[str, tuple[int, set[str]]
             start = 0
             for i, t in enumerate(toks):
                 if (
-                    (re.search(r"['’]s$", t) and t[:6].lower() != "people")
+                    (is_possessive(t) and t[:6].lower() != "people")
                     or t.lower().strip(".") in TITLE_WORDS
                     or t.lower()
                     in {"on", "meanwhile", "however", "earlier", "while", "when", "after", "according"}

@@ -13,6 +13,7 @@ from ..text.lexicons import EAST_ASIAN_FAMILY, SPEECH_VERBS, TITLE_WORDS
 from ..text.names import capital_runs, is_name_token
 from ..text.search import bounded_spans
 from ..text.sentences import TOKEN_RE
+from ..text.words import strip_possessive
 from .model import Person
 
 # Auxiliaries and adverbs between a name and its speech verb ("has also said").
@@ -61,7 +62,7 @@ def find_persons(articles: Sequence[Article]) -> list[Person]:
             ):
                 continue  # "Bureau of Labor Statistics"
             s, e = name_toks[0][0], name_toks[-1][1]
-            name = re.sub(r"['’]s$", "", art.text[s:e])
+            name = strip_possessive(art.text[s:e])
             e = s + len(name)
             if _person_cue(art.text, s, e, stripped_title):
                 found[name] = found.get(name, 0) + 1

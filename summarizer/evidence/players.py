@@ -12,11 +12,11 @@ import functools
 import re
 from collections.abc import Sequence
 
-from ..ingest.metadata import outlet_names
 from ..schema.article import Article
 from ..schema.parts import Entities, KeyPlayer, Perspective
 from ..text.lexicons import COUNTRIES, demonyms, gazetteer, gazetteer_pattern
 from ..text.names import names_match
+from ..text.outlets import outlet_keys
 from ..text.roles import role_of
 from .facts import Fact
 from .outlets import lead_sentences
@@ -60,7 +60,7 @@ def story_location(entities: Entities, articles: Sequence[Article], facts: Seque
 def key_players(perspectives: Sequence[Perspective], entities: Entities, articles: Sequence[Article]) -> list[KeyPlayer]:
     """The story's actors: each perspective's actor and role, then the most mentioned people (with the
     role the articles give them) and bodies."""
-    outlets = {a.outlet.casefold() for a in articles if a.outlet} | set(outlet_names())
+    outlets = outlet_keys(a.outlet for a in articles)
     texts = [a.text for a in articles]
     out: list[KeyPlayer] = []
 

@@ -6,7 +6,8 @@ import re
 from collections.abc import Sequence
 
 from ..text.lexicons import COUNTRIES, ORGS, SPEECH_VERBS, gazetteer_pattern
-from ..text.sentences import quote_spans, words
+from ..text.sentences import quote_spans
+from ..text.words import words
 from .index import ArticleIndex
 from .model import MIN_QUOTE_WORDS, QuoteCandidate
 from .persons import AUX

@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..text.lexicons import STOPWORDS
 from ..text.names import names_match
+from ..text.words import remark_words
 
 if TYPE_CHECKING:
     from .model import QuoteCandidate
 
 
-def _content(text: str) -> set[str]:
-    # A crude stem (first 5 letters) lets "images"/"image" and "agreements"/"agreement" meet.
-    # Names inside a quote ("North Korean") are left out: many different remarks share them.
-    out = set()
-    for m in re.finditer(r"[^\W_]+(?:['’][^\W_]+)?", text):
-        w = m.group()
-        sentence_start = not text[: m.start()].strip() or re.search(r"[.!?:—]\s*$", text[: m.start()])
-        if w.lower() in STOPWORDS or len(w) < 2 or (w[0].isupper() and not sentence_start):
-            continue
-        out.add(w.lower()[:5])
-    return out
-
-
 def similar_remarks(a: str, b: str) -> bool:
     """Whether two quoted texts say the same thing: two content words in common, and a quarter of
     the shorter one (renderings and translations of one remark by different outlets)."""
-    ca, cb = _content(a), _content(b)
+    ca, cb = remark_words(a), remark_words(b)
     if not ca or not cb:
         return False
     shared = len(ca & cb)

@@ -26,9 +26,8 @@ import numpy as np
 from ..schema.article import Article
 from ..schema.parts import EventDate, TimelineEvent
 from ..text.dates import BOUNDARY, DateMention, article_dates, is_dateline, mentions_in, overlap
-from ..text.lexicons import MONTHS, NOT_NAME, SPEECH_VERBS, STOPWORDS, TITLE_WORDS, WEEKDAYS
-from ..text.names import name_terms
-from ..text.sentences import words
+from ..text.lexicons import SPEECH_VERBS
+from ..text.names import inner_name_words, name_words
 from .facts import Fact, Sentence, article_sentences, similarity_matrix
 
 MAX_EVENTS = 8
@@ -47,7 +46,6 @@ _NAME = re.compile(r"(?<!^)(?<![.!?“\"]\s)\b[A-Z][a-z]+|\b[A-Z]{2,}\b")
 _VERB = re.compile(rf"(?<![\w-])(?:{SPEECH_VERBS}|[a-z]{{3,}}ed|is|was|were|are|has|have|had|did|does|will|would|"
                    r"could|can|may|might|met|sent|spoke|began|went|came|took|held|made|gave|fell|won|lost|left|"
                    r"struck|hit|saw|seen|told|passed|arrived)\b")
-_INSIDE_NAME = re.compile(r"(?<=[\w,;:)’'] )[A-Z][\w’'-]+")
 _DANGLING = re.compile(r"^[“\"‘']?(?:He|She|It|They|This|That|These|Those|His|Her|Their)\b")
 
 
@@ -83,22 +81,8 @@ def dated_sentences(articles: Sequence[Article], facts: Sequence[Fact] = ()) -> 
         m = min(usable, key=lambda x: (_PRECISION_RANK[x.precision or "year"], x.start))
         role, clause = _role(s, m)
         rank = score.get(s.id, 0.0) + 1.0 / (1 + s.index) - 0.5 * bool(_DANGLING.match(s.text))
-        out.append(Dated(s, m, role, clause, rank, frozenset(_names(clause) & distinctive)))
+        out.append(Dated(s, m, role, clause, rank, frozenset(name_words(clause) & distinctive)))
     return sorted(out, key=lambda d: -d.rank)
-
-
-_DATE_WORDS = frozenset(w.lower() for w in (MONTHS + "|" + WEEKDAYS).split("|"))
-
-
-def _names(text: str) -> set[str]:
-    """The words of capitalised names, folded to five letters ('Korean' meets 'Korea'), without
-    dates' own words ('Tuesday') and function words ('On', 'This')."""
-    out = set()
-    for term in name_terms(text):
-        for w in words(term):
-            if len(w) >= 3 and not {w, w.lower()} & (_DATE_WORDS | STOPWORDS | NOT_NAME | TITLE_WORDS):
-                out.add(w[:5])
-    return out
 
 
 def _distinctive(texts: list[str]) -> set[str]:
@@ -108,9 +92,9 @@ def _distinctive(texts: list[str]) -> set[str]:
     df: dict[str, int] = {}
     inside: set[str] = set()
     for t in texts:
-        for n in _names(t):
+        for n in name_words(t):
             df[n] = df.get(n, 0) + 1
-        inside.update(w.lower()[:5] for w in _INSIDE_NAME.findall(t))
+        inside.update(inner_name_words(t))
     return {n for n, k in df.items() if k <= DISTINCTIVE_SHARE * len(texts) and n in inside}
 
 

@@ -24,7 +24,7 @@ module           job
 ``boilerplate``  the removal rules, as a table of (name, test, why)
 ``metadata``     dates, outlets, bylines, datelines; reading the removed lines
 ``dedupe``       shingles, ``find_duplicates``, ``mark_duplicates``
-``tables``       the data files in ``summarizer/data/`` (boilerplate, outlets)
+``tables``       the boilerplate table in ``summarizer/data/`` (outlets: ``text.outlets``)
 ``gather``       command-line inputs (files, folders, feeds, URLs) to articles
 ``feeds``        RSS and Atom feeds to articles
 ``fetch``        polite HTTP fetching of pages and feeds (robots.txt, size and time caps)
@@ -35,12 +35,13 @@ Every module logs to the one ``summarizer.ingest`` logger.
 
 from __future__ import annotations
 
+from ..text.outlets import outlet_for_url, outlet_tables
 from .cleaning import Cleaned, clean, clean_text
 from .dedupe import DUPLICATE_THRESHOLD, find_duplicates, mark_duplicates
 from .load import load_articles, load_clusters
-from .metadata import outlet_for_url, parse_date
+from .metadata import parse_date
 from .records import MAX_ARTICLE_BYTES
-from .tables import boilerplate_tables, outlet_tables
+from .tables import boilerplate_tables
 
 # The names the single-module ingest had for its data tables, kept so that code reaching for
 # them (tests/test_ingest.py checks the tables ship as package data) keeps working.

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from ..text.outlets import outlet_names
 from .lines import line_key
-from .metadata import byline, dateline, outlet_names
+from .metadata import byline, dateline
 from .tables import boilerplate_tables
 
 __all__ = ["RULES", "SHORT_LINE", "Line", "Rule", "Scan", "find_boilerplate", "headline_like"]

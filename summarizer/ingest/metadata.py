@@ -1,6 +1,6 @@
 """Metadata written in an article's own lines: publication dates, outlets, bylines, datelines.
 
-``parse_date`` and ``outlet_for_url`` also serve records and HTML pages. The matchers
+``parse_date`` also serves records and HTML pages; the outlet table is :mod:`summarizer.text.outlets`. The matchers
 (``dateline``, ``byline``, ``outlet_in_line``) tell :mod:`.boilerplate` which lines carry
 metadata; :func:`metadata_from_removed` then reads the lines it removed, each by the reason
 it was removed for, so a line yields metadata only under the rule that removed it.
@@ -14,44 +14,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urlparse
 
+from ..text.outlets import outlet_for_url, outlet_names, outlet_tables
+from ..text.words import letter_words
 from .lines import line_key
-from .tables import outlet_tables
 
 __all__ = [
     "Found",
     "byline",
     "dateline",
     "metadata_from_removed",
-    "outlet_for_url",
     "outlet_in_line",
-    "outlet_names",
     "parse_date",
 ]
 
 
 # --------------------------------------------------------------------------- outlets
-
-
-def outlet_for_url(url: str | None) -> str | None:
-    """Return the outlet whose web domain hosts ``url`` (or is ``url``), or None if unknown."""
-    if not url:
-        return None
-    host = (urlparse(url if "//" in url else "//" + url).hostname or "").lower()
-    domains = outlet_tables()[0]
-    parts = host.split(".")
-    # news.donga.com -> donga.com; abcnews.go.com is listed with its subdomain, so try longest first.
-    for i in range(len(parts) - 1):
-        outlet = domains.get(".".join(parts[i:]))
-        if outlet:
-            return outlet
-    return None
-
-
-def outlet_names() -> dict[str, str]:
-    """Casefolded outlet name or alias -> the outlet's name."""
-    return outlet_tables()[1]
 
 
 def outlet_in_line(line: str) -> str | None:
@@ -181,7 +159,7 @@ def _parse_loose(s: str) -> datetime | None:
     if not re.search(r"\b(?:1[89]|20|21)\d\d\b", s) or re.search(r"[^\w\s,./:+()-]", s):
         return None
     s = re.sub(r"\b([ap])\.m\.", r"\1m", s, flags=re.IGNORECASE)
-    words = re.findall(r"[^\W\d_]+", s.lower())
+    words = letter_words(s.lower())
     if any(not _DATE_WORDS.match(w) for w in words):
         return None
     month_named = any(_MONTH_NAME.match(w) for w in words)

@@ -16,10 +16,11 @@ from typing import Any
 from ..errors import InputError
 from ..schema.article import Article
 from ..text.injection import injection_markers
+from ..text.outlets import outlet_for_url
 from ..text.scripts import detect_language
 from .boilerplate import headline_like
 from .cleaning import clean
-from .metadata import outlet_for_url, parse_date
+from .metadata import parse_date
 
 __all__ = [
     "MAX_ARTICLE_BYTES",

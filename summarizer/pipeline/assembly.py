@@ -24,6 +24,7 @@ from ..schema.parts import CitedSentence, Disagreement, Perspective, Source, Sum
 from ..text.names import name_tokens, names_match
 from ..text.numbers import figures
 from ..text.roles import role_of
+from ..text.words import pieces, strip_possessives
 from .prepare import Prepared
 
 MIN_SENTENCE_WORDS = 4  # "President Putin in article 1" says nothing
@@ -139,7 +140,7 @@ def _role(actor: str, model_role: str, articles: Sequence[Article]) -> str:
     if not theirs:
         return model_role
     def words(role: str) -> set[str]:
-        return set(re.findall(r"[^\W_]+", re.sub(r"['’]s\b", "", role.lower())))
+        return set(pieces(strip_possessives(role.lower())))
 
     return model_role if words(theirs) <= words(model_role) else theirs
 

@@ -22,7 +22,7 @@ from ..schema.brief import StoryBrief
 from ..schema.meta import GroundingIssue
 from ..schema.parts import CitedSentence, Summary
 from ..text.sentences import quote_spans
-from ..truth.provenance import content_stems
+from ..text.words import content_stems
 from .assembly import fact_sentence
 from .prepare import Prepared
 from .sheet import Sheet

@@ -13,9 +13,9 @@ from ..backends.base import ChatBackend, ChatRequest
 from ..config import Config
 from ..evidence import Evidence, collect
 from ..evidence.speech import reported_actors, same_actor
-from ..ingest.metadata import outlet_names
 from ..schema.article import Article
 from ..schema.draft import MAX_PERSPECTIVES, draft_model
+from ..text.outlets import outlet_keys
 from .plan import Plan, plan
 from .sheet import Sheet, build_sheet
 
@@ -54,7 +54,7 @@ def quoted_speakers(ev: Evidence) -> list[str]:
 def actors(ev: Evidence) -> list[str]:
     """Quoted speakers, then actors whose positions are reported without a quote; never an outlet
     of the cluster ("according to The Guardian" says where a quote was read, not who holds a view)."""
-    outlets = {a.outlet.casefold() for a in ev.articles if a.outlet} | set(outlet_names())
+    outlets = outlet_keys(a.outlet for a in ev.articles)
     out = [s for s in quoted_speakers(ev) if s.casefold() not in outlets]
     for actor in reported_actors(ev.reported):
         if actor.casefold() in outlets:

@@ -30,7 +30,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,13 +44,14 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer 
 
 from ..atomic import write_atomic
 from ..errors import ConfigError, InputError
-from ..ingest import find_duplicates, outlet_for_url
+from ..ingest import find_duplicates
 from ..schema.article import Article, Cluster
 from ..text.names import capital_runs
+from ..text.outlets import outlet_for_url
+from ..text.words import content, strip_possessive, term_stem, words
 
 __all__ = ["ClusterOptions", "cluster_articles", "cluster_labels", "cluster_record", "outlet_key", "write_clusters"]
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _URL_DATE = re.compile(r"/(20\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|-|$)")
 BLOCK_ROWS = 512  # rows of the similarity matrix computed at once: 512 x n float32 per matrix
 MAX_DENSE = 3000  # largest block given to linkage as a dense matrix (3000^2 float64 = 72 MB)
@@ -89,17 +89,8 @@ class ClusterOptions:
 # --------------------------------------------------------------------------- features
 
 
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    """A light English suffix stripper: enough to join 'sanctions'/'sanctioned'/'sanctioning'."""
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            return word[: -len(suffix)] + repl
-    return word
-
-
 def _terms(doc: str) -> list[str]:
-    return [_stem(w) for w in _WORD.findall(doc.lower()) if len(w) > 1 and w not in ENGLISH_STOP_WORDS]
+    return [term_stem(w) for w in content(words(doc.lower()), stopwords=ENGLISH_STOP_WORDS, min_len=2)]
 
 
 def _lead(article: Article, chars: int) -> str:
@@ -116,7 +107,7 @@ def _entities(text: str) -> list[str]:
             toks = toks[1:]
         name = " ".join(toks).lower()
         if len(name) > 2:
-            out.add(re.sub(r"['’]s$", "", name))
+            out.add(strip_possessive(name))
     return sorted(out)
 
 

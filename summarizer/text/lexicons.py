@@ -4,6 +4,7 @@
 * :func:`gazetteer` reads a ``Canonical|alias|...`` file (countries, organisations);
   :func:`gazetteer_pattern` matches any of its surface forms, longest first.
 * :func:`demonyms` maps "Ukrainian" to "Ukraine".
+* :func:`data_json` reads a JSON table (boilerplate, outlets).
 
 Patterns that are alternations inside regular expressions (speech verbs, months) live
 here too, so that every module spells them the same way.
@@ -12,14 +13,25 @@ here too, so that every module spells them the same way.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from importlib import resources
+from typing import Any
 
 
 def data_lines(name: str) -> list[str]:
     """The non-blank, non-comment lines of ``summarizer/data/<name>``."""
     text = resources.files("summarizer").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+@functools.cache
+def data_json(name: str) -> dict[str, Any]:
+    """The JSON object in ``summarizer/data/<name>`` (read once)."""
+    # The data folder belongs to the top-level package (pyproject: package-data "data/*.json").
+    text = resources.files("summarizer").joinpath("data", name).read_text(encoding="utf-8")
+    table: dict[str, Any] = json.loads(text)
+    return table
 
 
 @functools.cache

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from .sentences import unquoted
+from .words import pieces
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def loaded_terms(text: str) -> list[str]:
 
 def subjectivity_rate(text: str) -> float:
     """Loaded terms per 100 words of the text's own voice (0.0 for an empty text)."""
-    words = re.findall(r"[^\W_]+", unquoted(text))
+    words = pieces(unquoted(text))
     if not words:
         return 0.0
     return 100.0 * len(find_loaded(text)) / len(words)

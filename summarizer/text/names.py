@@ -1,12 +1,32 @@
-"""Names in text: significant name tokens, whether two spellings name one actor, and runs
-of capitalised words (the candidates for names)."""
+"""Names in text: significant name tokens, whether two spellings name one actor, runs of
+capitalised words (the candidates for names), and which of them to take for names: the names a
+sentence states (:func:`names_in`, with :func:`known_caps` and :func:`title_case`), a sentence's
+name terms and name words."""
 
 from __future__ import annotations
 
+import functools
 import re
 
-from .lexicons import COUNTRIES, NOT_NAME, ORG_KEYWORDS, ORGS, TITLE_WORDS, demonyms, gazetteer
+from .lexicons import (
+    COUNTRIES,
+    MONTHS,
+    NOT_NAME,
+    ORG_KEYWORDS,
+    ORGS,
+    SPEECH_VERBS,
+    STOPWORDS,
+    TITLE_WORDS,
+    WEEKDAYS,
+    demonyms,
+    gazetteer,
+)
+from .lexicons import words as wordlist
 from .sentences import TOKEN_RE
+from .words import is_possessive, letter_words, strip_possessive, strip_possessives, words
+
+_FUNCTION_CAPS = wordlist("function_caps")
+_TITLE_MARKERS = wordlist("title_markers")
 
 Run = list[tuple[int, int, str]]
 """A run of capitalised tokens: ``(start, end, token)`` each."""
@@ -16,7 +36,7 @@ def name_tokens(name: str) -> list[str]:
     """The significant tokens of a name: titles (President, Mr, ...) and possessives removed."""
     return [
         t
-        for t in re.split(r"[\s\-]+", re.sub(r"['’]s\b", "", name))
+        for t in re.split(r"[\s\-]+", strip_possessives(name))
         if t and t.lower().strip(".") not in TITLE_WORDS
     ]
 
@@ -48,7 +68,7 @@ def capital_runs(text: str) -> list[Run]:
             gap = text[current[-1][1] : m.start()]
             prev = current[-1][2]
             joined = re.fullmatch(r"[ \t]+", gap) or (len(prev) == 1 and re.fullmatch(r"\.[ \t]*", gap))
-            possessive = re.search(r"['’]s$", prev)
+            possessive = is_possessive(prev)
             if not joined or possessive:
                 runs.append(current)
                 current = []
@@ -60,7 +80,7 @@ def capital_runs(text: str) -> list[Run]:
 
 def is_name_token(tok: str) -> bool:
     """Whether a capitalised token can be part of a person's name (not a title, place, label or acronym)."""
-    base = re.sub(r"['’]s$", "", tok)
+    base = strip_possessive(tok)
     low = base.lower()
     if low in NOT_NAME or low.strip(".") in TITLE_WORDS or low in ORG_KEYWORDS:
         return False
@@ -75,7 +95,7 @@ def name_terms(sentence: str) -> set[str]:
     """Capitalised names in a sentence, folded so that 'North Korean' meets 'North Korea'."""
     terms = set()
     for run in capital_runs(sentence):
-        words = [re.sub(r"['’]s$", "", t[2]) for t in run]
+        words = [strip_possessive(t[2]) for t in run]
         phrase = " ".join(words)
         phrase = demonyms().get(phrase, phrase)
         terms.add(gazetteer(COUNTRIES).get(phrase, phrase).lower())
@@ -84,3 +104,80 @@ def name_terms(sentence: str) -> set[str]:
             if w.lower() not in NOT_NAME:
                 terms.add(w.lower())
     return terms
+
+
+_DATE_WORDS = frozenset(w.lower() for w in (MONTHS + "|" + WEEKDAYS).split("|"))
+_INNER_CAP = re.compile(r"(?<=[\w,;:)’'] )[A-Z][\w’'-]+")
+NAME_CUT = 5  # name words are cut to five letters, so that "Korean" meets "Korea"
+
+
+def name_words(text: str) -> set[str]:
+    """The words of capitalised names, lowercased and cut to NAME_CUT letters ('Korean' meets
+    'Korea'), without dates' own words ('Tuesday') and function words ('On', 'This')."""
+    out = set()
+    for term in name_terms(text):
+        for w in words(term):
+            if len(w) >= 3 and not {w, w.lower()} & (_DATE_WORDS | STOPWORDS | NOT_NAME | TITLE_WORDS):
+                out.add(w[:NAME_CUT])
+    return out
+
+
+def inner_name_words(text: str) -> set[str]:
+    """Capitalised words written inside a sentence (after a word, a comma, a colon or a bracket),
+    lowercased and cut like :func:`name_words`: names, not a sentence's capitalised first word."""
+    return {w.lower()[:NAME_CUT] for w in _INNER_CAP.findall(text)}
+
+
+def names_in(sentence: str, known: frozenset[str]) -> list[tuple[str, list[str]]]:
+    """Names to check in a sentence: ``(phrase, tokens)`` per capitalised run; ``known`` is
+    :func:`known_caps` of the texts it is checked against."""
+    out: list[tuple[str, list[str]]] = []
+    if title_case(sentence):
+        return out  # Title Case: capitals say nothing about names
+    for run in capital_runs(sentence):
+        start = run[0][0]
+        initial = not sentence[:start].strip() or re.search(r"(?:[.!?:;]|[\"“‘(—-])\s*$", sentence[:start])
+        toks = [strip_possessive(t[2]) for t in run]
+        if initial and len(toks) == 1:
+            # A lone capitalised first word is usually an ordinary word ("Officials", "Fighting"):
+            # check it only if it looks like a name (written capitalised mid-sentence in the
+            # articles, possessive, or followed by a speech verb).
+            after = sentence[run[0][1] : run[0][1] + 30]
+            if not (
+                toks[0] in known
+                or is_possessive(run[0][2])
+                or re.match(r"\s+(?:" + SPEECH_VERBS + r")\b", after)
+            ):
+                continue
+        check = [
+            part
+            for t in toks
+            for part in re.split(r"-", t)
+            if part
+            and part.lower() not in _FUNCTION_CAPS
+            and part.lower().strip(".") not in TITLE_WORDS
+            and len(part) > 1
+        ]
+        if check:
+            out.append((" ".join(toks), check))
+    return out
+
+
+def title_case(text: str) -> bool:
+    """Headline style ("Putin Does Not Deny North Korean Troops")."""
+    long = letter_words(text, 4)
+    caps = [w for w in long[1:] if w[0].isupper()]
+    if sum(w.lower() in _TITLE_MARKERS for w in caps) >= 2:
+        return True
+    return len(long) >= 6 and len(caps) / (len(long) - 1) > 0.8
+
+
+@functools.lru_cache(maxsize=64)
+def known_caps(texts: tuple[str, ...]) -> frozenset[str]:
+    """Capitalised words the texts write inside a sentence (after a lower-case letter, a comma or a
+    semicolon), possessives dropped: names, where a sentence's first word may be an ordinary word."""
+    caps: set[str] = set()
+    for text in texts:
+        for m in re.finditer(r"(?<=[a-z,;] )([A-Z][\w’'\-]+)", text):
+            caps.add(strip_possessive(m.group(1)))
+    return frozenset(caps)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from .lexicons import MONTHS, TITLE_WORDS, WEEKDAYS, words
 from .loaded import find_loaded
 from .names import name_tokens
+from .words import strip_possessive
 
 MAX_ROLE_WORDS = 12
 _CONNECTORS = frozenset({"of", "for"})
@@ -26,7 +27,7 @@ _DESCRIBED = re.compile(r"^,\s+(?:the|a|an)\s+([^,.;:()“”\"]{3,120}?)(?=[,.;
 
 
 def _is_title(words: list[str]) -> bool:
-    bare = [re.sub(r"['’]s$", "", w.lower()).rstrip(".") for w in words]
+    bare = [strip_possessive(w.lower()).rstrip(".") for w in words]
     titles = [w for w in bare if w in TITLE_WORDS or w.rstrip("s") in TITLE_WORDS]
     return bool(titles) and not set(titles) <= _HONORIFICS
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from pathlib import Path
 from typing import Any
+
+from .words import letter_words
 
 _LATIN_STOPWORDS = {
     lang: frozenset(words.split())
@@ -115,7 +116,7 @@ def guess_by_script(text: str) -> str | None:
         uk = sum(sample.count(c) for c in "іїєґІЇЄҐ")
         return "uk" if uk >= 0.01 * counts["cyrillic"] else "ru"
     if top == "latin":
-        words = re.findall(r"[^\W\d_]+", sample.lower())
+        words = letter_words(sample.lower())
         scores = {lang: sum(1 for w in words if w in stops) for lang, stops in _LATIN_STOPWORDS.items()}
         best = max(scores, key=lambda k: scores[k])
         return best if scores[best] > scores["en"] else "en"

@@ -1,4 +1,4 @@
-"""Sentences, quoted spans and words: where a text's units begin and end."""
+"""Sentences and quoted spans: where a text's units begin and end."""
 
 from __future__ import annotations
 
@@ -117,8 +117,3 @@ def first_person(text: str) -> bool:
     a speaker's words, which in a report stand inside quotation marks with the speaker named."""
     bare = unquoted(text)
     return any(m.group() != "I" or not _NUMERAL_AFTER.search(bare[: m.start()]) for m in _FIRST_PERSON.finditer(bare))
-
-
-def words(text: str) -> list[str]:
-    """Words (letters and digits, with an inner apostrophe: "don't", "Korea’s")."""
-    return re.findall(r"[^\W_]+(?:['’][^\W_]+)?", text)

@@ -17,9 +17,10 @@ from typing import Any, ClassVar
 
 from ..schema.article import Article
 from ..schema.parts import CitedSentence, Perspective
-from ..text.lexicons import COUNTRIES, ORGS, SPEECH_VERBS, STOPWORDS, TITLE_WORDS, demonyms, gazetteer, words
-from ..text.names import capital_runs
+from ..text.lexicons import COUNTRIES, ORGS, STOPWORDS, demonyms, gazetteer
+from ..text.names import known_caps, names_in
 from ..text.numbers import figures, spelled_counts
+from ..text.words import letter_words
 from .base import ARTICLE_CACHE, Context, Issue, NoRepair
 
 
@@ -33,14 +34,11 @@ class _ArticleFacts:
 
 @functools.lru_cache(maxsize=ARTICLE_CACHE)
 def _facts_of(text: str) -> _ArticleFacts:
-    found = re.findall(r"[^\W\d_]+", text)
+    found = letter_words(text)
     words = sorted({w.lower() for w in found})
     common = frozenset(w for w in found if w[0].islower())
     numbers = frozenset(v for _, vals in figures(text) + spelled_counts(text) for v in vals)
     return _ArticleFacts(words, numbers, text.lower(), common)
-
-
-_FUNCTION_CAPS = words("function_caps")
 
 
 def _has_prefix_word(facts: _ArticleFacts, token: str) -> bool:
@@ -62,61 +60,6 @@ def _phrase_variants(phrase: str) -> set[str]:
         variants.add(dem[phrase])
     variants |= {d for d, c in dem.items() if c == phrase}
     return variants
-
-
-def _names_in(sentence: str, known_caps: frozenset[str]) -> list[tuple[str, list[str]]]:
-    """Names to check in a brief's sentence: ``(phrase, tokens)`` per capitalised run."""
-    out: list[tuple[str, list[str]]] = []
-    if _title_case(sentence):
-        return out  # Title Case: capitals say nothing about names
-    for run in capital_runs(sentence):
-        start = run[0][0]
-        initial = not sentence[:start].strip() or re.search(r"(?:[.!?:;]|[\"“‘(—-])\s*$", sentence[:start])
-        toks = [re.sub(r"['’]s$", "", t[2]) for t in run]
-        if initial and len(toks) == 1:
-            # A lone capitalised first word is usually an ordinary word ("Officials", "Fighting"):
-            # check it only if it looks like a name (written capitalised mid-sentence in the
-            # articles, possessive, or followed by a speech verb).
-            after = sentence[run[0][1] : run[0][1] + 30]
-            if not (
-                toks[0] in known_caps
-                or re.search(r"['’]s$", run[0][2])
-                or re.match(r"\s+(?:" + SPEECH_VERBS + r")\b", after)
-            ):
-                continue
-        check = [
-            part
-            for t in toks
-            for part in re.split(r"-", t)
-            if part
-            and part.lower() not in _FUNCTION_CAPS
-            and part.lower().strip(".") not in TITLE_WORDS
-            and len(part) > 1
-        ]
-        if check:
-            out.append((" ".join(toks), check))
-    return out
-
-
-_TITLE_MARKERS = words("title_markers")
-
-
-def _title_case(text: str) -> bool:
-    """Headline style ("Putin Does Not Deny North Korean Troops")."""
-    words = re.findall(r"[^\W\d_]{4,}", text)
-    caps = [w for w in words[1:] if w[0].isupper()]
-    if sum(w.lower() in _TITLE_MARKERS for w in caps) >= 2:
-        return True
-    return len(words) >= 6 and len(caps) / (len(words) - 1) > 0.8
-
-
-@functools.lru_cache(maxsize=64)
-def _known_caps(texts: tuple[str, ...]) -> frozenset[str]:
-    caps: set[str] = set()
-    for text in texts:
-        for m in re.finditer(r"(?<=[a-z,;] )([A-Z][\w’'\-]+)", text):
-            caps.add(re.sub(r"['’]s$", "", m.group(1)))
-    return frozenset(caps)
 
 
 def _name_supported(phrase: str, tokens: list[str], art: Article) -> bool:
@@ -159,7 +102,7 @@ class SentenceFacts:
 
 
 def sentence_facts(text: str, cited: Sequence[Article], articles: Sequence[Article]) -> SentenceFacts:
-    known = _known_caps(tuple(a.text for a in articles))
+    known = known_caps(tuple(a.text for a in articles))
     result = SentenceFacts([], [], {}, 0, 0)
     # Counts in words too ("two outlets"): an invented count is as unsourced as an invented figure.
     for raw, values in figures(text) + spelled_counts(text):
@@ -171,7 +114,7 @@ def sentence_facts(text: str, cited: Sequence[Article], articles: Sequence[Artic
             result.uncited_facts[raw] = elsewhere
         else:
             result.missing_numbers.append(raw)
-    for phrase, tokens in _names_in(text, known):
+    for phrase, tokens in names_in(text, known):
         result.n_names += 1
         if any(_name_supported(phrase, tokens, a) for a in cited):
             continue
@@ -188,11 +131,11 @@ def fact_holders(text: str, articles: Sequence[Article]) -> list[tuple[str, froz
 
     One pass over the articles per fact, so that asking which of many cited articles hold a
     sentence's facts stays linear in the cluster (see ``citations.SupportCheck._narrow``)."""
-    known = _known_caps(tuple(a.text for a in articles))
+    known = known_caps(tuple(a.text for a in articles))
     out = [(raw, frozenset(a.id for a in articles if number_supported(values, a)))
            for raw, values in figures(text) + spelled_counts(text)]
     out += [(phrase, frozenset(a.id for a in articles if _name_supported(phrase, tokens, a)))
-            for phrase, tokens in _names_in(text, known)]
+            for phrase, tokens in names_in(text, known)]
     return out
 
 

@@ -8,42 +8,26 @@ language mid-sentence ("global领导").
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from ..schema.article import Article
-from ..text.lexicons import STOPWORDS
 from ..text.scripts import mostly_latin, scripts
-from ..text.sentences import unquoted
+from ..text.words import content_stems, stems
 from .base import ARTICLE_CACHE, Context, Issue, NoRepair
 from .facts import text_of
 
 MIN_WORD_SUPPORT = 0.5  # share of a sentence's content words that must occur in the articles
-_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
-
-
-def _stem(word: str) -> str:
-    w = word.lower().removesuffix("'s").removesuffix("’s")
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(w) > len(suffix) + 3 and w.endswith(suffix):
-            return w[: -len(suffix)]
-    return w
 
 
 @functools.lru_cache(maxsize=ARTICLE_CACHE)
 def _vocabulary(text: str) -> frozenset[str]:
-    return frozenset(_stem(w) for w in _WORD.findall(text))
+    return stems(text)
 
 
 @functools.lru_cache(maxsize=ARTICLE_CACHE)
 def _article_scripts(text: str) -> frozenset[str]:
     return frozenset(scripts(text))
-
-
-def content_stems(text: str) -> list[str]:
-    """Stems of the content words of ``text`` outside quotation marks."""
-    return [_stem(w) for w in _WORD.findall(unquoted(text)) if w.lower() not in STOPWORDS]
 
 
 def vocabulary(text: str) -> frozenset[str]:

@@ -18,6 +18,7 @@ from ..schema.parts import Quote
 from ..text.lexicons import COUNTRIES, EAST_ASIAN_FAMILY, NOT_NAME, demonyms, gazetteer
 from ..text.names import name_tokens, names_match
 from ..text.normalize import folded, norm_map, normalize
+from ..text.words import PIECE, pieces
 from .base import Context, Issue
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def _find_normalized(needle: str, article: Article, near: int | None) -> tuple[i
 
 def _word_spans(text: str) -> list[tuple[str, int, int]]:
     hay, idx = folded(text) if len(text) > 200 else norm_map(text, True)
-    return [(m.group(), idx[m.start()], idx[m.end() - 1] + 1) for m in re.finditer(r"[^\W_]+", hay)]
+    return [(m.group(), idx[m.start()], idx[m.end() - 1] + 1) for m in PIECE.finditer(hay)]
 
 
 def _longest_run(quote: str, article: Article) -> tuple[int, int, int] | None:
@@ -113,7 +114,7 @@ def verify_quote(quote: Quote, articles: Sequence[Article]) -> QuoteResult:
                 return QuoteResult(
                     "recited", fixed(art, *span), f"found in article {art.id}, not {quote.article_id}"
                 )
-    n_words = len(re.findall(r"[^\W_]+", text))
+    n_words = len(pieces(text))
     need = max(MIN_TRIMMED_WORDS, int(0.4 * n_words + 0.999))
     for art in ([cited] if cited is not None else []) + others:
         run = _longest_run(text, art)

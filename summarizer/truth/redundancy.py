@@ -8,16 +8,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ..schema.parts import CitedSentence
-from ..text.lexicons import STOPWORDS
-from ..text.sentences import words
+from ..text.words import content_words
 from .base import Context, Issue, NoRepair
 
 MIN_OVERLAP = 0.8  # share of the key point's content words that one summary sentence already says
-
-
-def content_words(text: str) -> set[str]:
-    """Lowercased content words, cut to six letters so that "deployed" meets "deployment"."""
-    return {w.lower()[:6] for w in words(text) if w.lower() not in STOPWORDS}
+CUT = 6  # content words are cut to six letters, so that "deployed" meets "deployment"
 
 
 class RedundantKeyPointCheck(NoRepair):
@@ -27,11 +22,11 @@ class RedundantKeyPointCheck(NoRepair):
     def check(self, item: CitedSentence, where: str, ctx: Context) -> list[Issue]:
         if not where.startswith("key_points") or ctx.brief is None:
             return []
-        point = content_words(item.text)
+        point = content_words(item.text, cut=CUT)
         if len(point) < 3:
             return []
         for i, s in enumerate(ctx.brief.summary):
-            shared = len(point & content_words(s.text)) / len(point)
+            shared = len(point & content_words(s.text, cut=CUT)) / len(point)
             if shared >= MIN_OVERLAP:
                 return [Issue("redundant_key_point", where, f"repeats summary[{i}] ({shared:.0%} of its words)")]
         return []

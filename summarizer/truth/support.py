@@ -15,9 +15,10 @@ from typing import Any, ClassVar
 from ..schema.article import Article
 from ..schema.draft import DRAFT_SENTENCE_CHARS
 from ..schema.parts import CitedSentence, SentenceRef, Statement
+from ..text.words import content_stems, words
 from .base import Context, Issue, NoRepair
 from .facts import sentence_facts
-from .provenance import content_stems, vocabulary
+from .provenance import vocabulary
 
 MIN_SUPPORT = 0.5  # share of the sentence's content words found in the source sentences it cites
 
@@ -127,7 +128,6 @@ class EvidenceCheck:
 
 
 _ENDED = re.compile(r"[.!?…\"”’')\]]\s*$")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
 def cut_off(text: str, sources: Sequence[str]) -> bool:
@@ -138,12 +138,12 @@ def cut_off(text: str, sources: Sequence[str]) -> bool:
         return False
     if len(text) >= DRAFT_SENTENCE_CHARS - 2:
         return True
-    words = [w.lower() for w in _WORD.findall(text)]
-    if not words:
+    ours = [w.lower() for w in words(text)]
+    if not ours:
         return False
-    stub, tail = words[-1], words[-3:]
+    stub, tail = ours[-1], ours[-3:]
     for source in sources:
-        theirs = [w.lower() for w in _WORD.findall(source)]
+        theirs = [w.lower() for w in words(source)]
         if stub not in theirs and any(w.startswith(stub) for w in theirs):
             return True
         for k in range(len(theirs) - len(tail)):  # the tail, with more words after it
