@@ -55,16 +55,27 @@ __all__ = [
     "find_disagreements",
     "find_entities",
     "find_persons",
+    "find_quotes",
     "unit_class",
 ]
+
+
+def _indexes(arts: Sequence[Article]) -> tuple[list[Person], PersonFinder, list[ArticleIndex]]:
+    persons = find_persons(arts)
+    finder = PersonFinder(persons)
+    return persons, finder, [ArticleIndex(a, persons, finder) for a in arts]
+
+
+def find_quotes(articles: Sequence[Article]) -> tuple[list[QuoteCandidate], list[QuoteCandidate]]:
+    """The quoted spans of a cluster with their speakers, as :func:`collect` finds them:
+    ``(quotes, fragments)``, fragments being spans under :data:`MIN_QUOTE_WORDS` words."""
+    return extract_quotes(_indexes([a for a in articles if not a.duplicate_of])[2])
 
 
 def collect(articles: Sequence[Article]) -> Evidence:
     """Gather quotes, numbers, entities, disagreements, facts and the timeline of a cluster (duplicates skipped)."""
     arts = [a for a in articles if not a.duplicate_of]
-    persons = find_persons(arts)
-    finder = PersonFinder(persons)
-    indexes = [ArticleIndex(a, persons, finder) for a in arts]
+    persons, finder, indexes = _indexes(arts)
     quotes, fragments = extract_quotes(indexes)
     numbers = [n for ix in indexes for n in extract_numbers(ix)]
     facts = find_facts(arts)
