@@ -14,6 +14,7 @@ module              holds
 ``persons``         people named in full, and their later mentions
 ``index``           per-article look-ups (sentences, mentions, speaker phrases)
 ``quotes``          quoted spans and their speakers
+``attribution``     who says a quote: the cue that names them, or no one
 ``statements``      renderings of one statement grouped across outlets
 ``figures``         figures with their unit, hedge and claimant
 ``disagreements``   figures for the same thing that differ between sources
