@@ -1,4 +1,4 @@
-"""``python -m summarizer eval run|score|compare``: the eval harness's command line.
+"""``python -m summarizer eval run|score|compare|quotes``: the eval harness's command line.
 
 Exit codes: 0 when every threshold holds, 1 when a metric breaks its threshold
 (the breach is named on stderr), and the summarizer error codes (2 config,
@@ -93,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("compare", help="one Markdown table row per scored run (for docs/quality.md)")
     c.add_argument("outs", type=Path, nargs="+", help="folders of scored runs")
+
+    q = sub.add_parser("quotes", help="quote attribution of the evidence step on BASIL (no model): found, right, wrong, none")
+    q.add_argument(
+        "--dataset", type=Path, default=None,
+        help="a BASIL quotes JSONL file (default: ../shared/evalsets/basil-quotes-dev.jsonl)",
+    )
+    q.add_argument("--details", action="store_true", help="also list every span not attributed to its person")
     return p
 
 
@@ -161,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "score":
             return _finish(args, args.out)
+        if args.command == "quotes":
+            from .basil import DEFAULT_BASIL_SET, load_basil, render, score_clusters
+
+            print(render(score_clusters(load_basil(args.dataset or DEFAULT_BASIL_SET)), details=args.details))
+            return 0
         from .datasets import load_dataset
 
         dataset = load_dataset(args.dataset, args.limit)

@@ -14,6 +14,7 @@ module              holds
 ``persons``         people named in full, and their later mentions
 ``index``           per-article look-ups (sentences, mentions, speaker phrases)
 ``quotes``          quoted spans and their speakers
+``attribution``     who says a quote: the cue that names them, or no one
 ``statements``      renderings of one statement grouped across outlets
 ``figures``         figures with their unit, hedge and claimant
 ``disagreements``   figures for the same thing that differ between sources
@@ -55,16 +56,27 @@ __all__ = [
     "find_disagreements",
     "find_entities",
     "find_persons",
+    "find_quotes",
     "unit_class",
 ]
+
+
+def _indexes(arts: Sequence[Article]) -> tuple[list[Person], PersonFinder, list[ArticleIndex]]:
+    persons = find_persons(arts)
+    finder = PersonFinder(persons)
+    return persons, finder, [ArticleIndex(a, persons, finder) for a in arts]
+
+
+def find_quotes(articles: Sequence[Article]) -> tuple[list[QuoteCandidate], list[QuoteCandidate]]:
+    """The quoted spans of a cluster with their speakers, as :func:`collect` finds them:
+    ``(quotes, fragments)``, fragments being spans under :data:`MIN_QUOTE_WORDS` words."""
+    return extract_quotes(_indexes([a for a in articles if not a.duplicate_of])[2])
 
 
 def collect(articles: Sequence[Article]) -> Evidence:
     """Gather quotes, numbers, entities, disagreements, facts and the timeline of a cluster (duplicates skipped)."""
     arts = [a for a in articles if not a.duplicate_of]
-    persons = find_persons(arts)
-    finder = PersonFinder(persons)
-    indexes = [ArticleIndex(a, persons, finder) for a in arts]
+    persons, finder, indexes = _indexes(arts)
     quotes, fragments = extract_quotes(indexes)
     numbers = [n for ix in indexes for n in extract_numbers(ix)]
     facts = find_facts(arts)

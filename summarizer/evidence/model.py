@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..schema.article import Article
-from ..schema.parts import Disagreement, Entities, Quote, Statement, TimelineEvent
+from ..schema.parts import Disagreement, Entities, Quote, SentenceRef, Statement, TimelineEvent
 from ..text.names import names_match
 
 if TYPE_CHECKING:
@@ -33,6 +33,9 @@ class QuoteCandidate:
     speaker: str | None
     context: str
     fragment: bool = False  # fewer than MIN_QUOTE_WORDS words: a scare quote or label
+    # Why ``speaker`` said it: the attribution cue ("Putin said", "according to X") as a span of the
+    # article; None when the quote has no speaker. See :mod:`summarizer.evidence.attribution`.
+    cue: SentenceRef | None = None
 
     def to_quote(self, speaker: str | None = None) -> Quote:
         """This span as a schema :class:`Quote`."""
@@ -95,12 +98,13 @@ class Evidence:
         Renderings of one statement (same speaker, similar content, different articles:
         translations) become one Statement; other articles' renderings are added even if
         only one id was chosen. With ``speaker`` (the perspective's actor), quotes whose
-        detected speaker is someone else are left out: that is a misattribution.
+        detected speaker is someone else, or who have none, are left out.
         """
         pool = self.quotes + self.fragments
         chosen = [q for qid in dict.fromkeys(quote_ids) if (q := self.quote(qid)) is not None]
         if speaker:
-            chosen = [q for q in chosen if q.speaker is None or names_match(q.speaker, speaker)]
+            # A quote without a speaker is no one's words: it never enters a named perspective.
+            chosen = [q for q in chosen if q.speaker is not None and names_match(q.speaker, speaker)]
         groups: list[list[QuoteCandidate]] = []
         for q in chosen:
             if any(q in g for g in groups):

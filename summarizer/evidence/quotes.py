@@ -1,103 +1,26 @@
-"""Quoted spans of each article with the speaker named near them."""
+"""Quoted spans of each article, each with the speaker its attribution names (:mod:`.attribution`)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from ..text.lexicons import COUNTRIES, ORGS, SPEECH_VERBS, gazetteer_pattern
+from ..schema.parts import SentenceRef
 from ..text.sentences import quote_spans
 from ..text.words import words
+from .attribution import Attributor
 from .index import ArticleIndex
 from .model import MIN_QUOTE_WORDS, QuoteCandidate
-from .persons import AUX
 
-_PARTICIPLES = (
-    r"stating|saying|adding|noting|writing|warning|insisting|arguing|declaring|explaining|"
-    r"emphasi[sz]ing|stressing|telling\s+\w+|calling\s+(?:it|them|him|her|this|that)(?:\s+a|\s+an)?|"
-    r"describing\s+(?:it|them|him|her|this|that)\s+as|referring\s+to\s+(?:it|them|him|her)\s+as|"
-    r"labell?ing\s+(?:it|them)(?:\s+as)?|dismissing\s+(?:it|them)\s+as"
-)
-_NAMERUN = r"(?:(?:[A-Z][\w’'.\-]*|of|the|for)\s+){0,7}[A-Z][\w’'\-]*"
-_AFTER_VERB_FIRST = re.compile(r"(?:" + SPEECH_VERBS + r")\s+(?P<who>" + _NAMERUN + r")")
-_AFTER_FROM = re.compile(
-    r"(?:" + SPEECH_VERBS + r")\s+(?:[a-z]+\s+){0,4}?(?:from|by)\s+(?P<who>" + _NAMERUN + r")"
-)
-_AFTER_NAME_FIRST = re.compile(
-    r"(?P<who>" + _NAMERUN + r"|he|she|they)\s+" + AUX + r"(?:" + SPEECH_VERBS + r")\b"
-)
-_BEFORE_FINITE = re.compile(
-    r"(?P<who>"
-    + _NAMERUN
-    + r"|[Hh]e|[Ss]he)\s+"
-    + AUX
-    + r"(?:"
-    + SPEECH_VERBS
-    + r")(?:\s+[a-z]+){0,3}\s*[,:]?\s*(?:that\s+)?$"
-)
-_BEFORE_VERB_END = re.compile(
-    r"\b(?:" + SPEECH_VERBS + r")(?:\s+(?:at|to|in|on)?\s*[a-z]+){0,3}\s*[,:]\s*(?:that\s+)?$"
-)
-_BEFORE_PARTICIPLE = re.compile(r"(?:" + _PARTICIPLES + r")\s*[,:]?\s*(?:that\s+)?$")
-_ACCORDING = re.compile(r"[Aa]ccording to (?P<who>" + _NAMERUN + r")")
+Candidate = tuple[int, int, str, str | None, str, SentenceRef | None]  # start, end, text, speaker, context, cue
 
 
-def _find_speaker(
-    ix: ArticleIndex, o: int, c: int, prev_quote: tuple[int, int, str | None] | None
-) -> str | None:
-    text = ix.text
-    s_start, s_end = ix.sentence_at(o)
-    s_end = max(s_end, ix.sentence_at(c)[1])
-    # 1. Attribution right after the closing mark: ', Putin said' / 'said Putin' / 'he added'.
-    after = text[c + 1 : min(len(text), c + 200)].split("\n", 1)[0]
-    after = re.sub(r"^[\s,.;:!?—–\-]*", "", after)
-    for rx in (_AFTER_NAME_FIRST, _AFTER_VERB_FIRST, _AFTER_FROM):
-        m = rx.match(after)
-        if m and (who := ix.resolve(m.group("who"), o)):
-            return who
-    # 2. Before the opening mark, in the same sentence (after any earlier quote in it).
-    floor = s_start
-    if prev_quote and prev_quote[1] < o and prev_quote[1] >= s_start:
-        floor = prev_quote[1] + 1
-    before = text[floor:o]
-    m = _BEFORE_FINITE.search(before)
-    if m and (who := ix.resolve(m.group("who"), floor + m.start())):
-        return who
-    verb_at_end = _BEFORE_VERB_END.search(before)
-    if verb_at_end and prev_quote and prev_quote[2] and prev_quote[1] >= s_start and floor > s_start:
-        return prev_quote[2]  # '“…,” he added, and said, “…”': the same speaker goes on
-    if before.rstrip().endswith(":") or verb_at_end or _BEFORE_PARTICIPLE.search(before):
-        p = ix.first_person_in(floor, o)
-        if p:
-            return p.name
-        m = re.match(r"\s*(?:[A-Z][\w’'\-]*\s+){0,2}?(?P<pron>[Hh]e|[Ss]he)\b", before)
-        if m:
-            return ix.resolve(m.group("pron"), floor)
-        ents = [em for em in gazetteer_pattern(COUNTRIES).finditer(before)]
-        ents += [em for em in gazetteer_pattern(ORGS).finditer(before)]
-        if ents:
-            first = min(ents, key=lambda em: em.start())
-            return first.group()
-    # 3. 'according to X' anywhere in the sentence.
-    m = _ACCORDING.search(text[s_start:s_end])
-    if m and (who := ix.resolve(m.group("who"), o)):
-        return who
-    # 4. A quote standing alone right after another quote continues the same speaker.
-    if (
-        prev_quote
-        and prev_quote[2]
-        and o - prev_quote[1] < 300
-        and not re.search(r"[^\s\W]", text[s_start:o])
-    ):
-        return prev_quote[2]
-    return None
-
-
-def _candidates(ix: ArticleIndex) -> list[tuple[int, int, str, str | None, str]]:
-    """``(start, end, text, speaker, context)`` of every quoted span in one article."""
-    out = []
-    prev: tuple[int, int, str | None] | None = None
-    for o, c in quote_spans(ix.text):
+def _candidates(ix: ArticleIndex) -> list[Candidate]:
+    """``(start, end, text, speaker, context, cue)`` of every quoted span in one article."""
+    out: list[Candidate] = []
+    spans = quote_spans(ix.text)
+    reader = Attributor(ix, spans)
+    for o, c in spans:
         start, end = o + 1, c
         while start < end and ix.text[start].isspace():
             start += 1
@@ -105,9 +28,11 @@ def _candidates(ix: ArticleIndex) -> list[tuple[int, int, str, str | None, str]]
             end -= 1
         if end - start < 2 or not re.search(r"[^\W\d_]", ix.text[start:end]):
             continue
-        speaker = _find_speaker(ix, o, c, prev)
-        prev = (o, c, speaker)
-        out.append((start, end, ix.text[start:end], speaker, ix.context(o, c + 1)))
+        cue = reader.speaker_of(o, c, len(words(ix.text[start:end])))
+        ref = None if cue is None else SentenceRef(
+            article_id=ix.article.id, start=cue.start, end=cue.end, text=ix.text[cue.start : cue.end]
+        )
+        out.append((start, end, ix.text[start:end], None if cue is None else cue.speaker, ix.context(o, c + 1), ref))
     return out
 
 
@@ -116,8 +41,8 @@ def _norm_words(text: str) -> str:
 
 
 def extract_quotes(indexes: Sequence[ArticleIndex]) -> tuple[list[QuoteCandidate], list[QuoteCandidate]]:
-    real: list[tuple[str, tuple[int, int, str, str | None, str]]] = []
-    frags: list[tuple[str, tuple[int, int, str, str | None, str]]] = []
+    real: list[tuple[str, Candidate]] = []
+    frags: list[tuple[str, Candidate]] = []
     for ix in indexes:
         cands = _candidates(ix)
         norms = [_norm_words(c[2]) for c in cands]
@@ -134,11 +59,11 @@ def extract_quotes(indexes: Sequence[ArticleIndex]) -> tuple[list[QuoteCandidate
             seen.add(n)
             (real if len(words(cand[2])) >= MIN_QUOTE_WORDS else frags).append((ix.article.id, cand))
     quotes = [
-        QuoteCandidate(i + 1, aid, t, s, e, who, ctx) for i, (aid, (s, e, t, who, ctx)) in enumerate(real)
+        QuoteCandidate(i + 1, aid, t, s, e, who, ctx, cue=cue) for i, (aid, (s, e, t, who, ctx, cue)) in enumerate(real)
     ]
     base = len(quotes)
     fragments = [
-        QuoteCandidate(base + i + 1, aid, t, s, e, who, ctx, fragment=True)
-        for i, (aid, (s, e, t, who, ctx)) in enumerate(frags)
+        QuoteCandidate(base + i + 1, aid, t, s, e, who, ctx, fragment=True, cue=cue)
+        for i, (aid, (s, e, t, who, ctx, cue)) in enumerate(frags)
     ]
     return quotes, fragments
