@@ -367,7 +367,7 @@ def test_repair_falls_back_to_a_lead_sentence(arts):
     brief = _brief([CitedSentence(text="Sergei Shoigu sent 99,999 troops.", sources=["001"])])
     fixed = g.repair(brief, arts)
     assert len(fixed.summary) == 1 and fixed.summary[0].sources == ["001"]
-    assert fixed.summary[0].text in " ".join(arts[0].text.split())
+    assert fixed.summary[0].text in " ".join(arts[0].text.split()) and fixed.summary[0].origin == "fact"
     assert any(i.where == "summary" and "lead sentence" in i.detail for i in fixed.grounding.issues)
 
 
@@ -558,6 +558,7 @@ def test_a_remark_in_the_briefs_voice_gets_its_quotation_marks_and_speaker_back(
     assert ("unattributed_claim", "summary[1]") in _kinds(g.check(_brief(summary=[_brief().summary[0], stripped]), arts))
     fixed = g.repair(_brief(summary=[_brief().summary[0], stripped]), arts)
     assert fixed.summary[1].text == " ".join(ref.text.split()) and fixed.summary[1].evidence == [ref]
+    assert [s.origin for s in fixed.summary] == ["model", "fact"]  # a source sentence stands in
     assert any(i.where == "summary[1]" and i.action == "repaired" for i in fixed.grounding.issues)
     # with no cited sentence that quotes it, the remark goes; quoted first person is the speaker's own
     bare = stripped.model_copy(update={"evidence": []})

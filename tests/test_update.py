@@ -116,8 +116,12 @@ def test_what_is_new_is_one_small_call_over_only_the_new_facts(seed, tmp_path):
     assert new.run.prompt_tokens + new.run.completion_tokens < 0.75 * (
         fresh.run.prompt_tokens + fresh.run.completion_tokens)
     # The old summary and key points are carried over unchanged (the truth layer re-checked them).
-    kept = [s.text for s in old.summary if not s.text.startswith("Sources differ")]
+    kept = [s.text for s in old.summary if s.origin != "disagreement"]
     assert [s.text for s in new.summary][: len(kept)] == kept
+    # Each sentence still says where it came from: the model's update, the new facts' own sentences.
+    assert {s.origin for s in new.whats_new.summary} == {"update"}
+    assert {s.origin for s in new.whats_new.facts} == {"fact"}
+    assert [s.origin for s in new.summary][len(kept):] == ["disagreement"] * (len(new.summary) - len(kept))
 
 
 def test_no_new_facts_makes_no_model_call(seed, tmp_path):
@@ -148,6 +152,7 @@ def test_unsupported_model_sentences_fall_back_to_the_new_facts_own_sentences(se
     assert "45,000" not in new.to_json()
     text4 = load_articles(seed[3])[0].text
     assert all(s.text in " ".join(text4.split()) for s in new.whats_new.summary)
+    assert {s.origin for s in new.whats_new.summary} == {"fact"}  # source sentences stand in
     assert any(i.where == "whats_new.summary" for i in new.grounding.issues)
 
 
@@ -282,3 +287,21 @@ def test_cost_benchmark_runs_on_a_fake_backend(tmp_path):
     assert m["update"]["tokens"] < m["fresh"]["tokens"]
     assert "Sabrina Singh" in m["added"]["actors"]
     assert "| update 001-003 + 004 | 1 |" in update_cost.report(m)
+
+
+def test_an_update_tells_the_old_disagreement_lines_by_origin_not_wording(seed, tmp_path):
+    """The old brief's disagreement lines are written afresh; a sentence of the model's that happens to
+    open like one is the model's, and is carried over as it is."""
+    from summarizer.pipeline.prepare import prepare
+    from summarizer.updates.flow import carry_over
+
+    old = brief_of(seed[:2], tmp_path)
+    lines = [s for s in old.summary if s.origin == "disagreement"]
+    assert lines and lines[0].text.startswith("Sources differ on the")
+    lookalike = old.summary[0].model_copy(update={"text": "Sources differ on the timing, " + old.summary[0].text})
+    changed = old.model_copy(update={"summary": [lookalike, *old.summary[1:]]})
+    prep = prepare(load_articles(*seed), config(tmp_path), FakeBackend([]))
+    summary = carry_over(changed, prep, []).summary
+    assert summary[0] == lookalike
+    assert lines[0] not in summary[1:-1]  # the old line itself is not carried over: it is written afresh
+    assert 1 <= [s.origin for s in summary].count("disagreement") <= len(prep.evidence.disagreements)

@@ -149,11 +149,11 @@ class Walker:
                 if len(sentence.split()) >= 8 and not injection_markers(sentence):
                     self.ctx.note("summary_fallback", "summary", "no summary sentence was supported; "
                                   f"used the lead sentence of article {art.id}", "repaired")
-                    return CitedSentence(text=re.sub(r"\s+", " ", sentence), sources=[art.id])
+                    return CitedSentence(text=re.sub(r"\s+", " ", sentence), sources=[art.id], origin="fact")
         art = self.ctx.articles[0]
         self.ctx.note("summary_fallback", "summary",
                       f"no summary sentence was supported; used the title of article {art.id}", "repaired")
-        return CitedSentence(text=art.title or art.text[:200], sources=[art.id])
+        return CitedSentence(text=art.title or art.text[:200], sources=[art.id], origin="fact")
 
     def _quotes(self, base: str, given: list[Statement], field: str = "statements") -> list[Statement]:
         statements: list[Statement] = []

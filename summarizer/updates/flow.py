@@ -27,14 +27,7 @@ from ..config import Config
 from ..ingest.dedupe import find_duplicates
 from ..ingest.records import check_article_size
 from ..pipeline import Pipeline
-from ..pipeline.assembly import (
-    MIN_SENTENCE_WORDS,
-    clean_model_text,
-    disagreement_sentence,
-    fact_sentence,
-    mentions_claims,
-    rebuild_perspectives,
-)
+from ..pipeline.assembly import disagreement_lines, fact_sentence, model_sentence, perspectives
 from ..pipeline.calls import RunState
 from ..pipeline.prepare import Prepared, actors, prepare
 from ..schema.article import Article
@@ -45,7 +38,6 @@ from .changes import Changes, change_lines, find_changes
 from .request import PROMPT_NAMES, update_draft, update_request
 from .sources import old_articles
 
-DISAGREEMENT_PREFIX = "Sources differ on the "  # the attributed line assembly writes for a disagreement
 FALLBACK_SENTENCES = 2
 # Beyond fatal issues, what makes a model's "what's new" sentence unusable (it is replaced, never re-asked).
 _REJECT = {"evidence_unsupported", "evidence_not_verbatim", "citation_uncited", "loaded_language",
@@ -95,17 +87,15 @@ def carry_over(old: StoryBrief, prep: Prepared, new_actors: Sequence[Perspective
     lines written afresh), the previous update's news folded into the key points, and everything
     checkable taken from the new evidence."""
     ev = prep.evidence
-    summary = [s for s in old.summary if not s.text.startswith(DISAGREEMENT_PREFIX)]
-    for d in ev.disagreements:
-        if not mentions_claims(summary, d):
-            summary.append(disagreement_sentence(d))
+    summary = [s for s in old.summary if s.origin != "disagreement"]
+    summary += disagreement_lines(summary, ev.disagreements)
     previous_news = list(old.whats_new.summary) if old.whats_new else []
     key_points = list(old.key_points) + [s for s in previous_news
                                          if all(s.text != k.text for k in [*summary, *old.key_points])]
     chosen = list(old.perspectives) + [Perspective(actor=p.actor) for p in new_actors]
     return StoryBrief(
         title=old.title, summary=Summary(summary), key_points=key_points,
-        perspectives=rebuild_perspectives(prep, chosen), disagreements=list(ev.disagreements),
+        perspectives=perspectives(prep, chosen), disagreements=list(ev.disagreements),
         sources=[Source.from_article(a) for a in prep.all_articles], entities=ev.entities, topics=list(old.topics),
     )
 
@@ -199,12 +189,11 @@ class Updater:
         facts = job.changes.facts
         candidates: list[CitedSentence] = []
         for s in answer.whats_new:  # type: ignore[attr-defined]
-            text = clean_model_text(s.text)
             cited = [facts[n - 1] for n in dict.fromkeys(s.facts)]
-            if len(text.split()) >= MIN_SENTENCE_WORDS and all(text != c.text for c in candidates):
-                sources = list(dict.fromkeys(a for f in cited for a in f.articles))
-                candidates.append(CitedSentence(text=text, sources=sources,
-                                                evidence=[x.ref() for f in cited for x in f.sentences]))
+            sentence = model_sentence(s.text, list(dict.fromkeys(a for f in cited for a in f.articles)),
+                                      [x.ref() for f in cited for x in f.sentences], origin="update")
+            if sentence is not None and all(sentence.text != c.text for c in candidates):
+                candidates.append(sentence)
         kept = verified(job, candidates)
         if kept:  # cached only once it proved usable, like the pipeline's answers
             self.pipeline.caller.remember(job.request, completion)
