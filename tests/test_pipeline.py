@@ -264,3 +264,22 @@ def test_a_brief_saved_before_origin_existed_still_loads(articles, tmp_path):
     old = StoryBrief.model_validate(saved, context={"articles": articles})
     assert [s.origin for s in old.summary] == ["model"] * len(old.summary)
     assert without_origin(old.model_dump(mode="json")) == without_origin(brief.model_dump(mode="json"))
+
+
+def test_coverage_reports_its_changes_through_the_policy_table(articles, tmp_path, monkeypatch):
+    """Coverage's additions and moves are issues of the truth layer's policy: the table says their kind."""
+    from dataclasses import replace
+
+    from summarizer.truth.policy import POLICY
+    from tests.digest_fake import extractive_answer
+
+    def run() -> StoryBrief:
+        return Pipeline(FunctionBackend(extractive_answer), Config(use_cache=False)).run(articles)
+
+    brief = run()
+    assert any(i.kind == "coverage" for i in brief.grounding.issues)
+    for code in ("coverage_added", "coverage_moved"):
+        monkeypatch.setitem(POLICY, code, replace(POLICY[code], kind="citation_repaired"))
+    relabelled = [i.model_copy(update={"kind": "citation_repaired"}) if i.kind == "coverage" else i
+                  for i in brief.grounding.issues]
+    assert run().grounding.issues == relabelled

@@ -305,3 +305,22 @@ def test_an_update_tells_the_old_disagreement_lines_by_origin_not_wording(seed, 
     assert summary[0] == lookalike
     assert lines[0] not in summary[1:-1]  # the old line itself is not carried over: it is written afresh
     assert 1 <= [s.origin for s in summary].count("disagreement") <= len(prep.evidence.disagreements)
+
+
+def test_an_update_rejects_its_model_sentences_by_the_policy_table(seed, tmp_path, monkeypatch):
+    """Which issues make a "what's new" sentence unusable is a column of the truth layer's policy."""
+    from dataclasses import replace
+
+    from summarizer.truth.policy import POLICY
+    from summarizer.updates.flow import verified
+
+    old = brief_of(seed[:3], tmp_path)
+    job = Updater(FakeBackend([]), config(tmp_path)).prepare(old, load_articles(seed[3]))
+    fact = job.changes.whats_new.facts[0]  # a new fact's own sentence: nothing wrong with it
+    loaded = fact.model_copy(update={"text": fact.text.rstrip(".") + ", a brutal regime said."})
+    assert [i.code for i in truth.check(job.base.model_copy(update={"whats_new": job.changes.whats_new.model_copy(
+        update={"summary": [loaded]})}), job.prep.all_articles, job.prep.evidence)
+            if i.where == "whats_new.summary[0]"] == ["loaded_language"]
+    assert verified(job, [fact, loaded]) == [fact]
+    monkeypatch.setitem(POLICY, "loaded_language", replace(POLICY["loaded_language"], unusable=()))
+    assert verified(job, [fact, loaded]) == [fact, loaded]

@@ -150,8 +150,9 @@ class _Draft:
     common: frozenset[str]
     added: list[GroundingIssue] = field(default_factory=list)
 
-    def note(self, where: str, detail: str, kind: str = "coverage", action: str = "repaired") -> None:
-        self.added.append(GroundingIssue(kind=kind, where=where, action=action, detail=detail))  # type: ignore[arg-type]
+    def note(self, code: str, where: str, detail: str, action: str = "repaired") -> None:
+        """Record a change as an issue of the truth layer's policy (``code`` is a row of its table)."""
+        self.added.append(truth.Issue(code, where, detail).record(action))
 
 
 def _fill_summary(d: _Draft, sheet: Sheet) -> None:
@@ -169,13 +170,13 @@ def _fill_summary(d: _Draft, sheet: Sheet) -> None:
         if point is not None:
             d.kept.remove(point)
             d.points.remove(point)
-            detail = f"moved the key point that states fact {rank} of the sheet into the summary"
+            code, detail = "coverage_moved", f"moved the key point that states fact {rank} of the sheet into the summary"
         else:
-            detail = f"added fact {rank} of the sheet, which the draft left out"
+            code, detail = "coverage_added", f"added fact {rank} of the sheet, which the draft left out"
         d.body.append(sentence)
         d.stated.append(sentence)
         words += len(sentence.text.split())
-        d.note(f"summary[{len(d.body) - 1}]", detail)
+        d.note(code, f"summary[{len(d.body) - 1}]", detail)
 
 
 def _fill_points(d: _Draft, prep: Prepared) -> None:
@@ -185,8 +186,8 @@ def _fill_points(d: _Draft, prep: Prepared) -> None:
     for point in list(d.kept):
         facts = [f for f in prep.sheet.facts if says(point, f, d.common)]
         if facts and all(said_by(f, d.stated, d.common) for f in facts):
-            d.note(f"key_points[{d.points.index(point)}]", "states only facts the summary states",
-                   kind="redundant", action="dropped")
+            d.note("redundant_key_point", f"key_points[{d.points.index(point)}]",
+                   "states only facts the summary states", action="dropped")
             d.kept.remove(point)
             d.points.remove(point)
     said = d.stated + d.kept
@@ -196,7 +197,7 @@ def _fill_points(d: _Draft, prep: Prepared) -> None:
         d.points.append(sentence)
         said.append(sentence)
         d.kept.append(sentence)
-        d.note(f"key_points[{len(d.points) - 1}]", f"added fact {rank} of the sheet as a key point")
+        d.note("coverage_added", f"key_points[{len(d.points) - 1}]", f"added fact {rank} of the sheet as a key point")
 
 
 def cover(brief: StoryBrief, prep: Prepared) -> StoryBrief:
@@ -222,7 +223,7 @@ def cover(brief: StoryBrief, prep: Prepared) -> StoryBrief:
         d.stated.remove(sentence)
         d.points.insert(0, sentence)
         d.kept.insert(0, sentence)
-        d.note(where, f"moved to the key points: the summary was over {prep.sheet.words[1]} words")
+        d.note("coverage_moved", where, f"moved to the key points: the summary was over {prep.sheet.words[1]} words")
     _fill_points(d, prep)
     if not d.added:
         return brief

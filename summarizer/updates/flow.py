@@ -34,14 +34,12 @@ from ..schema.article import Article
 from ..schema.brief import StoryBrief
 from ..schema.meta import BriefVersion, GroundingIssue, GroundingReport, RunMetadata
 from ..schema.parts import CitedSentence, Perspective, Source, Summary, text_digest
+from ..truth.policy import unusable
 from .changes import Changes, change_lines, find_changes
 from .request import PROMPT_NAMES, update_draft, update_request
 from .sources import old_articles
 
 FALLBACK_SENTENCES = 2
-# Beyond fatal issues, what makes a model's "what's new" sentence unusable (it is replaced, never re-asked).
-_REJECT = {"evidence_unsupported", "evidence_not_verbatim", "citation_uncited", "loaded_language",
-           "unattributed_claim", "not_new"}
 
 
 @dataclass
@@ -156,10 +154,9 @@ class Updater:
         if job.changes.facts and not sentences:
             sentences = [s for f in job.changes.facts[:FALLBACK_SENTENCES] if (s := fact_sentence(f)) is not None]
             if completion is not None:
-                job.issues.append(GroundingIssue(
-                    kind="citation_unsupported", where="whats_new.summary", action="repaired",
-                    detail="no sentence of the model's answer was supported by the new facts; used the new "
-                           "facts' own source sentences"))
+                job.issues.append(truth.Issue(
+                    "update_fallback", "whats_new.summary", "no sentence of the model's answer was supported by "
+                    "the new facts; used the new facts' own source sentences").record("repaired"))
         whats_new = job.changes.whats_new.model_copy(update={"summary": sentences})
         draft = job.base.model_copy(update={"whats_new": whats_new, "grounding": GroundingReport(issues=job.issues)})
         articles = job.prep.all_articles
@@ -183,8 +180,8 @@ class Updater:
                 raise ValueError(f"the model refused: {completion.refusal}")
             answer = job.draft.model_validate(completion.json())
         except (ValueError, ValidationError) as exc:
-            job.issues.append(GroundingIssue(kind="citation_unsupported", where="whats_new.summary",
-                                             action="repaired", detail=f"the model's answer was unusable ({exc})"[:300]))
+            job.issues.append(truth.Issue("update_unreadable", "whats_new.summary",
+                                          f"the model's answer was unusable ({exc})"[:300]).record("repaired"))
             return []
         facts = job.changes.facts
         candidates: list[CitedSentence] = []
@@ -219,7 +216,7 @@ def verified(job: Job, sentences: list[CitedSentence]) -> list[CitedSentence]:
         return []
     trial = job.base.model_copy(update={"whats_new": job.changes.whats_new.model_copy(update={"summary": sentences})})
     issues = truth.check(trial, job.prep.all_articles, job.prep.evidence)
-    bad = {i.where for i in issues if i.where.startswith("whats_new.summary[") and (i.fatal or i.code in _REJECT)}
+    bad = {i.where for i in issues if i.where.startswith("whats_new.summary[") and unusable(i.code, i.where)}
     return [s for k, s in enumerate(sentences) if f"whats_new.summary[{k}]" not in bad]
 
 
