@@ -292,7 +292,7 @@ def test_cost_benchmark_runs_on_a_fake_backend(tmp_path):
 def test_an_update_tells_the_old_disagreement_lines_by_origin_not_wording(seed, tmp_path):
     """The old brief's disagreement lines are written afresh; a sentence of the model's that happens to
     open like one is the model's, and is carried over as it is."""
-    from summarizer.pipeline.prepare import prepare
+    from summarizer.pipeline import prepare_cluster
     from summarizer.updates.flow import carry_over
 
     old = brief_of(seed[:2], tmp_path)
@@ -300,7 +300,7 @@ def test_an_update_tells_the_old_disagreement_lines_by_origin_not_wording(seed, 
     assert lines and lines[0].text.startswith("Sources differ on the")
     lookalike = old.summary[0].model_copy(update={"text": "Sources differ on the timing, " + old.summary[0].text})
     changed = old.model_copy(update={"summary": [lookalike, *old.summary[1:]]})
-    prep = prepare(load_articles(*seed), config(tmp_path), FakeBackend([]))
+    prep = prepare_cluster(load_articles(*seed), config(tmp_path), FakeBackend([]))
     summary = carry_over(changed, prep, []).summary
     assert summary[0] == lookalike
     assert lines[0] not in summary[1:-1]  # the old line itself is not carried over: it is written afresh
