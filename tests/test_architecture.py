@@ -164,3 +164,49 @@ def test_no_module_is_over_400_lines():
     long = {m.name: n for m in GRAPH.values() if (n := len(m.path.read_text(encoding="utf-8").splitlines()))
             > MAX_MODULE_LINES}
     assert long == {}
+
+
+def pipeline_names_used(path: Path, package: Path = PACKAGE) -> list[str]:
+    """What a module takes from the pipeline package, each as ``module:name`` (``module`` alone for a
+    whole module), every import included, those only for type checking too."""
+    here = _name(path, package).rpartition(".")[0]
+    used: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            used += [a.name for a in node.names if a.name.startswith("summarizer.pipeline")]
+        elif isinstance(node, ast.ImportFrom):
+            parts = here.split(".")
+            base = parts[: len(parts) - node.level + 1] if node.level else []
+            target = ".".join(base + ([node.module] if node.module else []))
+            for a in node.names:
+                full = f"{target}.{a.name}"
+                where = package.parent.joinpath(*full.split("."))
+                is_module = where.is_dir() or where.with_suffix(".py").is_file()
+                if is_module and (full == "summarizer.pipeline" or full.startswith("summarizer.pipeline.")):
+                    used.append(full)  # the package or a module of it, as a module object
+                elif target == "summarizer.pipeline" or target.startswith("summarizer.pipeline."):
+                    used.append(f"{target}:{a.name}")
+    return used
+
+
+def test_updates_use_only_the_pipelines_public_step_api():
+    """An update builds on the pipeline's steps (:mod:`summarizer.pipeline.steps`, imported from the
+    package) and :class:`~summarizer.pipeline.Pipeline`; never on the modules behind them."""
+    from summarizer.pipeline import steps
+
+    allowed = {f"summarizer.pipeline:{n}" for n in [*steps.__all__, "Pipeline"]}
+    used = {f"{p.name}: {u}" for p in sorted((PACKAGE / "updates").glob("*.py")) for u in pipeline_names_used(p)}
+    assert used and {u for u in used if u.split(": ", 1)[1] not in allowed} == set()
+
+
+def test_the_pipeline_import_reader_resolves_relative_imports(tmp_path):
+    pkg = tmp_path / "summarizer"
+    (pkg / "updates").mkdir(parents=True)
+    (pkg / "pipeline").mkdir()
+    (pkg / "pipeline" / "calls.py").write_text("")
+    module = pkg / "updates" / "x.py"
+    module.write_text("from ..pipeline import finish\nfrom ..pipeline.assembly import fact_sentence\n"
+                      "from .. import pipeline\nimport summarizer.pipeline.calls\nfrom ..schema import parts\n")
+    assert pipeline_names_used(module, pkg) == [
+        "summarizer.pipeline:finish", "summarizer.pipeline.assembly:fact_sentence", "summarizer.pipeline",
+        "summarizer.pipeline.calls"]

@@ -211,13 +211,13 @@ def test_summary_that_omits_disputed_figures_gets_them_attributed(articles, tmp_
         {"text": "The Duma ratified the treaty with North Korea.", "sources": [4], "facts": [1]}])
     brief = Pipeline(FakeBackend([silent]), config(tmp_path)).run(articles)
     added = brief.summary[-1]
-    assert added.text.startswith("Sources differ on the")
+    assert added.text.startswith("Sources differ on the") and added.origin == "disagreement"
     for figure in ("3,000", "12,000"):
         assert figure in added.text
     assert "according to" in added.text and len(added.sources) >= 2
     # a summary that already attributes the figures is left alone
     said = Pipeline(FakeBackend([GOOD]), config(tmp_path, use_cache=False)).run(articles)
-    assert not any(s.text.startswith("Sources differ") for s in said.summary)
+    assert not any(s.origin == "disagreement" for s in said.summary)
 
 
 def test_spaced_initials_from_the_model_are_joined(articles, tmp_path):
@@ -225,3 +225,61 @@ def test_spaced_initials_from_the_model_are_joined(articles, tmp_path):
                                      "sources": [1], "facts": [1]}])
     brief = Pipeline(FakeBackend([spaced]), config(tmp_path)).run(articles)
     assert brief.key_points[0].text.startswith("The U.S. Secretary of Defense")
+
+
+def test_each_sentence_says_where_it_came_from(articles, tmp_path):
+    """``origin``: the model's sentences, the disagreement's attributed line, the facts coverage adds,
+    and a source sentence the truth layer puts in place of a model sentence it cannot keep."""
+    from tests.digest_fake import extractive_answer
+
+    def answer(request):
+        draft = extractive_answer(request)
+        # A first-person remark out of its quotation marks: the source sentence that quotes it stands in.
+        draft["summary"][1] = {"text": "We’ll see how this process develops.", "facts": draft["summary"][1]["facts"]}
+        return draft
+
+    brief = Pipeline(FunctionBackend(answer), Config(cache_dir=tmp_path / "cache")).run(articles)
+    said = list(brief.summary) + list(brief.key_points)
+    assert brief.summary[0].origin == "model"
+    assert brief.summary[1].text.startswith("“We’ll see how this process develops,” Putin")
+    assert brief.summary[1].origin == "fact"
+    assert [s.origin for s in brief.summary][-1] == "disagreement"  # kept last, after coverage's additions
+    assert [s for s in said if s.origin == "disagreement"] == [brief.summary[-1]]
+    assert any(s.origin == "coverage" for s in said)
+    assert {s.origin for s in said} <= {"model", "disagreement", "coverage", "fact"}
+    # the coverage entries' sentences are source sentences too
+    assert {s.summary.origin for s in brief.coverage.stances if s.summary} <= {"fact"}
+
+
+def test_a_brief_saved_before_origin_existed_still_loads(articles, tmp_path):
+    brief = Pipeline(FakeBackend([GOOD]), config(tmp_path)).run(articles)
+
+    def without_origin(node):
+        if isinstance(node, dict):
+            return {k: without_origin(v) for k, v in node.items() if k != "origin"}
+        return [without_origin(v) for v in node] if isinstance(node, list) else node
+
+    saved = without_origin(json.loads(brief.to_json()))
+    assert '"origin"' not in json.dumps(saved)
+    old = StoryBrief.model_validate(saved, context={"articles": articles})
+    assert [s.origin for s in old.summary] == ["model"] * len(old.summary)
+    assert without_origin(old.model_dump(mode="json")) == without_origin(brief.model_dump(mode="json"))
+
+
+def test_coverage_reports_its_changes_through_the_policy_table(articles, tmp_path, monkeypatch):
+    """Coverage's additions and moves are issues of the truth layer's policy: the table says their kind."""
+    from dataclasses import replace
+
+    from summarizer.truth.policy import POLICY
+    from tests.digest_fake import extractive_answer
+
+    def run() -> StoryBrief:
+        return Pipeline(FunctionBackend(extractive_answer), Config(use_cache=False)).run(articles)
+
+    brief = run()
+    assert any(i.kind == "coverage" for i in brief.grounding.issues)
+    for code in ("coverage_added", "coverage_moved"):
+        monkeypatch.setitem(POLICY, code, replace(POLICY[code], kind="citation_repaired"))
+    relabelled = [i.model_copy(update={"kind": "citation_repaired"}) if i.kind == "coverage" else i
+                  for i in brief.grounding.issues]
+    assert run().grounding.issues == relabelled

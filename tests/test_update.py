@@ -116,8 +116,12 @@ def test_what_is_new_is_one_small_call_over_only_the_new_facts(seed, tmp_path):
     assert new.run.prompt_tokens + new.run.completion_tokens < 0.75 * (
         fresh.run.prompt_tokens + fresh.run.completion_tokens)
     # The old summary and key points are carried over unchanged (the truth layer re-checked them).
-    kept = [s.text for s in old.summary if not s.text.startswith("Sources differ")]
+    kept = [s.text for s in old.summary if s.origin != "disagreement"]
     assert [s.text for s in new.summary][: len(kept)] == kept
+    # Each sentence still says where it came from: the model's update, the new facts' own sentences.
+    assert {s.origin for s in new.whats_new.summary} == {"update"}
+    assert {s.origin for s in new.whats_new.facts} == {"fact"}
+    assert [s.origin for s in new.summary][len(kept):] == ["disagreement"] * (len(new.summary) - len(kept))
 
 
 def test_no_new_facts_makes_no_model_call(seed, tmp_path):
@@ -148,6 +152,7 @@ def test_unsupported_model_sentences_fall_back_to_the_new_facts_own_sentences(se
     assert "45,000" not in new.to_json()
     text4 = load_articles(seed[3])[0].text
     assert all(s.text in " ".join(text4.split()) for s in new.whats_new.summary)
+    assert {s.origin for s in new.whats_new.summary} == {"fact"}  # source sentences stand in
     assert any(i.where == "whats_new.summary" for i in new.grounding.issues)
 
 
@@ -282,3 +287,40 @@ def test_cost_benchmark_runs_on_a_fake_backend(tmp_path):
     assert m["update"]["tokens"] < m["fresh"]["tokens"]
     assert "Sabrina Singh" in m["added"]["actors"]
     assert "| update 001-003 + 004 | 1 |" in update_cost.report(m)
+
+
+def test_an_update_tells_the_old_disagreement_lines_by_origin_not_wording(seed, tmp_path):
+    """The old brief's disagreement lines are written afresh; a sentence of the model's that happens to
+    open like one is the model's, and is carried over as it is."""
+    from summarizer.pipeline import prepare_cluster
+    from summarizer.updates.flow import carry_over
+
+    old = brief_of(seed[:2], tmp_path)
+    lines = [s for s in old.summary if s.origin == "disagreement"]
+    assert lines and lines[0].text.startswith("Sources differ on the")
+    lookalike = old.summary[0].model_copy(update={"text": "Sources differ on the timing, " + old.summary[0].text})
+    changed = old.model_copy(update={"summary": [lookalike, *old.summary[1:]]})
+    prep = prepare_cluster(load_articles(*seed), config(tmp_path), FakeBackend([]))
+    summary = carry_over(changed, prep, []).summary
+    assert summary[0] == lookalike
+    assert lines[0] not in summary[1:-1]  # the old line itself is not carried over: it is written afresh
+    assert 1 <= [s.origin for s in summary].count("disagreement") <= len(prep.evidence.disagreements)
+
+
+def test_an_update_rejects_its_model_sentences_by_the_policy_table(seed, tmp_path, monkeypatch):
+    """Which issues make a "what's new" sentence unusable is a column of the truth layer's policy."""
+    from dataclasses import replace
+
+    from summarizer.truth.policy import POLICY
+    from summarizer.updates.flow import verified
+
+    old = brief_of(seed[:3], tmp_path)
+    job = Updater(FakeBackend([]), config(tmp_path)).prepare(old, load_articles(seed[3]))
+    fact = job.changes.whats_new.facts[0]  # a new fact's own sentence: nothing wrong with it
+    loaded = fact.model_copy(update={"text": fact.text.rstrip(".") + ", a brutal regime said."})
+    assert [i.code for i in truth.check(job.base.model_copy(update={"whats_new": job.changes.whats_new.model_copy(
+        update={"summary": [loaded]})}), job.prep.all_articles, job.prep.evidence)
+            if i.where == "whats_new.summary[0]"] == ["loaded_language"]
+    assert verified(job, [fact, loaded]) == [fact]
+    monkeypatch.setitem(POLICY, "loaded_language", replace(POLICY["loaded_language"], unusable=()))
+    assert verified(job, [fact, loaded]) == [fact, loaded]

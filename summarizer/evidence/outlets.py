@@ -97,7 +97,7 @@ def _side_sentence(facts: Sequence[Fact], side: set[str]) -> CitedSentence | Non
             if neutral_rendering(s.text):
                 refs = [s.ref()] + [x.ref() for x in _side_rendering(fact, side) if x is not s]
                 sources = list(dict.fromkeys(r.article_id for r in refs))
-                return CitedSentence(text=" ".join(s.text.split()), sources=sources, evidence=refs)
+                return CitedSentence(text=" ".join(s.text.split()), sources=sources, evidence=refs, origin="fact")
     return None
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from types import SimpleNamespace
-from typing import Any
+from typing import Any, Protocol
 
 from ..evidence import Fact
 from ..evidence.facts import neutral_rendering
@@ -20,7 +19,7 @@ from ..evidence.players import key_players, story_location
 from ..evidence.speech import same_actor as _reported_same
 from ..schema.article import Article
 from ..schema.brief import StoryBrief
-from ..schema.parts import CitedSentence, Disagreement, Perspective, Source, Summary
+from ..schema.parts import CitedSentence, Disagreement, Origin, Perspective, SentenceRef, Source, Summary
 from ..text.names import name_tokens, names_match
 from ..text.numbers import figures
 from ..text.roles import role_of
@@ -31,6 +30,7 @@ MIN_SENTENCE_WORDS = 4  # "President Putin in article 1" says nothing
 MAX_STATEMENTS_PER_ACTOR = 3
 MAX_REPORTED_PER_ACTOR = 2
 MIN_PERSPECTIVES = 4  # with a fact sheet, code tops the model's choice up to this many actors
+DIFFER = "Sources differ on the"  # how the attributed line of a disagreement opens (disagreement_sentence)
 
 # Prompt scaffolding a small model sometimes copies into its answer: article numbers, and the fact
 # sheet's outlet counts ("according to two outlets", a number no article gives).
@@ -64,10 +64,20 @@ def mentions_claims(summary: Sequence[CitedSentence], d: Disagreement) -> bool:
 
 
 def disagreement_sentence(d: Disagreement) -> CitedSentence:
-    """One attributed sentence listing each side's figure."""
+    """One attributed sentence listing each side's figure (``origin="disagreement"``)."""
     parts = [f"{c.value} according to {' and '.join(x.strip() for x in c.claimant.split(';'))}" for c in d.claims]
     sources = list(dict.fromkeys(s for c in d.claims for s in c.sources))
-    return CitedSentence(text=f"Sources differ on the {d.subject}: {'; '.join(parts)}.", sources=sources)
+    return CitedSentence(text=f"{DIFFER} {d.subject}: {'; '.join(parts)}.", sources=sources, origin="disagreement")
+
+
+def disagreement_lines(summary: Sequence[CitedSentence], disagreements: Sequence[Disagreement]) -> list[CitedSentence]:
+    """The attributed line of each disagreement whose figures neither ``summary`` nor an earlier line
+    states, so that a summary never picks one side silently."""
+    lines: list[CitedSentence] = []
+    for d in disagreements:
+        if not mentions_claims([*summary, *lines], d):
+            lines.append(disagreement_sentence(d))
+    return lines
 
 
 def _same_actor(a: str | None, b: str | None) -> bool:
@@ -80,17 +90,28 @@ def _mentions(article: Article, actor: str) -> bool:
     return bool(tokens) and re.search(rf"\b{re.escape(tokens[-1])}\b", article.text, re.IGNORECASE) is not None
 
 
-def fact_sentence(fact: Fact) -> CitedSentence | None:
+def fact_sentence(fact: Fact, origin: Origin = "fact") -> CitedSentence | None:
     """A fact's own source sentence, cited to every outlet that reports it.
 
     The rendering chosen is the first that stands on its own and is neutral
     (:func:`~summarizer.evidence.facts.neutral_rendering`). None when no rendering qualifies.
+    ``origin`` says why it is in the brief (``"coverage"`` when coverage adds it).
     """
     for s in fact.sentences:
         if neutral_rendering(s.text):
             refs = [s.ref()] + [x.ref() for x in fact.sentences if x is not s]
-            return CitedSentence(text=" ".join(s.text.split()), sources=fact.articles, evidence=refs)
+            return CitedSentence(text=" ".join(s.text.split()), sources=fact.articles, evidence=refs, origin=origin)
     return None
+
+
+def model_sentence(text: str, sources: Sequence[str], evidence: Sequence[SentenceRef] = (), *,
+                   origin: Origin = "model") -> CitedSentence | None:
+    """A sentence the model wrote, cleaned of prompt scaffolding (:func:`clean_model_text`) and cited
+    as given; None when what is left is too short to say anything (under MIN_SENTENCE_WORDS words)."""
+    text = clean_model_text(text)
+    if len(text.split()) < MIN_SENTENCE_WORDS:
+        return None
+    return CitedSentence(text=text, sources=list(sources), evidence=list(evidence), origin=origin)
 
 
 def _citation(s: Any, prep: Prepared, ids: dict[int, str]) -> dict[str, Any]:
@@ -105,15 +126,32 @@ def _citation(s: Any, prep: Prepared, ids: dict[int, str]) -> dict[str, Any]:
 def _cited(sentences: Sequence[Any], prep: Prepared, ids: dict[int, str]) -> list[CitedSentence]:
     out: list[CitedSentence] = []
     for s in sentences:
-        text = clean_model_text(s.text)
-        if len(text.split()) >= MIN_SENTENCE_WORDS and all(text != o.text for o in out):
-            out.append(CitedSentence(text=text, **_citation(s, prep, ids)))
+        sentence = model_sentence(s.text, **_citation(s, prep, ids))
+        if sentence is not None and all(sentence.text != o.text for o in out):
+            out.append(sentence)
     return out
 
 
-def _perspectives(prep: Prepared, draft: Any) -> list[Perspective]:
+class ChosenActor(Protocol):
+    """An actor chosen for a perspective, with the role and stance written for them: a draft's
+    perspective, or a brief's own :class:`~summarizer.schema.Perspective` (an update carries those over)."""
+
+    @property
+    def actor(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def stance(self) -> str: ...
+
+
+def perspectives(prep: Prepared, chosen: Sequence[ChosenActor]) -> list[Perspective]:
+    """Perspectives for the ``chosen`` actors (role and stance cleaned of prompt scaffolding), each with
+    the statements and reported-speech sentences found for them in ``prep``'s articles anew; an actor
+    named twice gets one."""
     out: list[Perspective] = []
-    for p in draft.perspectives:
+    for p in chosen:
         actor = " ".join(p.actor.split())
         said = [q.id for q in prep.evidence.quotes if q.speaker and _same_actor(actor, q.speaker)]
         statements = prep.evidence.statements(said, speaker=actor) if said else []
@@ -145,14 +183,6 @@ def _role(actor: str, model_role: str, articles: Sequence[Article]) -> str:
     return model_role if words(theirs) <= words(model_role) else theirs
 
 
-def rebuild_perspectives(prep: Prepared, chosen: Sequence[Perspective]) -> list[Perspective]:
-    """Perspectives for these actors (role and stance kept) with statements and evidence found anew in
-    ``prep``'s articles: how an update carries the old brief's actors over to a larger cluster."""
-    draft = SimpleNamespace(perspectives=[SimpleNamespace(actor=p.actor, role=p.role, stance=p.stance)
-                                          for p in chosen])
-    return _perspectives(prep, draft)
-
-
 def _evidence_of(prep: Prepared, actor: str) -> list[Any]:
     found = [r.sentence for r in prep.evidence.reported if _reported_same(actor, r.actor)]
     return list({(e.article_id, e.start): e for e in found}.values())[:MAX_REPORTED_PER_ACTOR]
@@ -182,16 +212,15 @@ def assemble(prep: Prepared, draft: Any) -> StoryBrief:
     """The brief a draft describes, before the truth layer checks it."""
     ids = {n: a for a, n in prep.numbers.items()}
     summary = _cited(draft.summary, prep, ids)
-    for d in prep.evidence.disagreements:
-        if not mentions_claims(summary, d):
-            summary.append(disagreement_sentence(d))
-    perspectives = _top_up(prep, _perspectives(prep, draft)) if prep.sheet else _perspectives(prep, draft)
+    summary += disagreement_lines(summary, prep.evidence.disagreements)
+    given = perspectives(prep, draft.perspectives)
+    given = _top_up(prep, given) if prep.sheet else given
     ev = prep.evidence
     return StoryBrief(
         title=" ".join(draft.title.split()),
         summary=Summary(summary),
         key_points=_cited(draft.key_points, prep, ids),
-        perspectives=perspectives,
+        perspectives=given,
         disagreements=list(prep.evidence.disagreements),
         timeline=list(prep.evidence.timeline),
         sources=[Source.from_article(a) for a in prep.all_articles],
@@ -199,6 +228,6 @@ def assemble(prep: Prepared, draft: Any) -> StoryBrief:
         # How each outlet told it, where, and who: read off the evidence, never written by the model.
         coverage=build_coverage(ev.facts, prep.articles),
         location=story_location(ev.entities, prep.articles, ev.facts),
-        key_players=key_players(perspectives, ev.entities, prep.all_articles),
+        key_players=key_players(given, ev.entities, prep.all_articles),
         topics=list(dict.fromkeys(t.strip() for t in draft.topics if t.strip())),
     )

@@ -31,7 +31,6 @@ MUST_COVER = 3  # the top facts of every sheet (the lead, the angle, the next mo
 COVERED_SHARE = 0.6  # a sentence covers a fact when it says this share of the fact's content words
 CITED_SHARE = 0.3  # ... or this share, when it also cites the fact
 MAX_SUMMARY_SENTENCES = 10
-DIFFER = "Sources differ on the "  # how disagreement_sentence begins
 KEY_POINTS = 4  # the brief's key points: what the summary leaves out, most important first
 
 
@@ -82,13 +81,13 @@ def said_by(fact: Fact, sentences: Sequence[CitedSentence], common: frozenset[st
     """Whether ``sentences`` state ``fact``: one of them does, or together they say most of its words
     (three outlets' versions of the lead are one fact to a reader, even when grouping kept them
     apart), or one of them quotes a rendering of the statement the fact quotes (two outlets'
-    translations of one remark are one fact). A "Sources differ" line states a disagreement, not a fact."""
+    translations of one remark are one fact). A disagreement's attributed line states a disagreement, not a fact."""
     if any(says(s, fact, common) for s in sentences):
         return True
     if echoes(fact, sentences):
         return True
     words = _fact_words(fact, common)
-    together = {w for s in sentences if not s.text.startswith(DIFFER) for w in content_stems(s.text)}
+    together = {w for s in sentences if s.origin != "disagreement" for w in content_stems(s.text)}
     return bool(words) and len(words & together) / len(words) >= COVERED_SHARE
 
 
@@ -108,7 +107,7 @@ def _uncovered(prep: Prepared, said: list[CitedSentence], common: frozenset[str]
     for rank, fact in enumerate(prep.sheet.facts, 1):
         if said_by(fact, said, common):
             continue
-        sentence = fact_sentence(fact)
+        sentence = fact_sentence(fact, "coverage")
         if sentence is not None:
             yield rank, sentence
 
@@ -144,15 +143,16 @@ class _Draft:
     """The brief's summary and key points while coverage edits them, and what it did."""
 
     body: list[CitedSentence]  # the summary before its disagreement lines
-    tail: list[CitedSentence]  # "Sources differ on ..." lines, kept last
+    tail: list[CitedSentence]  # disagreements' attributed lines, kept last
     points: list[CitedSentence]
     stated: list[CitedSentence]  # the summary sentences the truth layer will keep
     kept: list[CitedSentence]  # the key points it will keep
     common: frozenset[str]
     added: list[GroundingIssue] = field(default_factory=list)
 
-    def note(self, where: str, detail: str, kind: str = "coverage", action: str = "repaired") -> None:
-        self.added.append(GroundingIssue(kind=kind, where=where, action=action, detail=detail))  # type: ignore[arg-type]
+    def note(self, code: str, where: str, detail: str, action: str = "repaired") -> None:
+        """Record a change as an issue of the truth layer's policy (``code`` is a row of its table)."""
+        self.added.append(truth.Issue(code, where, detail).record(action))
 
 
 def _fill_summary(d: _Draft, sheet: Sheet) -> None:
@@ -164,19 +164,19 @@ def _fill_summary(d: _Draft, sheet: Sheet) -> None:
         if said_by(fact, d.stated, d.common):
             continue
         point = next((p for p in d.kept if says(p, fact, d.common)), None)
-        sentence = point or fact_sentence(fact)
+        sentence = point or fact_sentence(fact, "coverage")
         if sentence is None:
             continue
         if point is not None:
             d.kept.remove(point)
             d.points.remove(point)
-            detail = f"moved the key point that states fact {rank} of the sheet into the summary"
+            code, detail = "coverage_moved", f"moved the key point that states fact {rank} of the sheet into the summary"
         else:
-            detail = f"added fact {rank} of the sheet, which the draft left out"
+            code, detail = "coverage_added", f"added fact {rank} of the sheet, which the draft left out"
         d.body.append(sentence)
         d.stated.append(sentence)
         words += len(sentence.text.split())
-        d.note(f"summary[{len(d.body) - 1}]", detail)
+        d.note(code, f"summary[{len(d.body) - 1}]", detail)
 
 
 def _fill_points(d: _Draft, prep: Prepared) -> None:
@@ -186,8 +186,8 @@ def _fill_points(d: _Draft, prep: Prepared) -> None:
     for point in list(d.kept):
         facts = [f for f in prep.sheet.facts if says(point, f, d.common)]
         if facts and all(said_by(f, d.stated, d.common) for f in facts):
-            d.note(f"key_points[{d.points.index(point)}]", "states only facts the summary states",
-                   kind="redundant", action="dropped")
+            d.note("redundant_key_point", f"key_points[{d.points.index(point)}]",
+                   "states only facts the summary states", action="dropped")
             d.kept.remove(point)
             d.points.remove(point)
     said = d.stated + d.kept
@@ -197,7 +197,7 @@ def _fill_points(d: _Draft, prep: Prepared) -> None:
         d.points.append(sentence)
         said.append(sentence)
         d.kept.append(sentence)
-        d.note(f"key_points[{len(d.points) - 1}]", f"added fact {rank} of the sheet as a key point")
+        d.note("coverage_added", f"key_points[{len(d.points) - 1}]", f"added fact {rank} of the sheet as a key point")
 
 
 def cover(brief: StoryBrief, prep: Prepared) -> StoryBrief:
@@ -212,8 +212,8 @@ def cover(brief: StoryBrief, prep: Prepared) -> StoryBrief:
         return brief
     said = _surviving(brief, prep)
     summary, points = list(brief.summary), list(brief.key_points)
-    tail = [s for s in summary if s.text.startswith(DIFFER)]
-    d = _Draft(body=[s for s in summary if s not in tail], tail=tail, points=points,
+    tail = [s for s in summary if s.origin == "disagreement"]
+    d = _Draft(body=[s for s in summary if s.origin != "disagreement"], tail=tail, points=points,
                stated=[s for s in said if s in summary], kept=[s for s in said if s in points],
                common=story_words(prep.sheet.facts))
     _fill_summary(d, prep.sheet)
@@ -223,7 +223,7 @@ def cover(brief: StoryBrief, prep: Prepared) -> StoryBrief:
         d.stated.remove(sentence)
         d.points.insert(0, sentence)
         d.kept.insert(0, sentence)
-        d.note(where, f"moved to the key points: the summary was over {prep.sheet.words[1]} words")
+        d.note("coverage_moved", where, f"moved to the key points: the summary was over {prep.sheet.words[1]} words")
     _fill_points(d, prep)
     if not d.added:
         return brief

@@ -22,7 +22,6 @@ from ..backends.base import ChatBackend, ChatRequest, Completion
 from ..backends.factory import make_backend
 from ..cache import Cache
 from ..config import Config, resolve
-from ..ingest.records import check_article_size
 from ..pricing import estimate_cost
 from ..schema.article import Article
 from ..schema.brief import StoryBrief
@@ -32,7 +31,8 @@ from . import requests
 from .assembly import assemble
 from .calls import Caller, RunState
 from .coverage import cover
-from .prepare import Prepared, prepare
+from .prepare import Prepared
+from .steps import finish, prepare_cluster
 
 Progress = Callable[[str], None]
 Flow = Generator[list[ChatRequest], list[Completion], StoryBrief]
@@ -43,7 +43,9 @@ class Pipeline:
     """Summarize clusters with one backend and one configuration.
 
     With no ``config`` the settings are :func:`summarizer.config.resolve`'s, as for :func:`summarize`;
-    with no ``backend`` the configuration picks one.
+    with no ``backend`` the configuration picks one. It runs the steps of
+    :mod:`summarizer.pipeline.steps`; ``caller`` (a :class:`~summarizer.pipeline.Caller`) is its request
+    step, which another flow sharing this pipeline's backend and cache calls too.
 
     >>> from summarizer.backends.testing import FakeBackend
     >>> pipeline = Pipeline(backend=FakeBackend([...]))        # doctest: +SKIP
@@ -106,9 +108,7 @@ class Pipeline:
 
     def prepare(self, articles: Sequence[Article]) -> Prepared:
         """Choose articles, collect evidence, plan the calls, and (single plan) build the request."""
-        for a in articles:  # what one article may cost is bounded, before any work on it
-            check_article_size(a.text, f"article {a.id}")
-        prepared = prepare(articles, self.config, self.backend)
+        prepared = prepare_cluster(articles, self.config, self.backend)
         if prepared.plan.mode in ("single", "fact-sheet"):
             prepared.request = requests.synthesis(prepared, None, self.config.max_output_tokens)
         return prepared
@@ -161,14 +161,10 @@ class Pipeline:
         return self._finish(prepared, brief, state)
 
     def _finish(self, prep: Prepared, brief: StoryBrief, state: RunState) -> StoryBrief:
-        brief = truth.repair(cover(brief, prep), prep.all_articles, prep.evidence)
-        report = brief.grounding.model_copy(update={"reasks": state.reasks})
-        final = brief.model_copy(update={"grounding": report, "run": self._metadata(prep, state)})
-        # The truth layer's guarantees are checked once more, strictly, on what we return.
-        try:
-            return StoryBrief.model_validate(final.model_dump(), context={"articles": prep.all_articles})
-        except ValidationError as exc:
-            raise errors.OutputValidationError(f"the repaired brief still failed grounding: {exc}") from exc
+        return finish(prep, cover(brief, prep), lambda repaired: {
+            "grounding": repaired.grounding.model_copy(update={"reasks": state.reasks}),
+            "run": self._metadata(prep, state),
+        })
 
     def _metadata(self, prep: Prepared, state: RunState) -> RunMetadata:
         from .. import __version__

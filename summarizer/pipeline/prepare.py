@@ -41,6 +41,10 @@ class Prepared:
     request: ChatRequest | None = None  # the synthesis request (None until notes exist, in map-reduce)
     sheet: Sheet | None = None  # the fact sheet (synthesis="facts")
 
+    def all_actors(self) -> list[str]:
+        """Every actor the evidence finds (see :func:`actors`), whichever the synthesis offers the model."""
+        return actors(self.evidence)
+
 
 def quoted_speakers(ev: Evidence) -> list[str]:
     """Distinct quoted speakers, most quoted first (ties: first seen)."""

@@ -42,6 +42,7 @@ from .parts import (
     Entity,
     EventDate,
     KeyPlayer,
+    Origin,
     OutletCoverage,
     Perspective,
     Quote,
@@ -57,7 +58,8 @@ from .parts import (
 __all__ = [
     "DRAFT_SENTENCE_CHARS", "MAX_PERSPECTIVES", "SCHEMA_VERSION", "Article", "ArticleNotes", "BriefDraft",
     "BriefVersion", "CitedSentence", "Claim", "Cluster", "Coverage", "DatePrecision", "Disagreement", "Entities",
-    "Entity", "EventDate", "FigureChange", "GroundingIssue", "GroundingReport", "KeyPlayer", "OutletCoverage",
-    "Perspective", "Quote", "RunMetadata", "SchemaModel", "SentenceRef", "Source", "StanceCoverage", "Statement",
-    "StoryBrief", "Summary", "TimelineEvent", "WhatsNew", "draft_model", "text_digest",
+    "Entity", "EventDate", "FigureChange", "GroundingIssue", "GroundingReport", "KeyPlayer", "Origin",
+    "OutletCoverage", "Perspective", "Quote", "RunMetadata", "SchemaModel", "SentenceRef", "Source",
+    "StanceCoverage", "Statement", "StoryBrief", "Summary", "TimelineEvent", "WhatsNew", "draft_model",
+    "text_digest",
 ]

@@ -22,6 +22,10 @@ class SentenceRef(SchemaModel):
     text: str = Field(description="The sentence as the article writes it.")
 
 
+Origin = Literal["model", "fact", "disagreement", "coverage", "update"]
+"""Where a brief's sentence came from (:attr:`CitedSentence.origin`)."""
+
+
 class CitedSentence(SchemaModel):
     """A sentence in the brief's own voice with the articles (and source sentences) that support it."""
 
@@ -30,6 +34,14 @@ class CitedSentence(SchemaModel):
     evidence: list[SentenceRef] = Field(
         default_factory=list,
         description="The source sentences this sentence rests on (its names and numbers must occur in them).",
+    )
+    # Code decides by this, never by a sentence's wording; briefs saved before it existed read as "model".
+    origin: Origin = Field(
+        default="model",
+        description="Where the sentence came from: 'model' (written by the model), 'fact' (a source sentence "
+                    "standing in, e.g. for a model sentence the checks could not keep), 'disagreement' (the "
+                    "attributed line code writes for disputed figures), 'coverage' (a top fact the draft left "
+                    "out, added as its source sentence), 'update' (written by the model for an update's what's new).",
     )
 
 

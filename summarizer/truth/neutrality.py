@@ -82,7 +82,8 @@ class LoadedLanguageCheck:
                      f"neutral rendering of article {neutral.article_id}", "repaired")
             ctx.mark_repaired(where)
             refs = [neutral.ref()] + [x.ref() for x in fact.sentences if x is not neutral]
-            return CitedSentence(text=" ".join(neutral.text.split()), sources=fact.articles, evidence=refs)
+            return CitedSentence(text=" ".join(neutral.text.split()), sources=fact.articles, evidence=refs,
+                                  origin="fact")
         if copied and section(where) == "key_points":
             ctx.note("loaded_language", where, _uses(hits) + ", copied from its source, which no outlet states neutrally", "dropped")
             return None
@@ -135,7 +136,8 @@ class SpeakerVoiceCheck:
             return None
         ctx.record(issues[0], "repaired")
         ctx.mark_repaired(where)
-        return CitedSentence(text=" ".join(best.text.split()), sources=[best.article_id], evidence=[best])
+        return CitedSentence(text=" ".join(best.text.split()), sources=[best.article_id], evidence=[best],
+                              origin="fact")
 
 
 CHECKS = [LoadedLanguageCheck(), AttributionCheck(), SpeakerVoiceCheck()]

@@ -11,7 +11,12 @@ anywhere decides by reading an issue's message. Each row says:
   else code repairs, drops or flags it for free;
 * ``strict``: the sections in which :func:`summarizer.truth.verify` (behind
   ``StoryBrief.model_validate(..., context={"articles": ...})``) refuses the brief (``"*"``: all);
-* ``advice``: what a re-ask tells the model to do.
+* ``advice``: what a re-ask tells the model to do;
+* ``unusable``: the sections in which a model's sentence with this issue is not used at all, even
+  where it is not fatal (an update's "what's new" sentences are replaced by source sentences,
+  never repaired or re-asked): see :func:`unusable`;
+* ``screens``: a stand-in for the condemned item must pass the check that found this issue too
+  (a title falls back to the first headline that does), and the item counts as repaired.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 EVERYWHERE = ("*",)
 SENTENCES = ("summary", "key_points", "whats_new")
 REASK_FIELDS = ("title", "summary")  # only the headline and summary are worth an extra call
+UPDATE = ("whats_new",)  # an update's own section
 
 
 @dataclass(frozen=True)
@@ -31,23 +37,25 @@ class Rule:
     reask: tuple[str, ...] = ()
     strict: tuple[str, ...] = ()
     advice: str = ""
+    unusable: tuple[str, ...] = ()
+    screens: bool = False
 
 
 POLICY: dict[str, Rule] = {
     # instruction-like text: the item is data, not the brief's voice
-    "injection": Rule("injection", fatal=True, stops=True),
+    "injection": Rule("injection", fatal=True, stops=True, screens=True),
     # citations
     "citation_dangling": Rule("citation_dangling", strict=EVERYWHERE),
     "citation_uncited": Rule(
-        "citation_unsupported",
+        "citation_unsupported", unusable=UPDATE,
         advice="cite the article numbers that contain these facts, or remove the sentence",
     ),
     "citation_none": Rule("citation_unsupported"),
     "citation_repaired": Rule("citation_repaired"),
     "source_unknown": Rule("citation_dangling", fatal=True, strict=EVERYWHERE),
     # sentence-level support: the source sentences a sentence cites
-    "evidence_not_verbatim": Rule("citation_dangling", fatal=False, strict=EVERYWHERE),
-    "evidence_unsupported": Rule("citation_unsupported"),
+    "evidence_not_verbatim": Rule("citation_dangling", fatal=False, strict=EVERYWHERE, unusable=UPDATE),
+    "evidence_unsupported": Rule("citation_unsupported", unusable=UPDATE),
     "sentence_cut_off": Rule("citation_unsupported"),
     "reference_not_verbatim": Rule("citation_dangling", fatal=True, strict=EVERYWHERE),
     # how each outlet told it: entries of real articles, each sentence its own article's
@@ -56,8 +64,10 @@ POLICY: dict[str, Rule] = {
     "coverage_headline": Rule("citation_dangling", strict=EVERYWHERE),
     "place_unsupported": Rule("entity_unsupported", fatal=True),
     "player_unsupported": Rule("name_unsupported", fatal=True),
-    # coverage: top-ranked facts the draft left out, added as their source sentences
+    # coverage: top-ranked facts the draft left out, added as their source sentences; sentences moved
+    # between the summary and the key points to keep the summary to its length
     "coverage_added": Rule("coverage"),
+    "coverage_moved": Rule("coverage"),
     # provenance: text whose words or script come from no article
     "unsourced_words": Rule("citation_unsupported", fatal=True),
     "foreign_script": Rule("citation_unsupported", fatal=True),
@@ -74,10 +84,11 @@ POLICY: dict[str, Rule] = {
     "role_unsupported": Rule("name_unsupported", fatal=True),
     # neutrality
     "loaded_language": Rule(
-        "loaded_language", reask=REASK_FIELDS, advice="use neutral wording, or quote the word and say who used it"
+        "loaded_language", reask=REASK_FIELDS, unusable=UPDATE,
+        advice="use neutral wording, or quote the word and say who used it",
     ),
     "unattributed_claim": Rule(
-        "unattributed_claim", reask=REASK_FIELDS,
+        "unattributed_claim", reask=REASK_FIELDS, unusable=UPDATE,
         advice="say who claims it (e.g. 'according to ...'), or give each source's figure",
     ),
     # a speaker's first-person words in the brief's voice: replaced by the source sentence that quotes them
@@ -99,7 +110,11 @@ POLICY: dict[str, Rule] = {
     "event_not_verbatim": Rule("citation_dangling", fatal=True, strict=EVERYWHERE),
     "event_date_unsupported": Rule("citation_unsupported", fatal=True, strict=EVERYWHERE),
     # an update's "what's new" item that rests on none of the articles the update added
-    "not_new": Rule("citation_unsupported", fatal=True, strict=("whats_new",)),
+    "not_new": Rule("citation_unsupported", fatal=True, strict=UPDATE),
+    # an update's model answer that could not be read, or none of whose sentences could be used:
+    # the new facts' own source sentences stand in
+    "update_unreadable": Rule("citation_unsupported"),
+    "update_fallback": Rule("citation_unsupported"),
 }
 
 
@@ -115,3 +130,9 @@ def reaskable(code: str, where: str) -> bool:
 def strict(code: str, where: str) -> bool:
     rule = POLICY[code].strict
     return rule == EVERYWHERE or section(where) in rule
+
+
+def unusable(code: str, where: str) -> bool:
+    """Whether a model's sentence at ``where`` with this issue is not to be used at all: the issue is
+    fatal, or the table says so for that section."""
+    return POLICY[code].fatal or section(where) in POLICY[code].unusable

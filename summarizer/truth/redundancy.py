@@ -16,11 +16,11 @@ CUT = 6  # content words are cut to six letters, so that "deployed" meets "deplo
 
 
 class RedundantKeyPointCheck(NoRepair):
-    kinds: ClassVar[tuple[str, ...]] = ("sentence",)
+    kinds: ClassVar[tuple[str, ...]] = ("key_point",)
     order: ClassVar[int] = 70
 
     def check(self, item: CitedSentence, where: str, ctx: Context) -> list[Issue]:
-        if not where.startswith("key_points") or ctx.brief is None:
+        if ctx.brief is None:
             return []
         point = content_words(item.text, cut=CUT)
         if len(point) < 3:

@@ -12,6 +12,9 @@ import pkgutil
 
 from .base import Check
 
+# Item kinds that are a special case of another: they get that kind's checks as well as their own.
+REFINES = {"key_point": "sentence"}  # a key point is a sentence that must add to the summary
+
 
 @functools.cache
 def all_checks() -> tuple[Check, ...]:
@@ -25,5 +28,7 @@ def all_checks() -> tuple[Check, ...]:
 
 @functools.cache
 def checks_for(kind: str) -> tuple[Check, ...]:
-    """The checks of one item kind ("title", "sentence", "quote", ...), in the order they run."""
-    return tuple(sorted((c for c in all_checks() if kind in c.kinds), key=lambda c: c.order))
+    """The checks of one item kind ("title", "sentence", "key_point", "quote", ...), with those of the
+    kind it refines (:data:`REFINES`), in the order they run."""
+    kinds = {kind, REFINES.get(kind, kind)}
+    return tuple(sorted((c for c in all_checks() if kinds & set(c.kinds)), key=lambda c: c.order))

@@ -96,7 +96,8 @@ class EvidenceCheck:
         renderings = self._renderings(closest, ctx)
         ctx.note("citation_repaired", where, f"replaced by the source sentence of article {closest.article_id}, "
                  "which it paraphrased without support", "repaired")
-        return CitedSentence(text=" ".join(closest.text.split()), sources=_articles(renderings), evidence=renderings)
+        return CitedSentence(text=" ".join(closest.text.split()), sources=_articles(renderings), evidence=renderings,
+                              origin="fact")
 
     @staticmethod
     def _repoint(text: str, ctx: Context) -> list[SentenceRef] | None:
@@ -177,7 +178,8 @@ class CutOffCheck:
         ctx.record(issues[0], "repaired")
         ctx.mark_repaired(where)
         renderings = EvidenceCheck._renderings(closest, ctx)
-        return CitedSentence(text=" ".join(closest.text.split()), sources=_articles(renderings), evidence=renderings)
+        return CitedSentence(text=" ".join(closest.text.split()), sources=_articles(renderings), evidence=renderings,
+                              origin="fact")
 
 
 def _articles(refs: Sequence[SentenceRef]) -> list[str]:

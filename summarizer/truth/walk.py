@@ -8,7 +8,8 @@ key players and an update's "what's new" section. In ``check`` and ``verify`` mo
 the brief from what survives. Structural rules that concern a whole container (an empty
 summary, a perspective with nothing left, a disagreement with one claim) live here too.
 
-Item kinds: ``title``, ``sentence``, ``actor`` (a Perspective, for its actor and role), ``quote``,
+Item kinds: ``title``, ``sentence``, ``key_point`` (a sentence, with checks of its own: see
+:data:`~summarizer.truth.registry.REFINES`), ``actor`` (a Perspective, for its actor and role), ``quote``,
 ``stance``, ``role``, ``reference`` (a reported-speech sentence), ``sources`` (a perspective's citations),
 ``claim``, ``event`` (a timeline event), ``entity``, ``source``, ``outlet`` and ``side`` (coverage entries),
 ``place``, ``player``.
@@ -91,7 +92,7 @@ class Walker:
         summary = self._sentences("summary", list(brief.summary))
         if self.mode == "repair" and not summary:
             summary = [self._lead_fallback()]
-        key_points = self._sentences("key_points", brief.key_points)
+        key_points = self._sentences("key_points", brief.key_points, "key_point")
         perspectives = [p for i, x in enumerate(brief.perspectives) if (p := self._perspective(i, x))]
         disagreements = [d for i, x in enumerate(brief.disagreements) if (d := self._disagreement(i, x))]
         timeline = [e for i, x in enumerate(brief.timeline) if (e := self.visit("event", x, f"timeline[{i}]"))]
@@ -119,20 +120,23 @@ class Walker:
             for check, issues in found:
                 title = check.repair(title, issues, "title", self.ctx)
             return title
-        injected = any(i.code == "injection" for i in fatal)
-        for i in fatal:  # a title is never dropped: it falls back to an article's headline
-            self.ctx.record(i, "repaired" if injected else "dropped")
+        # A title is never dropped: it falls back to an article's headline, one that passes the checks
+        # whose issues say a stand-in must (policy: ``screens``).
+        screens = [check for check, issues in found if any(i.fatal and POLICY[i.code].screens for i in issues)]
+        for i in fatal:
+            self.ctx.record(i, "repaired" if screens else "dropped")
         titles = [a.title for a in self.ctx.articles if a.title]
-        if injected:
-            return next((t for t in titles if not injection_markers(t)), "Untitled story")
+        if screens:
+            return next((t for t in titles if not any(c.check(t, "title", self.ctx) for c in screens)), "Untitled story")
         return next(iter(titles), title)
 
-    def _sentences(self, section: str, items: list[CitedSentence]) -> list[CitedSentence]:
-        return [kept for i, cs in enumerate(items) if (kept := self._sentence(cs, f"{section}[{i}]")) is not DROP]
+    def _sentences(self, section: str, items: list[CitedSentence], kind: str = "sentence") -> list[CitedSentence]:
+        return [kept for i, cs in enumerate(items)
+                if (kept := self._sentence(cs, f"{section}[{i}]", kind)) is not DROP]
 
-    def _sentence(self, cs: CitedSentence, where: str) -> CitedSentence | None:
+    def _sentence(self, cs: CitedSentence, where: str, kind: str = "sentence") -> CitedSentence | None:
         self.ctx.tally.add("sentences_checked")
-        kept = self.visit("sentence", cs, where)
+        kept = self.visit(kind, cs, where)
         if kept is DROP:
             self.ctx.tally.add("sentences_dropped")
         elif where in self.ctx.repaired:
@@ -149,11 +153,11 @@ class Walker:
                 if len(sentence.split()) >= 8 and not injection_markers(sentence):
                     self.ctx.note("summary_fallback", "summary", "no summary sentence was supported; "
                                   f"used the lead sentence of article {art.id}", "repaired")
-                    return CitedSentence(text=re.sub(r"\s+", " ", sentence), sources=[art.id])
+                    return CitedSentence(text=re.sub(r"\s+", " ", sentence), sources=[art.id], origin="fact")
         art = self.ctx.articles[0]
         self.ctx.note("summary_fallback", "summary",
                       f"no summary sentence was supported; used the title of article {art.id}", "repaired")
-        return CitedSentence(text=art.title or art.text[:200], sources=[art.id])
+        return CitedSentence(text=art.title or art.text[:200], sources=[art.id], origin="fact")
 
     def _quotes(self, base: str, given: list[Statement], field: str = "statements") -> list[Statement]:
         statements: list[Statement] = []

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from ..evidence import Evidence, Fact
 from ..evidence.speech import same_actor
-from ..pipeline.assembly import fact_sentence
-from ..pipeline.coverage import says
+from ..pipeline import fact_sentence, says
 from ..schema.brief import StoryBrief
 from ..schema.meta import FigureChange, WhatsNew
 from ..schema.parts import Claim, Perspective, Statement

@@ -18,38 +18,36 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .. import errors, prompts, truth
+from .. import prompts, truth
 from ..backends.base import ChatBackend, ChatRequest, Completion
 from ..config import Config
 from ..ingest.dedupe import find_duplicates
 from ..ingest.records import check_article_size
-from ..pipeline import Pipeline
-from ..pipeline.assembly import (
-    MIN_SENTENCE_WORDS,
-    clean_model_text,
-    disagreement_sentence,
+from ..pipeline import (
+    Pipeline,
+    Prepared,
+    RunState,
+    disagreement_lines,
     fact_sentence,
-    mentions_claims,
-    rebuild_perspectives,
+    finish,
+    model_sentence,
+    perspectives,
+    prepare_cluster,
 )
-from ..pipeline.calls import RunState
-from ..pipeline.prepare import Prepared, actors, prepare
 from ..schema.article import Article
 from ..schema.brief import StoryBrief
 from ..schema.meta import BriefVersion, GroundingIssue, GroundingReport, RunMetadata
 from ..schema.parts import CitedSentence, Perspective, Source, Summary, text_digest
+from ..truth.policy import unusable
 from .changes import Changes, change_lines, find_changes
 from .request import PROMPT_NAMES, update_draft, update_request
 from .sources import old_articles
 
-DISAGREEMENT_PREFIX = "Sources differ on the "  # the attributed line assembly writes for a disagreement
 FALLBACK_SENTENCES = 2
-# Beyond fatal issues, what makes a model's "what's new" sentence unusable (it is replaced, never re-asked).
-_REJECT = {"evidence_unsupported", "evidence_not_verbatim", "citation_uncited", "loaded_language",
-           "unattributed_claim", "not_new"}
 
 
 @dataclass
@@ -95,17 +93,15 @@ def carry_over(old: StoryBrief, prep: Prepared, new_actors: Sequence[Perspective
     lines written afresh), the previous update's news folded into the key points, and everything
     checkable taken from the new evidence."""
     ev = prep.evidence
-    summary = [s for s in old.summary if not s.text.startswith(DISAGREEMENT_PREFIX)]
-    for d in ev.disagreements:
-        if not mentions_claims(summary, d):
-            summary.append(disagreement_sentence(d))
+    summary = [s for s in old.summary if s.origin != "disagreement"]
+    summary += disagreement_lines(summary, ev.disagreements)
     previous_news = list(old.whats_new.summary) if old.whats_new else []
     key_points = list(old.key_points) + [s for s in previous_news
                                          if all(s.text != k.text for k in [*summary, *old.key_points])]
     chosen = list(old.perspectives) + [Perspective(actor=p.actor) for p in new_actors]
     return StoryBrief(
         title=old.title, summary=Summary(summary), key_points=key_points,
-        perspectives=rebuild_perspectives(prep, chosen), disagreements=list(ev.disagreements),
+        perspectives=perspectives(prep, chosen), disagreements=list(ev.disagreements),
         sources=[Source.from_article(a) for a in prep.all_articles], entities=ev.entities, topics=list(old.topics),
     )
 
@@ -145,14 +141,14 @@ class Updater:
                 *, base: Path | None = None) -> Job:
         """Find the old articles again, add the new ones, collect the evidence and decide the call."""
         progress = self.pipeline.progress
-        for a in new_articles:
+        for a in new_articles:  # before the old articles are looked for
             check_article_size(a.text, f"article {a.id}")
         previous = old_articles(brief, old or (), base=base)
         added, skipped = merge(previous, new_articles)
         progress(f"updating a brief of {len(previous)} article(s) with {len(added)} new one(s)")
-        prep = prepare([*previous, *added], self.config, self.pipeline.backend)
+        prep = prepare_cluster([*previous, *added], self.config, self.pipeline.backend)
         new_ids = [a.id for a in added]
-        changes = find_changes(brief, prep.evidence, actors(prep.evidence), new_ids)
+        changes = find_changes(brief, prep.evidence, prep.all_actors(), new_ids)
         job = Job(brief, prep, new_ids, skipped, carry_over(brief, prep, changes.whats_new.actors), changes)
         if changes.facts:  # nothing new to say in prose: no call at all
             job.draft = update_draft(len(changes.facts))
@@ -166,24 +162,21 @@ class Updater:
         if job.changes.facts and not sentences:
             sentences = [s for f in job.changes.facts[:FALLBACK_SENTENCES] if (s := fact_sentence(f)) is not None]
             if completion is not None:
-                job.issues.append(GroundingIssue(
-                    kind="citation_unsupported", where="whats_new.summary", action="repaired",
-                    detail="no sentence of the model's answer was supported by the new facts; used the new "
-                           "facts' own source sentences"))
+                job.issues.append(truth.Issue(
+                    "update_fallback", "whats_new.summary", "no sentence of the model's answer was supported by "
+                    "the new facts; used the new facts' own source sentences").record("repaired"))
         whats_new = job.changes.whats_new.model_copy(update={"summary": sentences})
         draft = job.base.model_copy(update={"whats_new": whats_new, "grounding": GroundingReport(issues=job.issues)})
-        articles = job.prep.all_articles
-        brief = truth.repair(draft, articles, job.prep.evidence)
+        return finish(job.prep, draft, lambda repaired: self._stamp(job, repaired, state))
+
+    def _stamp(self, job: Job, brief: StoryBrief, state: RunState) -> dict[str, Any]:
+        """The run's metadata, and the changelog with an entry for what the repaired brief's "what's new" says."""
         run = self._metadata(state)
         assert brief.whats_new is not None
-        lines = change_lines(brief.whats_new, _outlets(articles))
+        lines = change_lines(brief.whats_new, _outlets(job.prep.all_articles))
         if job.skipped:
             lines.append(f"already sources, not added again: {', '.join(job.skipped)}")
-        final = brief.model_copy(update={"versions": next_versions(job.old, job.new_ids, lines, run), "run": run})
-        try:  # the old guarantees, checked strictly on what we return
-            return StoryBrief.model_validate(final.model_dump(), context={"articles": articles})
-        except ValidationError as exc:
-            raise errors.OutputValidationError(f"the updated brief failed grounding: {exc}") from exc
+        return {"versions": next_versions(job.old, job.new_ids, lines, run), "run": run}
 
     def _sentences(self, job: Job, completion: Completion) -> list[CitedSentence]:
         """The model's sentences that the truth layer accepts as they are; [] when none (or no answer)."""
@@ -193,18 +186,17 @@ class Updater:
                 raise ValueError(f"the model refused: {completion.refusal}")
             answer = job.draft.model_validate(completion.json())
         except (ValueError, ValidationError) as exc:
-            job.issues.append(GroundingIssue(kind="citation_unsupported", where="whats_new.summary",
-                                             action="repaired", detail=f"the model's answer was unusable ({exc})"[:300]))
+            job.issues.append(truth.Issue("update_unreadable", "whats_new.summary",
+                                          f"the model's answer was unusable ({exc})"[:300]).record("repaired"))
             return []
         facts = job.changes.facts
         candidates: list[CitedSentence] = []
         for s in answer.whats_new:  # type: ignore[attr-defined]
-            text = clean_model_text(s.text)
             cited = [facts[n - 1] for n in dict.fromkeys(s.facts)]
-            if len(text.split()) >= MIN_SENTENCE_WORDS and all(text != c.text for c in candidates):
-                sources = list(dict.fromkeys(a for f in cited for a in f.articles))
-                candidates.append(CitedSentence(text=text, sources=sources,
-                                                evidence=[x.ref() for f in cited for x in f.sentences]))
+            sentence = model_sentence(s.text, list(dict.fromkeys(a for f in cited for a in f.articles)),
+                                      [x.ref() for f in cited for x in f.sentences], origin="update")
+            if sentence is not None and all(sentence.text != c.text for c in candidates):
+                candidates.append(sentence)
         kept = verified(job, candidates)
         if kept:  # cached only once it proved usable, like the pipeline's answers
             self.pipeline.caller.remember(job.request, completion)
@@ -230,7 +222,7 @@ def verified(job: Job, sentences: list[CitedSentence]) -> list[CitedSentence]:
         return []
     trial = job.base.model_copy(update={"whats_new": job.changes.whats_new.model_copy(update={"summary": sentences})})
     issues = truth.check(trial, job.prep.all_articles, job.prep.evidence)
-    bad = {i.where for i in issues if i.where.startswith("whats_new.summary[") and (i.fatal or i.code in _REJECT)}
+    bad = {i.where for i in issues if i.where.startswith("whats_new.summary[") and unusable(i.code, i.where)}
     return [s for k, s in enumerate(sentences) if f"whats_new.summary[{k}]" not in bad]
 
 

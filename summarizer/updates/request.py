@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, create_model
 from .. import prompts
 from ..backends.base import ChatRequest
 from ..evidence import Fact
-from ..pipeline.requests import messages
+from ..pipeline import messages
 from ..schema.meta import FigureChange
 from ..schema.parts import Summary
 from ..text.injection import neutralize_delimiters as data
