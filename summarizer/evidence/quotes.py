@@ -39,6 +39,10 @@ _BEFORE_VERB_END = re.compile(
 )
 _BEFORE_PARTICIPLE = re.compile(r"(?:" + _PARTICIPLES + r")\s*[,:]?\s*(?:that\s+)?$")
 _ACCORDING = re.compile(r"[Aa]ccording to (?P<who>" + _NAMERUN + r")")
+_PRONOUN_FIRST = re.compile(r"\s*(?:[A-Z][\w’'\-]*\s+){0,2}?(?P<pron>[Hh]e|[Ss]he)\b")
+_WORD_CHAR = re.compile(r"[^\s\W]")
+LOOKBEHIND = 1000
+"""Characters before a quote searched for its speaker: more than a news sentence holds."""
 
 
 def _find_speaker(
@@ -54,13 +58,15 @@ def _find_speaker(
         m = rx.match(after)
         if m and (who := ix.resolve(m.group("who"), o)):
             return who
-    # 2. Before the opening mark, in the same sentence (after any earlier quote in it).
+    # 2. Before the opening mark, in the same sentence (after any earlier quote in it), read
+    # within LOOKBEHIND characters: the many quotes of one endless "sentence" stay linear.
     floor = s_start
     if prev_quote and prev_quote[1] < o and prev_quote[1] >= s_start:
         floor = prev_quote[1] + 1
-    before = text[floor:o]
+    near = max(floor, o - LOOKBEHIND)
+    before = text[near:o]
     m = _BEFORE_FINITE.search(before)
-    if m and (who := ix.resolve(m.group("who"), floor + m.start())):
+    if m and (who := ix.resolve(m.group("who"), near + m.start())):
         return who
     verb_at_end = _BEFORE_VERB_END.search(before)
     if verb_at_end and prev_quote and prev_quote[2] and prev_quote[1] >= s_start and floor > s_start:
@@ -69,7 +75,7 @@ def _find_speaker(
         p = ix.first_person_in(floor, o)
         if p:
             return p.name
-        m = re.match(r"\s*(?:[A-Z][\w’'\-]*\s+){0,2}?(?P<pron>[Hh]e|[Ss]he)\b", before)
+        m = _PRONOUN_FIRST.match(text, floor, o)
         if m:
             return ix.resolve(m.group("pron"), floor)
         ents = [em for em in gazetteer_pattern(COUNTRIES).finditer(before)]
@@ -77,8 +83,8 @@ def _find_speaker(
         if ents:
             first = min(ents, key=lambda em: em.start())
             return first.group()
-    # 3. 'according to X' anywhere in the sentence.
-    m = _ACCORDING.search(text[s_start:s_end])
+    # 3. 'according to X' anywhere in the sentence (looked for once per sentence).
+    m = ix.first_match(_ACCORDING, s_start, s_end)
     if m and (who := ix.resolve(m.group("who"), o)):
         return who
     # 4. A quote standing alone right after another quote continues the same speaker.
@@ -86,7 +92,7 @@ def _find_speaker(
         prev_quote
         and prev_quote[2]
         and o - prev_quote[1] < 300
-        and not re.search(r"[^\s\W]", text[s_start:o])
+        and not _WORD_CHAR.search(text, s_start, o)
     ):
         return prev_quote[2]
     return None
