@@ -18,6 +18,7 @@ from fault_server import FaultServer, draft_responder, first_sentence, user_text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import adversarial_shapes
 import cluster_cost
 import contention
 import corpus
@@ -168,3 +169,13 @@ def test_contention_settings_parse():
     assert contention.parse_setting("2:4") == (2, 4)
     with pytest.raises(Exception, match="T or T:B"):
         contention.parse_setting("two")
+
+
+def test_adversarial_shapes_end_to_end(tmp_path):
+    out = tmp_path / "shapes.json"
+    rc = adversarial_shapes.main(["--shapes", "mixed", "copies", "--chars", "3000", "--entries", "200",
+                                  "--json", str(out)])
+    assert rc == 0
+    rows = json.loads(out.read_text())["rows"]
+    assert [(r["case"], r["shape"]) for r in rows] == [("prepare", "mixed"), ("cluster", "copies")]
+    assert rows[0]["numbers"] > 0 and rows[1]["clusters"] == 1 and rows[1]["duplicates_marked"] == 199

@@ -165,3 +165,44 @@ def test_pooled_dev_articles_reach_the_ari_target():
 
     dated = score(ClusterOptions(), seeds=2, dated=True)
     assert dated["ari"] >= 0.9 and dated["homogeneity"] >= 0.95
+
+
+def _graph_sizes(monkeypatch) -> list[tuple[int, int]]:
+    """(articles in, edges out) of every similarity graph clustering builds."""
+    sizes: list[tuple[int, int]] = []
+    real = clustering._graph
+
+    def counted(x, *rest):
+        out = real(x, *rest)
+        graph = out[0] if isinstance(out, tuple) else out
+        sizes.append((x.shape[0], graph.nnz))
+        return out
+
+    monkeypatch.setattr(clustering, "_graph", counted)
+    return sizes
+
+
+def test_a_flood_of_copies_is_one_node_not_n_squared_edges(monkeypatch):
+    sizes = _graph_sizes(monkeypatch)
+    body = ("Officials said the river crossing near the northern border was closed on Monday after heavy "
+            "flooding damaged the old bridge and several roads nearby.")
+    arts = [Article(id=f"e{i}", title=f"Bridge closed after floods ({i})", text=body, outlet=f"Feed {i % 7}")
+            for i in range(2000)]
+    (story,) = cluster_articles(arts)
+    assert len(story.articles) == 2000 and story.meta["duplicates"] == 1999
+    ((rows, edges),) = sizes
+    assert rows <= clustering.COPIES_COMPARED and edges <= rows * rows  # was 2,000 rows and ~4 million edges
+
+
+def test_a_flood_of_look_alikes_keeps_a_bounded_number_of_edges_each(monkeypatch):
+    sizes = _graph_sizes(monkeypatch)
+    rng = random.Random(3)
+    vocab = [f"word{i}" for i in range(400)]
+    arts = [Article(id=f"e{i}", title="Bridge closed after floods", outlet=f"Feed {i}",
+                    text=" ".join(rng.choice(vocab) for _ in range(40)))  # never wire copies of each other
+            for i in range(1200)]
+    labels = cluster_labels(arts)
+    assert len(labels) == 1200
+    ((rows, edges),) = sizes
+    cap = getattr(clustering, "MAX_NEIGHBOURS", 256)
+    assert rows == 1200 and edges <= 2 * cap * rows  # was every pair: 1.4 million

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,9 @@ from test_cluster import SINEMA, TRIP
 from summarizer.backends.testing import FunctionBackend
 from summarizer.config import Config
 from summarizer.errors import BackendTimeoutError
+from summarizer.ingest.fetch import Fetcher
 from summarizer.pipeline import Pipeline
+from summarizer.schema.article import Article
 from summarizer.stories.digest import digest, render_index
 
 FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
@@ -143,3 +148,84 @@ def test_story_pages_link_back_to_the_index(tmp_path, inputs):
     digest([inputs], site, pipeline=pipeline(tmp_path)[0])
     for page in (site / "stories").glob("story-*.html"):
         assert '<a href="../index.html">' in page.read_text(encoding="utf-8")
+
+
+class _Feeds(BaseHTTPRequestHandler):
+    """A loopback news server: one good feed, one with an impossible date, one truncated answer."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        if self.path == "/truncated.rss":  # a chunked answer that stops mid-chunk
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                             b"Transfer-Encoding: chunked\r\n\r\n400\r\n<?xml version=\"1.0\"?><rss")
+            self.close_connection = True
+            return
+        feeds = {"/world.rss": (FEEDS / "world.rss").read_bytes(), "/zero.rss": ZERO_DATE_FEED}
+        if self.path not in feeds:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(feeds[self.path])))
+        self.end_headers()
+        self.wfile.write(feeds[self.path])
+
+
+ZERO_DATE_FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Zero Times</title>'
+                  b"<item><title>Dam opens after a decade of work</title><link>https://zero.example/dam</link>"
+                  b"<pubDate>0000-00-00</pubDate><description>The new dam on the river opened on Monday, the "
+                  b"regional water authority said.</description></item></channel></rss>")
+
+
+@pytest.fixture
+def news_server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Feeds)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_bad_input_is_listed_and_the_site_is_built_from_the_rest(tmp_path, inputs, news_server):
+    site = tmp_path / "site"
+    urls = [f"{news_server}/{name}" for name in ("world.rss", "gone.rss", "zero.rss", "truncated.rss")]
+    fetch = Fetcher(timeout=2.0, min_interval=0.0)
+    report = digest([inputs, *urls], site, pipeline=pipeline(tmp_path)[0], fetcher=fetch)
+    assert sorted(report.unread) == sorted(urls[1::2])  # the dead feed and the truncated one
+    assert "HTTP 404" in report.unread[urls[1]] and "broke off" in report.unread[urls[3]]
+    assert report.articles == 11 + 3 + 1  # the folder, world.rss again, the undated dam story
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "Dam opens after a decade of work" in index
+    assert "could not be read" in report.summary() and urls[1] in report.summary()
+
+
+def test_digest_command_exits_1_and_still_writes_the_site_when_an_input_is_dead(tmp_path, inputs, monkeypatch,
+                                                                                capsys):
+    import summarizer.pipeline as pipeline_module
+
+    real = pipeline_module.Pipeline
+    monkeypatch.setattr(pipeline_module, "Pipeline", lambda config=None, progress=None: real(
+        FunctionBackend(extractive_answer), Config(cache_dir=tmp_path / "cache")))
+    from summarizer.cli.main import main
+
+    site = tmp_path / "site"
+    dead = "http://127.0.0.1:9/feed.rss"  # the discard port: nothing listens
+    assert main(["digest", str(inputs), dead, "-o", str(site), "-q"]) == 1
+    assert stories_in((site / "index.html").read_text(encoding="utf-8"))
+    err = capsys.readouterr().err
+    assert "11 article(s) in" in err and "cannot reach" in err and dead in err
+
+
+def test_a_story_mixing_zoned_and_naive_dates_gets_its_page(tmp_path):
+    (title, text), (title2, text2) = SINEMA[:2]
+    arts = [Article(id="page", title=title, text=text, outlet="Tokyo Daily",
+                    published_at=datetime(2021, 10, 5, 9, 0, tzinfo=timezone(timedelta(hours=9)))),
+            Article(id="record", title=title2, text=text2, outlet="Hill", published_at=datetime(2021, 10, 4, 22, 0))]
+    site = tmp_path / "site"
+    report = digest(arts, site, pipeline=pipeline(tmp_path)[0])
+    assert report.stories == 1 and not report.failed and report.pages == 1
+    assert "4 Oct 2021" in (site / "index.html").read_text(encoding="utf-8")  # 00:00 UTC on the 5th is later

@@ -107,3 +107,11 @@ def test_gather_reads_feeds_and_article_files_from_one_folder(tmp_path):
 def test_urls_need_an_explicit_fetcher():
     with pytest.raises(InputError, match="fetching is off"):
         gather_articles(["https://planet.example.org/world/rss"])
+
+
+def test_an_impossible_pub_date_leaves_the_entry_undated_not_the_feed_unread():
+    feed = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Zero Times</title>'
+            b"<item><title>Dam opens</title><link>https://zero.example/dam</link><pubDate>0000-00-00</pubDate>"
+            b"<description>The new dam opened on Monday.</description></item></channel></rss>")
+    (entry,) = parse_feed(feed)
+    assert entry.title == "Dam opens" and entry.published_at is None

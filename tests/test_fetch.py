@@ -81,6 +81,31 @@ class Handler(BaseHTTPRequestHandler):
                 except OSError:
                     return
                 time.sleep(0.2)
+        elif self.path.startswith("/hop/"):  # /hop/<where>: a 302 to a URL another check must refuse
+            port = self.server.server_address[1]
+            target = {"private": "/private/page.html", "ftp": f"ftp://127.0.0.1:{port}/article.html",
+                      "other-host": f"http://localhost:{port}/private/page.html",
+                      "fine": "/article.html"}[self.path[5:]]
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/drip-headers":
+            # One header line every 0.3 s for 9 s: every read is quick, the whole answer is not.
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                for i in range(30):
+                    self.wfile.write(f"X-Drip-{i}: x\r\n".encode())
+                    self.wfile.flush()
+                    time.sleep(0.3)
+                self.wfile.write(b"Content-Length: 0\r\n\r\n")
+            except OSError:
+                return
+        elif self.path == "/truncated-chunked":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             b"400\r\n<p>only part of the promised chunk</p>")
+            self.wfile.flush()
+            self.close_connection = True
         elif self.path == "/huge-declared":
             self._send(b"<p>small really</p>", length=50_000_000)
         elif self.path == "/huge-streamed":
@@ -180,3 +205,34 @@ def test_feed_url_with_pages_fetched_for_summary_only_entries(server):
 def test_feed_served_as_xml_is_read_as_a_feed(server):
     arts = fetcher().load(f"{server}/world.rss")
     assert len(arts) == 3 and arts[0].outlet == "Daily Planet World"
+
+
+def test_a_server_dripping_its_headers_is_cut_at_the_total_timeout(server):
+    t0 = time.perf_counter()
+    with pytest.raises(InputError, match=r"within 1 s"):
+        fetcher(respect_robots=False).get(f"{server}/drip-headers")
+    assert time.perf_counter() - t0 < 5  # the headers alone would take 9 s
+
+
+def test_a_truncated_chunked_answer_is_an_input_error(server):
+    with pytest.raises(InputError, match="broke off"):
+        fetcher(respect_robots=False).get(f"{server}/truncated-chunked")
+
+
+@pytest.mark.parametrize(("hop", "refusal"), [
+    ("private", "robots.txt"),  # the same site's robots.txt is asked about the new path
+    ("other-host", "robots.txt"),  # another site's robots.txt is read before its page is
+    ("ftp", "only http"),  # urllib alone would log in to an FTP server as anonymous
+])
+def test_every_redirect_hop_is_checked_like_the_first_url(server, hop, refusal):
+    Handler.seen.clear()
+    with pytest.raises(InputError, match=refusal):
+        fetcher().get(f"{server}/hop/{hop}")
+    assert not any(path.startswith("/private/") for path, _ in Handler.seen)
+    if hop == "other-host":
+        assert [path for path, _ in Handler.seen].count("/robots.txt") == 2  # 127.0.0.1's, then localhost's
+
+
+def test_a_permitted_redirect_is_followed(server):
+    fetched = fetcher().get(f"{server}/hop/fine")
+    assert fetched.status == 200 and fetched.url.endswith("/article.html")

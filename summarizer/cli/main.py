@@ -183,16 +183,22 @@ def batch_exit_code(report: Any) -> int:
     return 1 if report.failed or report.previously_failed else 0
 
 
-def _gather(args: argparse.Namespace) -> tuple[list[Any], Any]:
-    """(articles, cluster options); a Fetcher exists only when an input is a URL."""
+def _fetcher_and_options(args: argparse.Namespace) -> tuple[Any, Any]:
+    """(Fetcher, cluster options); a Fetcher exists only when an input is a URL."""
     from ..ingest.fetch import Fetcher, is_url
-    from ..ingest.gather import gather_articles
     from ..stories.cluster import ClusterOptions
 
     fetcher = Fetcher(timeout=args.fetch_timeout) if any(is_url(i) for i in args.inputs) else None
-    articles = gather_articles(args.inputs, fetcher=fetcher, fetch_pages=args.fetch_pages)
     options = ClusterOptions() if args.threshold is None else ClusterOptions(threshold=args.threshold)
-    return articles, options
+    return fetcher, options
+
+
+def _gather(args: argparse.Namespace) -> tuple[list[Any], Any]:
+    """(articles, cluster options)."""
+    from ..ingest.gather import gather_articles
+
+    fetcher, options = _fetcher_and_options(args)
+    return gather_articles(args.inputs, fetcher=fetcher, fetch_pages=args.fetch_pages), options
 
 
 def cmd_cluster(args: argparse.Namespace, progress: Progress) -> int:
@@ -215,13 +221,14 @@ def cmd_digest(args: argparse.Namespace, progress: Progress) -> int:
     from ..stories.digest import digest
 
     config = _config_from(args)
-    articles, options = _gather(args)
-    report = digest(articles, args.output, pipeline=Pipeline(config=config, progress=None), options=options,
-                    concurrency=config.concurrency, retry_failed=args.retry_failed, progress=progress,
-                    title=args.title)
+    fetcher, options = _fetcher_and_options(args)
+    # The inputs go in unread: digest reads past a dead feed or a broken file and lists it.
+    report = digest(args.inputs, args.output, pipeline=Pipeline(config=config, progress=None), options=options,
+                    fetcher=fetcher, fetch_pages=args.fetch_pages, concurrency=config.concurrency,
+                    retry_failed=args.retry_failed, progress=progress, title=args.title)
     progress.close()
     sys.stderr.write(report.summary() + "\n")
-    return 0 if not report.failed else 1
+    return 0 if not report.failed and not report.unread else 1
 
 
 def cmd_models(args: argparse.Namespace, progress: Progress) -> int:

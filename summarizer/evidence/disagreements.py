@@ -32,7 +32,13 @@ def find_disagreements(numbers: Sequence[NumberMention], articles: Sequence[Arti
     out: list[Disagreement] = []
     for cls, mentions in by_class.items():
         # Link mentions whose sentences share a name ("North Korea").
-        for group in _linked_groups(mentions, [name_terms(n.sentence) for n in mentions]):
+        # Many figures share a sentence: its names are read once (a long sentence of figures
+        # would otherwise be read once per figure).
+        terms_of: dict[str, set[str]] = {}
+        for n in mentions:
+            if n.sentence not in terms_of:
+                terms_of[n.sentence] = name_terms(n.sentence)
+        for group in _linked_groups(mentions, [terms_of[n.sentence] for n in mentions]):
             values = {n.value for n in group}
             articles_in = {n.article_id for n in group}
             # Two distinct values and more than one article (or two claimants): a real difference,
@@ -41,8 +47,11 @@ def find_disagreements(numbers: Sequence[NumberMention], articles: Sequence[Arti
             if len(values) < 2 or (len(articles_in) < 2 and len(claimants) < 2):
                 continue
             claims: list[Claim] = []
+            by_value: dict[float, list[NumberMention]] = defaultdict(list)
+            for n in group:
+                by_value[n.value].append(n)
             for value in sorted(values):
-                ms = [n for n in group if n.value == value]
+                ms = by_value[value]
                 who: list[str] = []
                 for n in ms:
                     name = n.claimant or f"{outlets[n.article_id]} (unattributed)"
@@ -64,7 +73,10 @@ def find_disagreements(numbers: Sequence[NumberMention], articles: Sequence[Arti
 
 
 def _linked_groups(items: Sequence[NumberMention], terms: Sequence[set[str]]) -> list[list[NumberMention]]:
-    """Connected components of ``items``, two being linked when their term sets intersect."""
+    """Connected components of ``items``, two being linked when their term sets intersect.
+
+    Each item is joined to the first item that had each of its terms: the same components as
+    comparing every pair, in time linear in the terms."""
     parent = list(range(len(items)))
 
     def root(i: int) -> int:
@@ -73,9 +85,11 @@ def _linked_groups(items: Sequence[NumberMention], terms: Sequence[set[str]]) ->
             i = parent[i]
         return i
 
-    for i in range(len(items)):
-        for j in range(i + 1, len(items)):
-            if terms[i] & terms[j]:
+    first_with: dict[str, int] = {}
+    for i, item_terms in enumerate(terms):
+        for term in item_terms:
+            j = first_with.setdefault(term, i)
+            if root(i) != root(j):
                 parent[root(i)] = root(j)
     groups: dict[int, list[NumberMention]] = defaultdict(list)
     for i, item in enumerate(items):
@@ -88,11 +102,19 @@ def _same_claimant(a: str, b: str) -> bool:
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) >= 0.6
 
 
+_MODIFIER = re.compile(r"\s+((?:[A-Z][\w’'\-]*\s+){1,3})")  # "3,000 North Korean troops"
+
+
 def _common_modifier(group: Sequence[NumberMention]) -> str:
     mods: Counter[str] = Counter()
+    found: dict[tuple[str, str], str | None] = {}  # figures repeat within a sentence: look each up once
     for n in group:
-        tail = n.sentence[n.sentence.find(n.raw) + len(n.raw) :] if n.raw in n.sentence else ""
-        m = re.match(r"\s+((?:[A-Z][\w’'\-]*\s+){1,3})", tail)
-        if m:
-            mods[m.group(1).strip()] += 1
+        key = (n.sentence, n.raw)
+        if key not in found:
+            at = n.sentence.find(n.raw)
+            m = _MODIFIER.match(n.sentence, at + len(n.raw)) if at >= 0 else None
+            found[key] = m.group(1).strip() if m else None
+        modifier = found[key]
+        if modifier:
+            mods[modifier] += 1
     return mods.most_common(1)[0][0] if mods else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..text.lexicons import NOT_NAME, words
@@ -60,25 +61,54 @@ _GENERIC_CLAIMANTS = frozenset(
 )
 
 
-def _claimant_before(sentence: str, pos: int) -> str | None:
-    """Subject of the nearest claim verb before ``pos`` ('South Korea’s intelligence agency estimated')."""
-    prefix = sentence[:pos]
-    m_acc = list(
-        re.finditer(
-            r"[Aa]ccording to (?P<who>(?:[\w’'.\-]+\s+){0,5}?[\w’'.\-]+?)(?=[,.;]|\s+(?:and|that|which|who)\b|$)",
-            sentence,
-        )
-    )
-    if m_acc:
-        best = min(m_acc, key=lambda m: abs(m.start() - pos))
-        return best.group("who").strip()
-    for m in reversed(list(re.finditer(r"\b(?:" + CLAIM_VERBS + r")\b", prefix))):
-        subj = subject_before(prefix[: m.start()])
-        if subj and subj.lower() not in {"it", "he", "she", "they", "this", "that", "which", "who"}:
-            if subj.lower() in _GENERIC_CLAIMANTS:
-                continue  # "with projections suggesting ..." -- look for the real source further left
-            return subj
-    return None
+_ACCORDING_TO = re.compile(
+    r"[Aa]ccording to (?P<who>(?:[\w’'.\-]+\s+){0,5}?[\w’'.\-]+?)(?=[,.;]|\s+(?:and|that|which|who)\b|$)"
+)
+_CLAIM_VERB = re.compile(r"\b(?:" + CLAIM_VERBS + r")\b")
+_NOT_CLAIMANTS = frozenset({"it", "he", "she", "they", "this", "that", "which", "who"})
+SUBJECT_WINDOW = 300
+"""Characters before a claim verb searched for its subject: a noun phrase, never this long in news,
+and a bound that keeps a sentence of thousands of capitalised words linear."""
+
+
+class _Claimants:
+    """Who states each figure of one sentence: the nearest "according to X", else the subject of the
+    nearest claim verb before it. Each verb's subject is found once per sentence and each figure
+    looks its claimant up by bisection, so a sentence with many figures and verbs stays linear."""
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        self.according = [(m.start(), m.group("who").strip()) for m in _ACCORDING_TO.finditer(sentence)]
+        self._verbs: tuple[list[int], list[str]] | None = None
+
+    def _claim_verbs(self) -> tuple[list[int], list[str]]:
+        """(end, subject) of each claim verb with a usable subject, in text order."""
+        if self._verbs is None:
+            ends: list[int] = []
+            subjects: list[str] = []
+            for m in _CLAIM_VERB.finditer(self.sentence):
+                subj = subject_ending_at(self.sentence, m.start())
+                # "with projections suggesting ...": generic nouns are not the source; look further left.
+                if subj and subj.lower() not in _NOT_CLAIMANTS and subj.lower() not in _GENERIC_CLAIMANTS:
+                    ends.append(m.end())
+                    subjects.append(subj)
+            self._verbs = (ends, subjects)
+        return self._verbs
+
+    def before(self, pos: int) -> str | None:
+        """The claimant of a figure at ``pos`` ('South Korea’s intelligence agency estimated')."""
+        if self.according:
+            i = bisect.bisect_left(self.according, pos, key=lambda a: a[0])
+            near = [a for a in self.according[max(0, i - 1) : i + 1]]
+            return min(near, key=lambda a: abs(a[0] - pos))[1]  # a tie goes to the earlier, as min() did
+        ends, subjects = self._claim_verbs()
+        i = bisect.bisect_right(ends, pos)  # verbs ending by pos lie wholly before the figure
+        return subjects[i - 1] if i else None
+
+
+def subject_ending_at(text: str, end: int) -> str | None:
+    """:func:`subject_before` the claim verb at ``end`` of ``text``, read within ``SUBJECT_WINDOW``."""
+    return subject_before(text[max(0, end - SUBJECT_WINDOW) : end])
 
 
 def subject_before(prefix: str) -> str | None:
@@ -138,6 +168,8 @@ def extract_numbers(ix: ArticleIndex) -> list[NumberMention]:
     text = ix.text
     for s, e in ix.sentences:
         sentence = text[s:e]
+        flat = re.sub(r"\s+", " ", sentence)  # one copy per sentence, shared by its figures
+        claimants = _Claimants(sentence)
         last_unit: str | None = None
         for m in NUMBER_RE.finditer(sentence):
             kind = number_kind(sentence, m)
@@ -155,7 +187,7 @@ def extract_numbers(ix: ArticleIndex) -> list[NumberMention]:
             if kind == "count" and unit:
                 last_unit = unit
             q = QUALIFIER_RE.search(sentence[max(0, m.start() - 20) : m.start()])
-            claimant = _claimant_before(sentence, m.start())
+            claimant = claimants.before(m.start())
             if claimant and re.search(
                 r"(?:rise|grow|increase|climb|reach)\w*\s+(?:to\s+)?$",
                 sentence[max(0, m.start() - 20) : m.start()],
@@ -167,7 +199,7 @@ def extract_numbers(ix: ArticleIndex) -> list[NumberMention]:
                     raw=m.group().strip(),
                     value=amount,
                     unit=unit,
-                    sentence=re.sub(r"\s+", " ", sentence),
+                    sentence=flat,
                     claimant=claimant,
                     start=s + m.start(),
                     end=s + m.end(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
@@ -19,20 +20,37 @@ class ArticleIndex:
         self.article = article
         self.text = article.text
         self.sentences = sentence_spans(article.text)
+        self._starts = [s for s, _ in self.sentences]
+        self._ends = [e for _, e in self.sentences]
+        self._contexts: dict[tuple[int, int], str] = {}
+        self._matches: dict[tuple[str, int, int], re.Match[str] | None] = {}
         self.mentions = finder.mentions(article.text) if finder is not None else person_mentions(article.text, persons)
         self.persons = persons
 
     def sentence_at(self, pos: int) -> tuple[int, int]:
-        for s, e in self.sentences:
-            if s <= pos < e:
-                return s, e
+        i = bisect.bisect_right(self._starts, pos) - 1  # sentences are in order and never overlap
+        if i >= 0 and self.sentences[i][0] <= pos < self.sentences[i][1]:
+            return self.sentences[i]
         return pos, pos
 
     def context(self, start: int, end: int) -> str:
-        parts = [(s, e) for s, e in self.sentences if s < end and e > start]
-        if not parts:
+        """The sentences ``start:end`` touches, whitespace folded; each such run is folded once, so
+        the many quotes of one long sentence do not each copy it."""
+        first = bisect.bisect_right(self._ends, start)  # the first sentence ending after start
+        last = bisect.bisect_left(self._starts, end) - 1  # the last starting before end
+        if first > last:
             return self.text[start:end]
-        return re.sub(r"\s+", " ", self.text[parts[0][0] : parts[-1][1]])
+        if (first, last) not in self._contexts:
+            span = self.text[self.sentences[first][0] : self.sentences[last][1]]
+            self._contexts[(first, last)] = re.sub(r"\s+", " ", span)
+        return self._contexts[(first, last)]
+
+    def first_match(self, pattern: re.Pattern[str], start: int, end: int) -> re.Match[str] | None:
+        """``pattern.search(text[start:end])``, searched once per span however often it is asked."""
+        key = (pattern.pattern, start, end)
+        if key not in self._matches:
+            self._matches[key] = pattern.search(self.text[start:end])
+        return self._matches[key]
 
     def last_person_before(self, pos: int, floor: int = 0) -> Person | None:
         best = None

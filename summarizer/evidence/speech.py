@@ -16,7 +16,7 @@ from ..schema.parts import SentenceRef
 from ..text.lexicons import COUNTRIES, ORG_KEYWORDS, ORGS, SPEECH_VERBS, gazetteer
 from ..text.names import names_match
 from ..text.sentences import unquoted
-from .figures import CLAIM_VERBS, subject_before
+from .figures import CLAIM_VERBS, subject_ending_at
 from .index import ArticleIndex
 
 _VERBS = re.compile(r"\b(?:" + SPEECH_VERBS + "|" + CLAIM_VERBS + r"|accused|urged|called for|rejected|dismissed)\b")
@@ -65,7 +65,7 @@ def reported_in(ix: ArticleIndex) -> list[Reported]:
             if (who := _actor(m.group("who"), s + m.start(), ix)):
                 found.append((who, "according to"))
         for m in _VERBS.finditer(voice):
-            subject = subject_before(voice[: m.start()])
+            subject = subject_ending_at(voice, m.start())
             if subject and (who := _actor(subject, s + m.start(), ix)):
                 found.append((who, m.group()))
         for who, verb in dict.fromkeys(found):

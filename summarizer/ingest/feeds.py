@@ -80,7 +80,10 @@ def _when(entry: Mapping[str, Any]) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
         if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)  # feedparser gives UTC
+            try:
+                return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)  # feedparser gives UTC
+            except (ValueError, OverflowError, OSError):
+                continue  # "0000-00-00" parses to year -1: no date, not a failed feed
     return None
 
 

@@ -3,8 +3,11 @@
 Nothing else in summarizer touches the network for input: files, folders and JSONL work without
 this module. A :class:`Fetcher` asks one URL at a time with
 
-- a **timeout** for the whole request (connecting, waiting and reading: a server that trickles
-  bytes is cut off too),
+- a **deadline** for the whole request, redirects included (connecting, waiting for headers and
+  reading: a server that drips its headers or trickles its body is cut off at it too, because
+  the sockets of a request are shut when its deadline passes, not only checked between reads),
+- **every redirect hop checked** like the first URL: http(s) only (no ``ftp://``, no
+  ``file://``), and the robots.txt of the hop's own site and path,
 - a **size cap** (checked against Content-Length before reading, and while reading),
 - a **user agent** that says what it is,
 - **robots.txt** honoured per site (read once per site and cached; a missing robots.txt allows
@@ -16,7 +19,10 @@ fetched page becomes the same :class:`~summarizer.schema.Article` a saved page w
 
 from __future__ import annotations
 
+import functools
+import http.client
 import logging
+import socket
 import threading
 import time
 import urllib.error
@@ -25,7 +31,7 @@ import urllib.robotparser
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import Message
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from .. import __version__
@@ -86,33 +92,57 @@ class Fetcher:
     # ------------------------------------------------------------------ transport
 
     def get(self, url: str, *, check_robots: bool = True) -> Fetched:
-        """GET ``url``; InputError (naming the URL) for a refusal, an HTTP error, a timeout or an oversize body."""
-        if not is_url(url):
-            raise InputError("only http:// and https:// URLs can be fetched", path=url)
-        if check_robots and self.respect_robots and not self.allowed(url):
-            raise InputError("robots.txt of this site disallows fetching this page; save the page and "
-                             "pass the file instead", path=url)
-        self._wait_turn(url)
+        """GET ``url``; InputError (naming the URL) for a refusal, an HTTP error, a timeout or an oversize body.
+
+        Redirects are followed only to http(s) URLs that robots.txt allows (when ``check_robots``),
+        and the whole exchange, every hop included, ends within ``timeout`` seconds.
+        """
+        return self._get(url, check_robots=check_robots, deadline=_Deadline(self.timeout))
+
+    def _get(self, url: str, *, check_robots: bool, deadline: _Deadline) -> Fetched:
+        self._permit(url, check_robots=check_robots, deadline=deadline)
+        opener = urllib.request.OpenerDirector()
+        for handler in (urllib.request.ProxyHandler(), _WatchedHTTP(deadline), _WatchedHTTPS(deadline),
+                        _CheckedRedirects(functools.partial(self._permit, check_robots=check_robots,
+                                                            deadline=deadline)),
+                        urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor()):
+            opener.add_handler(handler)  # no ftp:, file: or data: handler: nothing else can be opened
         request = urllib.request.Request(url, headers={"User-Agent": self.user_agent, "Accept": "*/*"})
-        deadline = time.monotonic() + self.timeout
+        deadline.start()
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as resp:
+            with opener.open(request, timeout=deadline.left()) as resp:
                 return self._read(resp, url, deadline)
         except urllib.error.HTTPError as exc:
             raise InputError(f"the server answered HTTP {exc.code} ({exc.reason}); check the URL",
                              path=url) from None
-        except TimeoutError:
-            raise InputError(f"no complete answer within {self.timeout:g} s; try again later or raise "
-                             "the timeout", path=url) from None
-        except (urllib.error.URLError, OSError) as exc:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            if deadline.expired or isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None),
+                                                                                TimeoutError):
+                self._timed_out(url)
+            if isinstance(exc, http.client.HTTPException):  # IncompleteRead, a garbled status line...
+                raise InputError(f"the server's answer broke off or is not HTTP ({type(exc).__name__}); "
+                                 "try again later", path=url) from None
             reason = getattr(exc, "reason", exc)
-            if isinstance(reason, TimeoutError):
-                raise InputError(f"no answer within {self.timeout:g} s; try again later or raise the timeout",
-                                 path=url) from None
             raise InputError(f"cannot reach the server ({reason}); check the URL and the network",
                              path=url) from None
+        finally:
+            deadline.stop()
 
-    def _read(self, resp: Any, url: str, deadline: float) -> Fetched:
+    def _timed_out(self, url: str) -> NoReturn:
+        raise InputError(f"no complete answer within {self.timeout:g} s; try again later or raise the timeout",
+                         path=url) from None
+
+    def _permit(self, url: str, *, check_robots: bool, deadline: _Deadline) -> None:
+        """The checks every URL of a request passes, the first and each redirect hop: scheme, robots, pace."""
+        if not is_url(url):
+            raise InputError("only http:// and https:// URLs can be fetched (a redirect led elsewhere, or the "
+                             "URL itself is not one)", path=url)
+        if check_robots and self.respect_robots and not self.allowed(url, deadline=deadline):
+            raise InputError("robots.txt of this site disallows fetching this page; save the page and "
+                             "pass the file instead", path=url)
+        self._wait_turn(url)
+
+    def _read(self, resp: Any, url: str, deadline: _Deadline) -> Fetched:
         headers: Message = resp.headers
         length = headers.get("Content-Length")
         if length and length.isdigit() and int(length) > self.max_bytes:
@@ -120,10 +150,10 @@ class Fetcher:
                              path=url)
         chunks, size = [], 0
         while True:
-            if time.monotonic() > deadline:
-                raise TimeoutError
-            # read1: whatever one receive brings, so a trickle cannot hold us past the deadline.
+            # read1: whatever one receive brings; the deadline shuts the socket under a slow one.
             chunk = resp.read1(_CHUNK)
+            if deadline.expired:
+                self._timed_out(url)
             if not chunk:
                 break
             size += len(chunk)
@@ -143,18 +173,21 @@ class Fetcher:
 
     # ------------------------------------------------------------------ robots.txt
 
-    def allowed(self, url: str) -> bool:
-        """Whether the site's robots.txt lets our user agent fetch ``url`` (cached per site)."""
+    def allowed(self, url: str, *, deadline: _Deadline | None = None) -> bool:
+        """Whether the site's robots.txt lets our user agent fetch ``url`` (cached per site).
+
+        ``deadline``: the request this check belongs to, whose time reading robots.txt spends.
+        """
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
-            self._robots[origin] = self._read_robots(origin)
+            self._robots[origin] = self._read_robots(origin, deadline or _Deadline(self.timeout))
         rules = self._robots[origin]
         return True if rules is None else rules.can_fetch(self.user_agent, url)
 
-    def _read_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | None:
+    def _read_robots(self, origin: str, deadline: _Deadline) -> urllib.robotparser.RobotFileParser | None:
         try:
-            fetched = self.get(f"{origin}/robots.txt", check_robots=False)
+            fetched = self._get(f"{origin}/robots.txt", check_robots=False, deadline=deadline.share())
         except InputError as exc:
             # No robots.txt (404) or an unreachable one: cheap politeness stops here, and allows.
             log.info("%s/robots.txt not read (%s); allowing", origin, exc)
@@ -180,6 +213,97 @@ class Fetcher:
         if is_feed(fetched.data) or "rss" in fetched.content_type or "atom" in fetched.content_type:
             return load_feed(fetched.data, url=fetched.url, fetch_page=self.article if fetch_pages else None)
         return [page_article(fetched)]
+
+
+class _Deadline:
+    """One request's clock. Socket timeouts bound each read, not the whole (a server that sends one
+    header line a second never trips them), so between ``start()`` and ``stop()`` a timer
+    shuts every socket it opened once the time is up, and the blocked read returns at once."""
+
+    def __init__(self, seconds: float, *, end: float | None = None) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds if end is None else end
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._timer: threading.Timer | None = None
+
+    def share(self) -> _Deadline:
+        """A deadline ending at the same moment, for a request made in the middle of this one (robots.txt)."""
+        return _Deadline(self.seconds, end=self.end)
+
+    def left(self) -> float:
+        return max(0.01, self.end - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        self._sockets.append(sock)
+        if self.expired:
+            self._expire()
+
+    def _expire(self) -> None:
+        self.expired = True
+        for sock in self._sockets:
+            try:  # the plain socket's shutdown, also under TLS: it wakes a blocked read at once
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def start(self) -> None:
+        self._timer = threading.Timer(self.left(), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+def _watched_connection(http_class: Any, deadline: _Deadline, *args: Any, **kwargs: Any) -> Any:
+    """An http.client connection whose socket ``deadline`` shuts when the time is up."""
+    conn = http_class(*args, **kwargs)
+    plain_connect = conn.connect
+
+    def connect() -> None:
+        conn.timeout = min(conn.timeout, deadline.left())
+        plain_connect()
+        deadline.watch(conn.sock)
+
+    conn.connect = connect
+    return conn
+
+
+class _WatchedHTTP(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def do_open(self, http_class: Any, req: Any, **kw: Any) -> Any:
+        return super().do_open(functools.partial(_watched_connection, http_class, self.deadline), req, **kw)
+
+
+class _WatchedHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def do_open(self, http_class: Any, req: Any, **kw: Any) -> Any:
+        return super().do_open(functools.partial(_watched_connection, http_class, self.deadline), req, **kw)
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only after ``permit(new_url)`` passes (it raises InputError otherwise)."""
+
+    max_redirections = 5
+
+    def __init__(self, permit: Callable[[str], None]) -> None:
+        self.permit = permit
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        try:
+            self.permit(newurl)
+        except InputError:
+            fp.close()
+            raise
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def page_article(fetched: Fetched) -> Article:

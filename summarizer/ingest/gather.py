@@ -5,12 +5,17 @@ each input to the reader for it: feeds (by content: ``<rss>``, ``<feed>``) to
 :mod:`summarizer.ingest.feeds`, article files to :func:`summarizer.load_articles`, and URLs to a
 :class:`summarizer.ingest.fetch.Fetcher`, only when one is given: nothing here touches the network
 unless the caller asked for it. Article ids are made unique across all inputs.
+
+``gather_inputs`` is the same walk for a job over many inputs (a daily digest): an input that
+cannot be read (a dead feed URL, a truncated answer, a broken file) is set aside with its reason
+and the rest are still read, so one bad feed does not cost the whole day.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +28,7 @@ from .load import ARTICLE_SUFFIXES
 if TYPE_CHECKING:
     from .fetch import Fetcher
 
-__all__ = ["gather_articles"]
+__all__ = ["Gathered", "gather_articles", "gather_inputs"]
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +84,57 @@ def _unique_ids(articles: list[Article]) -> list[Article]:
     return out
 
 
+@dataclass
+class Gathered:
+    """What :func:`gather_inputs` read: the articles, and each input it could not read with why."""
+
+    articles: list[Article] = field(default_factory=list)
+    failed: dict[str, InputError] = field(default_factory=dict)
+
+
+def _read_input(item: str | Path, fetcher: Fetcher | None, fetch_pages: bool) -> list[Article]:
+    from .fetch import is_url
+
+    if is_url(item):
+        if fetcher is None:
+            raise InputError("this is a URL, and fetching is off; pass a Fetcher to fetch it, or save "
+                             "the page and pass the file", path=str(item))
+        return fetcher.load(str(item), fetch_pages=fetch_pages)
+    path = Path(item)
+    if path.is_dir():
+        return _from_dir(path)
+    if path.is_file():
+        return _from_file(path)
+    raise InputError("no such file or folder; check the path", path=str(path))
+
+
+def gather_inputs(
+    inputs: Sequence[str | Path],
+    *,
+    fetcher: Fetcher | None = None,
+    fetch_pages: bool = False,
+) -> Gathered:
+    """Read every input that can be read; each one that cannot is listed in ``failed``, not raised.
+
+    Raises :class:`InputError` only when no input gave an article (its message lists why each
+    failed), since then there is nothing to work on.
+    """
+    if not inputs:
+        raise InputError("no input given: pass feed files, article files, folders, JSONL or URLs")
+    out = Gathered()
+    for item in inputs:
+        try:
+            out.articles.extend(_read_input(item, fetcher, fetch_pages))
+        except InputError as exc:
+            log.warning("input not read: %s", exc)
+            out.failed[str(item)] = exc
+    if not out.articles:
+        reasons = "; ".join(str(e) for e in list(out.failed.values())[:5])
+        raise InputError(f"no articles found in the given input{f' ({reasons})' if reasons else ''}")
+    out.articles = _unique_ids(out.articles)
+    return out
+
+
 def gather_articles(
     inputs: Sequence[str | Path],
     *,
@@ -90,26 +146,13 @@ def gather_articles(
     ``fetch_pages`` also fetches the page of each feed entry that carries only a summary.
     Raises :class:`InputError` naming the input that cannot be read, or a URL given without a
     fetcher (pass ``fetcher=Fetcher()``; on the command line, URLs are fetched as asked).
+    :func:`gather_inputs` reads on past such an input instead.
     """
-    from .fetch import is_url
-
     if not inputs:
         raise InputError("no input given: pass feed files, article files, folders, JSONL or URLs")
     articles: list[Article] = []
     for item in inputs:
-        if is_url(item):
-            if fetcher is None:
-                raise InputError("this is a URL, and fetching is off; pass a Fetcher to fetch it, or save "
-                                 "the page and pass the file", path=str(item))
-            articles.extend(fetcher.load(str(item), fetch_pages=fetch_pages))
-            continue
-        path = Path(item)
-        if path.is_dir():
-            articles.extend(_from_dir(path))
-        elif path.is_file():
-            articles.extend(_from_file(path))
-        else:
-            raise InputError("no such file or folder; check the path", path=str(path))
+        articles.extend(_read_input(item, fetcher, fetch_pages))
     if not articles:
         raise InputError("no articles found in the given input")
     return _unique_ids(articles)

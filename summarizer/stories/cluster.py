@@ -9,16 +9,22 @@ many outlets cover each story; ``write_clusters`` writes them in the cluster-JSO
    sublinear term frequency. A second TF-IDF matrix holds its entities: runs of capitalised words
    (people, places, organisations) in the title and lead. Both are sparse and L2-normalised.
 2. **Similarity graph.** ``w_text * cos(text) + w_entity * cos(entities)``, computed in row blocks
-   so memory stays ``O(block * n)``, never ``O(n^2)``. When both articles carry a date, the score
+   of at most ``BLOCK_CELLS`` similarities, so memory stays linear in ``n``, never ``O(n^2)``;
+   each article keeps at most ``MAX_NEIGHBOURS`` edges (its strongest), so a flood of look-alike
+   entries cannot fill memory with ``n^2`` edges either. When both articles carry a date, the score
    decays once they are more than ``date_grace_days`` apart: the same topic weeks apart is a new
    story. Only pairs at or above the threshold are kept (a sparse graph).
 3. **Clusters.** Connected components of that graph are the blocks; inside each, complete-linkage
    agglomerative clustering with the same threshold cuts the chains that components alone would
    follow (A like B, B like C, A unlike C). Complete linkage at a threshold never merges across
    components, so the result is exact, and each block is small.
-4. **Duplicates.** Wire copies (word 5-gram Jaccard >= 0.8, as in :mod:`summarizer.ingest.dedupe`)
-   are tied together before linkage, so they always share a cluster, and are marked with
-   ``duplicate_of`` there. Singletons are kept as one-article stories.
+4. **Duplicates.** Wire copies (word 5-gram Jaccard >= 0.8, found by
+   :func:`summarizer.ingest.dedupe.find_duplicates` in linear time) are blocked first: an original
+   and its copies are one node of the linkage, its similarities those of its members as linkage
+   would combine them (the weakest pair, under complete linkage), read from at most
+   ``COPIES_COMPARED`` of them; each copy joins its original's cluster, marked with
+   ``duplicate_of`` there. 100,000 copies of one entry are one node, not 10^10 edges.
+   Singletons are kept as one-article stories.
 """
 
 from __future__ import annotations
@@ -53,9 +59,11 @@ from ..text.words import content, strip_possessive, term_stem, words
 __all__ = ["ClusterOptions", "cluster_articles", "cluster_labels", "cluster_record", "outlet_key", "write_clusters"]
 
 _URL_DATE = re.compile(r"/(20\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|-|$)")
-BLOCK_ROWS = 512  # rows of the similarity matrix computed at once: 512 x n float32 per matrix
+BLOCK_ROWS = 512  # rows of the similarity matrix computed at once, at most...
+BLOCK_CELLS = 4_000_000  # ...and at most this many similarities (16 MB of float32 per matrix)
+MAX_NEIGHBOURS = 256  # edges an article keeps, its strongest: far above any real story's size
+COPIES_COMPARED = 16  # members of a group of wire copies whose similarities stand for the group
 MAX_DENSE = 3000  # largest block given to linkage as a dense matrix (3000^2 float64 = 72 MB)
-DUPLICATE_CANDIDATE = 0.6  # text cosine above which a pair is checked as a possible wire copy
 
 
 @dataclass(frozen=True)
@@ -147,55 +155,54 @@ def _days(articles: Sequence[Article]) -> np.ndarray:
 # --------------------------------------------------------------------------- graph and linkage
 
 
-def _graph(x: csr_matrix, e: csr_matrix, days: np.ndarray, opts: ClusterOptions) -> tuple[csr_matrix, list]:
-    """(similarity graph with edges >= threshold, candidate wire-copy pairs), in row blocks."""
+def _graph(x: csr_matrix, e: csr_matrix, days: np.ndarray, opts: ClusterOptions) -> csr_matrix:
+    """The similarity graph: edges >= threshold, each row's strongest ``MAX_NEIGHBOURS``, symmetric."""
     n = x.shape[0]
     xt, et = x.T.tocsc(), e.T.tocsc()
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     vals: list[np.ndarray] = []
-    copies: list[tuple[int, int]] = []
-    for start in range(0, n, BLOCK_ROWS):
-        stop = min(start + BLOCK_ROWS, n)
-        text = (x[start:stop] @ xt).toarray()
-        sim = (1 - opts.entity_weight) * text + opts.entity_weight * (e[start:stop] @ et).toarray()
+    step = max(1, min(BLOCK_ROWS, BLOCK_CELLS // max(n, 1)))
+    for start in range(0, n, step):
+        stop = min(start + step, n)
+        sim = (1 - opts.entity_weight) * (x[start:stop] @ xt).toarray()
+        sim += opts.entity_weight * (e[start:stop] @ et).toarray()
         gap = np.abs(days[start:stop, None] - days[None, :])
         decay = np.exp(-np.clip(gap - opts.date_grace_days, 0, None) / opts.date_decay_days)
         sim *= np.where(np.isnan(gap), 1.0, decay)
         local = np.arange(stop - start)
         sim[local, local + start] = 0  # no self-loops
-        text[local, local + start] = 0
-        r, c = np.nonzero(text >= DUPLICATE_CANDIDATE)
-        copies.extend((int(i) + start, int(j)) for i, j in zip(r, c) if i + start < j)
+        crowded = np.flatnonzero((sim >= opts.threshold).sum(axis=1) > MAX_NEIGHBOURS)
+        for i in crowded:  # keep a crowded row's strongest edges only
+            weakest = np.argpartition(sim[i], -MAX_NEIGHBOURS)[:-MAX_NEIGHBOURS]
+            sim[i, weakest] = 0
         r, c = np.nonzero(sim >= opts.threshold)
         rows.append(r + start)
         cols.append(c)
         vals.append(sim[r, c].astype(np.float32))
+
     def cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
-    graph = coo_matrix((cat(vals, np.float32), (cat(rows, np.int64), cat(cols, np.int64))), shape=(n, n))
-    return graph.tocsr(), copies
+    graph = coo_matrix((cat(vals, np.float32), (cat(rows, np.int64), cat(cols, np.int64))), shape=(n, n)).tocsr()
+    return graph.maximum(graph.T).tocsr()  # a pair cut from one crowded row only is kept from the other
 
 
-def _copies(articles: Sequence[Article], candidates: list[tuple[int, int]]) -> dict[int, int]:
-    """Wire copies, as {copy index: original index}: shingle Jaccard checked inside each group of
-    candidate pairs (so each article is shingled once), plus the ``duplicate_of`` links ingest set."""
-    n = len(articles)
-    found: dict[int, int] = {}
-    if candidates:
-        ci, cj = np.array(candidates).T
-        pairs = coo_matrix((np.ones(len(ci)), (ci, cj)), shape=(n, n))
-        _, group = connected_components(pairs, directed=False)
-        sizes = np.bincount(group)
-        index = {a.id: i for i, a in enumerate(articles)}
-        for g in np.flatnonzero(sizes > 1):
-            members = [articles[int(i)] for i in np.flatnonzero(group == g)]  # input order: originals first
-            found.update({index[c]: index[o] for c, o in find_duplicates(members).items()})
-    by_id = {a.id: i for i, a in enumerate(articles)}
+def _copies(articles: Sequence[Article]) -> dict[int, int]:
+    """Wire copies, as {copy index: original index}: shingle Jaccard (LSH-blocked, linear), plus the
+    ``duplicate_of`` links ingest set; every copy points at an original, never at another copy."""
+    index = {a.id: i for i, a in enumerate(articles)}
+    found = {index[c]: index[o] for c, o in find_duplicates(articles).items()}
     for i, a in enumerate(articles):
-        if a.duplicate_of in by_id and i not in found:
-            found[i] = by_id[a.duplicate_of]
+        if a.duplicate_of in index and i not in found and index[a.duplicate_of] != i:
+            found[i] = index[a.duplicate_of]
+    for i in list(found):  # ingest's links may chain (a copy of a copy): follow them to the original
+        seen = {i}
+        while found[i] in found and found[i] not in seen:
+            seen.add(found[i])
+            found[i] = found[found[i]]
+        if found[i] in found:  # a cycle of links: the article stands alone
+            del found[i]
     return found
 
 
@@ -222,6 +229,54 @@ def _split_big(graph: csr_matrix, members: np.ndarray, threshold: float) -> list
     return out
 
 
+def _members(keep: np.ndarray, copies: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(articles whose similarities are computed, the group of each): every original and up to
+    ``COPIES_COMPARED - 1`` of its copies, so a flood of copies costs no more than a few."""
+    slot = {int(o): g for g, o in enumerate(keep)}
+    taken = dict.fromkeys(slot, 1)
+    used, group = list(map(int, keep)), list(range(len(keep)))
+    for c, o in sorted(copies.items()):
+        if taken[o] < COPIES_COMPARED:
+            taken[o] += 1
+            used.append(c)
+            group.append(slot[o])
+    return np.array(used, dtype=np.int64), np.array(group, dtype=np.int64)
+
+
+def _group_graph(graph: csr_matrix, group: np.ndarray, groups: int, opts: ClusterOptions) -> csr_matrix:
+    """The graph between groups (an original with its copies), as linkage would see them once it
+    merged each group first: complete linkage keeps the weakest member pair, and only if every
+    pair is an edge; single the strongest; average the mean (a missing pair counts 0)."""
+    coo = graph.tocoo()
+    gi, gj = group[coo.row], group[coo.col]
+    across = gi != gj
+    gi, gj, val = gi[across], gj[across], coo.data[across]
+    key, inverse = np.unique(gi * groups + gj, return_inverse=True)
+    size = np.bincount(group, minlength=groups)
+    pairs = size[key // groups] * size[key % groups]
+    count = np.bincount(inverse, minlength=len(key))
+    if opts.linkage == "complete":
+        agg = np.full(len(key), np.inf, dtype=np.float32)
+        np.minimum.at(agg, inverse, val)
+        agg[count < pairs] = 0
+    elif opts.linkage == "single":
+        agg = np.zeros(len(key), dtype=np.float32)
+        np.maximum.at(agg, inverse, val)
+    else:
+        agg = (np.bincount(inverse, weights=val, minlength=len(key)) / pairs).astype(np.float32)
+    strong = agg >= opts.threshold
+    return coo_matrix((agg[strong], (key[strong] // groups, key[strong] % groups)), shape=(groups, groups)).tocsr()
+
+
+def _with_copies(labels: np.ndarray, keep: np.ndarray, copies: dict[int, int], n: int) -> np.ndarray:
+    """Labels of the originals (``keep``) spread to every article: a copy takes its original's."""
+    out = np.full(n, -1)
+    out[keep] = labels
+    for c, o in copies.items():
+        out[c] = out[o]
+    return out
+
+
 def cluster_labels(articles: Sequence[Article], options: ClusterOptions | None = None) -> np.ndarray:
     """One story label per article (``0..k-1``, in order of first appearance); the core of clustering."""
     return _assign(articles, options)[0]
@@ -233,15 +288,13 @@ def _assign(articles: Sequence[Article], options: ClusterOptions | None) -> tupl
     opts.check()
     if not articles:
         return np.zeros(0, dtype=int), {}
-    x, e = _features(articles, opts)
-    graph, candidates = _graph(x, e, _days(articles), opts)
-    copies = _copies(articles, candidates)
-    if copies:  # copies are tied at similarity 1: linkage merges them first and never parts them
-        ci, cj = np.array(list(copies.items())).T
-        ties = coo_matrix((np.ones(2 * len(ci), np.float32), (np.r_[ci, cj], np.r_[cj, ci])), shape=graph.shape)
-        graph = graph.maximum(ties.tocsr()).tocsr()
+    x, e = _features(articles, opts)  # IDF from every article, copies included, as always
+    copies = _copies(articles)
+    keep = np.array([i for i in range(len(articles)) if i not in copies], dtype=np.int64)
+    used, group = _members(keep, copies)
+    graph = _group_graph(_graph(x[used], e[used], _days(articles)[used], opts), group, len(keep), opts)
     _, blocks = connected_components(graph, directed=False)
-    labels = np.full(len(articles), -1)
+    labels = np.full(len(keep), -1)
     next_label = 0
     for block in range(blocks.max() + 1):
         members = np.flatnonzero(blocks == block)
@@ -251,6 +304,7 @@ def _assign(articles: Sequence[Article], options: ClusterOptions | None) -> tupl
             local = _link_block(sub, opts)
             labels[part] = local + next_label
             next_label += int(local.max()) + 1
+    labels = _with_copies(labels, keep, copies, len(articles))
     _, first = np.unique(labels, return_index=True)
     order = {old: new for new, old in enumerate(labels[np.sort(first)])}
     return np.array([order[v] for v in labels]), copies

@@ -86,6 +86,7 @@ class DigestReport:
     stories: int = 0
     pages: int = 0
     failed: dict[str, str] = field(default_factory=dict)
+    unread: dict[str, str] = field(default_factory=dict)  # input -> why it could not be read
     batch: BatchReport | None = None
 
     @property
@@ -94,8 +95,10 @@ class DigestReport:
 
     def summary(self) -> str:
         """One line for a person."""
-        return (f"{self.articles} article(s) in {self.stories} stories: {self.pages} page(s) written, "
+        line = (f"{self.articles} article(s) in {self.stories} stories: {self.pages} page(s) written, "
                 f"{len(self.failed)} without a brief; open {self.index}")
+        unread = "".join(f"\n  not read: {reason}" for reason in self.unread.values())
+        return line + (f"\n{len(self.unread)} input(s) could not be read:{unread}" if unread else "")
 
 
 # --------------------------------------------------------------------------- index
@@ -118,7 +121,9 @@ def _entry(cluster: Cluster, brief: StoryBrief | None, failure: str | None) -> S
         src = Source.from_article(a)
         sources.append(SourceLink(label=source_label(src), title=a.title, url=safe_url(a.url),
                                   duplicate=bool(a.duplicate_of)))
-    dates = [a.published_at for a in cluster.articles if a.published_at]
+    # A page's "+09:00" beside a record's bare date: naive times are read as UTC, as clustering does.
+    dates = [a.published_at if a.published_at.tzinfo else a.published_at.replace(tzinfo=timezone.utc)
+             for a in cluster.articles if a.published_at]
     summary = _one_line(brief.summary[0].text) if brief and len(brief.summary) else _lead_sentence(cluster)
     return StoryEntry(
         cluster_id=cluster.id,
@@ -238,20 +243,25 @@ def digest(
     """Cluster ``inputs`` (paths, URLs with a ``fetcher``, or Articles), summarize, write the site.
 
     Re-running with the same inputs resumes: finished stories are not summarized again, and
-    ``retry_failed`` retries the failed ones. ``title`` heads the index page. Returns a
-    :class:`DigestReport`; the site's entry point is ``report.index``.
+    ``retry_failed`` retries the failed ones. ``title`` heads the index page. An input that cannot
+    be read (a dead feed, a broken file) does not stop the run: the site is built from the rest
+    and the input is listed in ``report.unread``. Returns a :class:`DigestReport`; the site's
+    entry point is ``report.index``.
     """
-    from ..ingest.gather import gather_articles
+    from ..ingest.gather import gather_inputs
 
     say = progress or (lambda message: None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     given = [a for a in inputs if isinstance(a, Article)]
+    unread: dict[str, str] = {}
     if given and len(given) == len(inputs):
         articles = given
     else:
         paths = [p for p in inputs if not isinstance(p, Article)]
-        articles = gather_articles(paths, fetcher=fetcher, fetch_pages=fetch_pages)
+        gathered = gather_inputs(paths, fetcher=fetcher, fetch_pages=fetch_pages)
+        articles = gathered.articles
+        unread = {item: str(exc) for item, exc in gathered.failed.items()}
     say(f"clustering {len(articles)} article(s)")
     clusters = cluster_articles(articles, options)
     write_clusters(clusters, out / "clusters.jsonl")
@@ -260,5 +270,6 @@ def digest(
                       progress=progress, retry_failed=retry_failed)
     report = build_site(clusters, out, title=title)
     report.batch = batch
+    report.unread = unread
     say(report.summary())
     return report
