@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer.evidence import collect, disagreements, figures, quotes
+from summarizer.evidence import attribution, collect, disagreements, figures
 from summarizer.schema import Article
 
 REPEATS = 300
@@ -48,10 +48,14 @@ class _Counted:
         self.searches += 1
         return self.real.search(*args)
 
+    def finditer(self, *args):
+        self.searches += 1
+        return self.real.finditer(*args)
+
 
 def test_a_sentence_of_quotes_is_searched_for_according_to_once(monkeypatch):
-    counted = _Counted(quotes._ACCORDING)
-    monkeypatch.setattr(quotes, "_ACCORDING", counted)
+    counted = _Counted(attribution._ACCORDING)
+    monkeypatch.setattr(attribution, "_ACCORDING", counted)
     text = "".join(f"and “we will hold the line at post {i} whatever comes” " for i in range(REPEATS))
     ev = collect([Article(id="a", title="Lead story", text=text, outlet="Outlet")])
     assert len(ev.quotes) == REPEATS

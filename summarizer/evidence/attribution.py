@@ -141,7 +141,7 @@ class Attributor:
         return name
 
     def _persons_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        return [(s, e, p.name) for s, e, p in self.ix.mentions if start <= s < end and not self._in_quote(s)]
+        return [(s, e, p.name) for s, e, p in self.ix.mentions_in(start, end) if not self._in_quote(s)]
 
     def _antecedent(self, at: int) -> str | None:
         """The one person a pronoun at ``at`` can stand for, or None when that is not clear.
@@ -237,7 +237,7 @@ class Attributor:
         return None
 
     def _according(self, s_start: int, s_end: int, o: int) -> Cue | None:
-        for m in _ACCORDING.finditer(self.ix.text, s_start, s_end):
+        for m in self.ix.matches(_ACCORDING, s_start, s_end):  # once per sentence, not once per quote
             if self._in_quote(m.start()):
                 continue
             who = self._speaker(m.group("who"), m.start("who"))

@@ -23,8 +23,9 @@ class ArticleIndex:
         self._starts = [s for s, _ in self.sentences]
         self._ends = [e for _, e in self.sentences]
         self._contexts: dict[tuple[int, int], str] = {}
-        self._matches: dict[tuple[str, int, int], re.Match[str] | None] = {}
+        self._matches: dict[tuple[str, int, int], list[re.Match[str]]] = {}
         self.mentions = finder.mentions(article.text) if finder is not None else person_mentions(article.text, persons)
+        self._mention_starts = [s for s, _, _ in self.mentions]  # mentions are in text order
         self.persons = persons
 
     def sentence_at(self, pos: int) -> tuple[int, int]:
@@ -45,25 +46,27 @@ class ArticleIndex:
             self._contexts[(first, last)] = re.sub(r"\s+", " ", span)
         return self._contexts[(first, last)]
 
-    def first_match(self, pattern: re.Pattern[str], start: int, end: int) -> re.Match[str] | None:
-        """``pattern.search(text[start:end])``, searched once per span however often it is asked."""
+    def matches(self, pattern: re.Pattern[str], start: int, end: int) -> list[re.Match[str]]:
+        """``pattern``'s matches in ``text[start:end]`` (positions in the whole text), searched once per
+        span however often it is asked: the many quotes of one long sentence share one search."""
         key = (pattern.pattern, start, end)
         if key not in self._matches:
-            self._matches[key] = pattern.search(self.text[start:end])
+            self._matches[key] = list(pattern.finditer(self.text, start, end))
         return self._matches[key]
 
+    def mentions_in(self, start: int, end: int) -> list[tuple[int, int, Person]]:
+        """The person mentions that start in ``[start, end)``, found by bisection."""
+        lo = bisect.bisect_left(self._mention_starts, start)
+        hi = bisect.bisect_left(self._mention_starts, end, lo)
+        return self.mentions[lo:hi]
+
     def last_person_before(self, pos: int, floor: int = 0) -> Person | None:
-        best = None
-        for s, _, p in self.mentions:
-            if floor <= s < pos:
-                best = p
-        return best
+        found = self.mentions_in(floor, pos)
+        return found[-1][2] if found else None
 
     def first_person_in(self, start: int, end: int) -> Person | None:
-        for s, _, p in self.mentions:
-            if start <= s < end:
-                return p
-        return None
+        found = self.mentions_in(start, end)
+        return found[0][2] if found else None
 
     def resolve(self, who: str, at: int) -> str | None:
         """A speaker phrase -> a display name: a known person's full name, a pronoun's antecedent
