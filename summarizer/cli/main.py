@@ -32,6 +32,10 @@ class Progress:
     visibly makes progress; piped or redirected stderr gets nothing.
     """
 
+    # Ours rather than rich's status line: one carriage-return line is all the CLI draws, and rich
+    # (with markdown-it-py and pygments) would be three more packages in every install, the
+    # API-only one included. Programs get ProgressEvent fields (summarizer.progress), not this line.
+
     def __init__(self, stream: TextIO, enabled: bool) -> None:
         self.stream = stream
         self.enabled = enabled and stream.isatty()
