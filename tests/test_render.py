@@ -347,10 +347,24 @@ def test_minimal_brief_renders_in_every_format():
         ("file:///etc/passwd", None),
         ("", None),
         (None, None),
+        # urlsplit drops tabs and line breaks before reading the scheme; a Markdown renderer ends the link there.
+        ("https://ok.example/a\n[x](javascript:alert(1))", None),
+        ("https://ok.example/a\r\n![t](https://tracker.example/p.png)", None),
+        ("java\tscript:alert(1)", None),
+        ("https://ok.example/\u202egpj.exe", None),
+        ("  https://example.org/a \n", "https://example.org/a"),  # around it is only padding
     ],
 )
 def test_safe_url(url, expected):
     assert safe_url(url) == expected
+
+
+def test_a_source_url_cannot_start_a_markdown_link_or_image(brief):
+    url = "https://ok.example/a\n![x](https://tracker.example/p.png)\n[click](javascript:alert(1))"
+    hostile = brief.model_copy(update={"sources": [brief.sources[0].model_copy(update={"url": url}),
+                                                   *brief.sources[1:]]})
+    for text in (to_markdown(hostile), to_html(hostile)):
+        assert "tracker.example" not in text and "javascript:" not in text
 
 
 # --------------------------------------------------------------------------- dispatch

@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..schema.parts import CitedSentence, Coverage, SentenceRef, Source
+from ..text.controls import safe_url_text
 
 if TYPE_CHECKING:
     from ..schema.brief import StoryBrief
@@ -112,21 +113,29 @@ def source_label(source: Source) -> str:
     """
     if source.outlet:
         return source.outlet
-    host = urlsplit(source.url).hostname if source.url else None
+    link = safe_url(source.url)
+    host = urlsplit(link).hostname if link else None
     if host:
         return host.removeprefix("www.")
     return f"source {source.article_id}"
 
 
 def safe_url(url: str | None) -> str | None:
-    """``url`` if it is an http(s) link, else None: ``javascript:`` and ``data:`` URLs are never linked."""
+    """``url`` if it is an http(s) link, else None: ``javascript:`` and ``data:`` URLs are never linked.
+
+    Nor is a URL with a newline, tab or other invisible character inside: ``urlsplit`` (like
+    browsers) drops them before reading the scheme, and a Markdown renderer ends the link there.
+    """
     if not url:
         return None
+    link = url.strip()
+    if not safe_url_text(link):
+        return None
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(link)
     except ValueError:
         return None
-    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+    return link if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def format_date(value: datetime | None) -> str:
@@ -356,8 +365,8 @@ def md_cell(value: object) -> str:
 
 def md_url(url: str | None) -> str:
     """An http(s) URL as a Markdown autolink, or '' for anything else."""
-    link = safe_url(url)
-    if not link or any(c in link for c in "<> "):
+    link = safe_url(url)  # no whitespace: nothing can end the autolink or start a new line
+    if not link or any(c in link for c in "<>"):
         return ""
     return f"<{link}>"
 
