@@ -44,6 +44,27 @@ async def test_a_second_writer_on_the_same_output_is_refused_and_nothing_is_dupl
     assert len(ids) == 30 == len(set(ids)) and (report.lost, report.duplicated) == (0, 0)
 
 
+@pytest.mark.parametrize("through", ["file", "folder"])
+async def test_a_second_writer_through_a_symlink_is_refused_too(through, tmp_path):
+    src = write_jsonl(tmp_path / "c.jsonl", [record(f"c{i}") for i in range(30)])
+    (tmp_path / "real").mkdir()
+    out = tmp_path / "real" / "briefs.jsonl"
+    if through == "file":
+        out.touch()
+        alias = tmp_path / "alias.jsonl"
+        alias.symlink_to(out)
+    else:
+        (tmp_path / "alias").symlink_to(tmp_path / "real", target_is_directory=True)
+        alias = tmp_path / "alias" / "briefs.jsonl"
+    first = asyncio.ensure_future(arun_batch(src, out, pipeline=SlowPipeline(0.05), concurrency=2))
+    await asyncio.sleep(0.2)
+    with pytest.raises(errors.OutputInUseError, match="another"):
+        await arun_batch(src, alias, pipeline=SlowPipeline(0.0), concurrency=2)
+    await first
+    ids = [r["cluster_id"] for r in lines(out)]
+    assert len(ids) == 30 == len(set(ids))
+
+
 def test_resume_tolerates_and_reports_duplicates_already_present(tmp_path):
     src = write_jsonl(tmp_path / "c.jsonl", [record(f"c{i}") for i in range(4)])
     out = tmp_path / "briefs.jsonl"
