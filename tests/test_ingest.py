@@ -344,6 +344,22 @@ def test_bidi_overrides_and_zero_width_characters_leave_metadata(tmp_path):
 # --------------------------------------------------------------------------- JSON, JSONL, records, stdin
 
 
+@pytest.mark.parametrize("name", ["deep.json", "deep.jsonl", "record.json", "cluster.jsonl", "shallow.json"])
+def test_deeply_nested_json_is_an_input_error(name, tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    shallow = "[" * 900 + "]" * 900  # parses, but no record nests like that
+    content = {"deep.json": deep, "deep.jsonl": deep + "\n",
+               "record.json": '{"text": "Officials opened the bridge on Monday.", "x": ' + deep + "}",
+               "cluster.jsonl": '{"id": "c", "articles": [{"text": "Officials opened it.", "x": ' + deep + "}]}\n",
+               "shallow.json": '{"text": "Officials opened the bridge on Monday.", "x": ' + shallow + "}"}[name]
+    path = _write(tmp_path, name, content)
+    with pytest.raises(InputError, match="nested more than"):
+        load_articles(path)
+    if name == "cluster.jsonl":
+        with pytest.raises(InputError, match="nested more than"):
+            load_clusters(path)
+
+
 def test_json_object_list_and_key_aliases(tmp_path):
     records = [
         {

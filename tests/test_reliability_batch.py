@@ -77,6 +77,23 @@ def test_resume_tolerates_and_reports_duplicates_already_present(tmp_path):
     assert len(lines(out)) == 4 and report.duplicated == 0 and report.lost == 0
 
 
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_deeply_nested_lines_are_bad_input_and_the_rest_runs(tmp_path):
+    deep_meta = json.dumps(record("deep-meta"))[:-1] + ', "topic": ' + DEEP + "}"
+    src = write_jsonl(tmp_path / "c.jsonl", [record("c1"), DEEP, deep_meta, record("c2")])
+    out = tmp_path / "briefs.jsonl"
+    report = run_batch(src, out, pipeline=ScriptedPipelineByText())
+    assert sorted(report.completed) == ["c1", "c2"] and len(report.failed) == 2
+    assert all("nested more than" in why for why in report.failed.values())
+    assert len(lines(default_failures_path(out))) == 2
+    # A JSON array of clusters nested as deep is one bad file, said as such.
+    (tmp_path / "a.json").write_text("[" + DEEP + "]", encoding="utf-8")
+    with pytest.raises(errors.InputError, match="nested more than"):
+        run_batch(tmp_path / "a.json", tmp_path / "b.jsonl", pipeline=ScriptedPipelineByText())
+
+
 # --------------------------------------------------------------------------- 5: identities
 
 

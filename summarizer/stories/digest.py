@@ -35,6 +35,7 @@ from markupsafe import Markup
 
 from ..atomic import write_text
 from ..batch.run import BatchReport, SupportsArun, run_batch
+from ..jsoninput import parse_json
 from ..output.render import format_date, safe_url, source_label, to_html
 from ..schema.article import Article, Cluster
 from ..schema.brief import StoryBrief
@@ -202,7 +203,7 @@ def _records(path: Path) -> dict[str, dict[str, Any]]:
         return out
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
-            rec = json.loads(line)
+            rec = parse_json(line)
             out[str(rec["cluster_id"])] = rec
         except (json.JSONDecodeError, KeyError, TypeError):
             continue  # a partial last line of an interrupted run; the batch cuts it on resume
