@@ -408,3 +408,19 @@ def test_readers_see_the_source_sentence_behind_each_summary_sentence():
     assert '<details class="evidence">' in html and "<q>The council passed a budget.</q>" in html
     assert 'title="Daily &lt;b&gt;News&lt;/b&gt;: The council passed a budget."' in html
     assert "<script>x" not in html
+
+
+def test_every_footnote_definition_is_a_block_of_its_own():
+    """CommonMark footnotes: each ``[^n]: `` definition starts its own line, after a blank one. Glued onto
+    one line (trim_blocks ate the newline), a renderer showed the first of the shipped example's four."""
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "output" / "putin-nk-troops.json"
+    md = to_markdown(StoryBrief.model_validate_json(example.read_text(encoding="utf-8")))
+    lines = md.splitlines()
+    refs = set(re.findall(r"\[\^(s\d+)\](?!:)", md))
+    starts = {n: re.match(r"\[\^(s\d+)\]: \S", line) for n, line in enumerate(lines)}
+    defs = {n: m.group(1) for n, m in starts.items() if m}
+    assert len(refs) == 4 and sorted(defs.values()) == sorted(refs)
+    assert all(lines[n - 1] == "" for n in defs)
+    assert not any(re.search(r"\S\[\^s\d+\]: ", line) for line in lines)
