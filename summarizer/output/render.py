@@ -98,7 +98,7 @@ class _Citations:
 
     def cite(self, article_id: str) -> Cite:
         n, source = self._by_id.get(article_id, (None, None))
-        return Cite(article_id=article_id, n=n, outlet=source_label(source) if source else article_id)
+        return Cite(article_id=article_id, n=n, outlet=source_label(source, n) if source else article_id)
 
     def cites(self, ids: Iterable[str]) -> list[Cite]:
         """Distinct citations in Sources-list order; unknown ids last, so nothing is silently lost."""
@@ -106,8 +106,9 @@ class _Citations:
         return sorted(unique.values(), key=lambda c: (c.n is None, c.n or 0, c.article_id))
 
 
-def source_label(source: Source) -> str:
-    """What a reader calls a source: its outlet, else its web site, else "source <id>".
+def source_label(source: Source, n: int | None = None) -> str:
+    """What a reader calls a source: its outlet, else its web site, else "Source <n>" (its place in the
+    list of sources; an article id such as "003_f0741a31f124eebe" means nothing to a reader).
 
     A headline is not a name: in "rendered differently by ..." lists it would read as prose.
     """
@@ -117,15 +118,12 @@ def source_label(source: Source) -> str:
     host = urlsplit(link).hostname if link else None
     if host:
         return host.removeprefix("www.")
-    return f"source {source.article_id}"
+    return f"Source {n}" if n is not None else "Unnamed source"
 
 
 def safe_url(url: str | None) -> str | None:
-    """``url`` if it is an http(s) link, else None: ``javascript:`` and ``data:`` URLs are never linked.
-
-    Nor is a URL with a newline, tab or other invisible character inside: ``urlsplit`` (like
-    browsers) drops them before reading the scheme, and a Markdown renderer ends the link there.
-    """
+    """``url`` if it is an http(s) link, else None: ``javascript:`` and ``data:`` URLs are never linked,
+    nor one with a line break or tab inside (urlsplit drops them before reading the scheme)."""
     if not url:
         return None
     link = url.strip()
@@ -178,7 +176,9 @@ def _run_facts(brief: StoryBrief) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if run.model:
         rows.append(("Model", f"{run.model} ({run.backend})" if run.backend else run.model))
-    rows.append(("Model calls", f"{run.llm_calls:,}"))
+    # A re-run answered wholly from the cache made no call: say whose calls and time wrote the answer.
+    reused = " (the answer was reused from an earlier run's cache; its calls and time are not counted here)"
+    rows.append(("Model calls", f"{run.llm_calls:,}" + (reused if run.cache_hits and not run.llm_calls else "")))
     rows.append(("Tokens", f"{run.prompt_tokens:,} prompt + {run.completion_tokens:,} completion"))
     rows.append(("Cache hits", f"{run.cache_hits:,}"))
     if run.reasks or run.transport_retries:
@@ -282,7 +282,7 @@ def _context(brief: StoryBrief) -> dict[str, object]:
             SourceView(
                 n=n,
                 source=s,
-                label=source_label(s),
+                label=source_label(s, n),
                 date=format_date(s.published_at),
                 iso_date=s.published_at.date().isoformat() if s.published_at else "",
                 link=safe_url(s.url),

@@ -122,9 +122,9 @@ def _lead_sentence(cluster: Cluster) -> str:
 
 def _entry(cluster: Cluster, brief: StoryBrief | None, failure: str | None) -> StoryEntry:
     sources = []
-    for a in cluster.articles:
+    for n, a in enumerate(cluster.articles, 1):
         src = Source.from_article(a)
-        sources.append(SourceLink(label=source_label(src), title=a.title, url=safe_url(a.url),
+        sources.append(SourceLink(label=source_label(src, n), title=a.title, url=safe_url(a.url),
                                   duplicate=bool(a.duplicate_of)))
     # A page's "+09:00" beside a record's bare date: naive times are read as UTC, as clustering does.
     dates = [a.published_at if a.published_at.tzinfo else a.published_at.replace(tzinfo=timezone.utc)
@@ -233,8 +233,8 @@ def build_site(clusters: Sequence[Cluster], out_dir: str | os.PathLike[str], *,
             report.pages += 1
         else:
             rec = failures.get(cluster.id, {})
-            failure = f"{rec.get('error_type', 'not summarized')}: {rec.get('message', '')}".strip(": ")
-            report.failed[cluster.id] = failure
+            report.failed[cluster.id] = f"{rec.get('error_type', 'not summarized')}: {rec.get('message', '')}".strip(": ")
+            failure = str(rec.get("message") or "not summarized yet")  # readers get the sentence, not the class name
         entries.append(_entry(cluster, brief, failure))
     keep = {page_name(c.id) for c in clusters}
     for stale in pages_dir.glob("story-*.html"):
