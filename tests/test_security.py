@@ -343,7 +343,8 @@ def test_batch_output_is_never_a_half_line_after_resume(tmp_path):
 def test_a_password_in_the_base_url_is_not_logged_at_vv(tmp_path, caplog):
     from summarizer.cli.main import main
 
-    caplog.set_level(logging.DEBUG)
+    for name in ("", "httpx", "httpx2"):  # an earlier run in this process without -vv quietened httpx
+        caplog.set_level(logging.DEBUG, logger=name or None)
     article = tmp_path / "a.txt"
     article.write_text("Budget passes\n\nThe council approved the budget on Monday. The vote was 7 to 2.\n"
                        "Critics said it was too small.\n", encoding="utf-8")
