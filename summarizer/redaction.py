@@ -3,7 +3,8 @@
 :func:`redact` removes the registered secrets (API keys from the configuration) and anything
 shaped like a key or bearer token from a string. :func:`install` makes every log record go
 through it, its traceback and the exception chain's messages included, and makes uncaught
-exceptions print redacted; :func:`add_secret` registers a key once the configuration knows it.
+exceptions print redacted; :func:`add_secret` registers a key once the configuration knows it, and
+:func:`add_url_secrets` the password in a base URL.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import sys
 import threading
 import traceback
 from types import TracebackType
+from urllib.parse import unquote, urlsplit
 
-__all__ = ["RedactingFilter", "add_secret", "format_exception", "install", "redact"]
+__all__ = ["RedactingFilter", "add_secret", "add_url_secrets", "format_exception", "install", "redact"]
 
 _KEYLIKE = re.compile(r"(sk-[A-Za-z0-9_\-]{8,}|Bearer\s+[A-Za-z0-9_\-\.]{8,})")
 _MIN_SECRET = 4  # shorter strings would redact ordinary words
@@ -30,6 +32,21 @@ def add_secret(secret: str | None) -> None:
     if secret and len(secret) >= _MIN_SECRET:
         with _lock:
             _secrets.add(secret)
+
+
+def add_url_secrets(url: str | None) -> None:
+    """Redact the credentials in ``url``'s userinfo (``https://user:password@host/v1``) from now on: the
+    whole userinfo and the password, as written (percent-encoded) and decoded. HTTP clients log the
+    URL of every request at debug level (``-vv``), userinfo included."""
+    if not url or "@" not in url:
+        return
+    try:
+        userinfo = urlsplit(url).netloc.rpartition("@")[0]
+    except ValueError:
+        return
+    password = userinfo.partition(":")[2]
+    for secret in (userinfo if password else "", password, unquote(password)):
+        add_secret(secret)
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:

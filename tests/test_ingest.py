@@ -316,7 +316,48 @@ def test_html_outlet_from_url_domain_when_page_does_not_say(tmp_path):
     assert article.text == "Body sentence one."
 
 
+HIDDEN_LINK = "https://ok.example/a\n![x](https://tracker.example/p.png)\n[click](javascript:alert(1))"
+
+
+@pytest.mark.parametrize("url", [HIDDEN_LINK, "https://ok.example/a\r[x](javascript:x)", "https://ok.\texample/"])
+def test_a_url_with_a_line_break_or_tab_inside_is_left_empty_with_a_warning(url, tmp_path):
+    record = {"id": "r1", "url": url, "title": "Bridge opens", "text": "Officials opened the bridge on Monday."}
+    article = _one(_write(tmp_path, "r.jsonl", json.dumps(record) + "\n"))
+    assert article.url is None and "invisible character" in article.warnings[-1]
+    # A saved page's og:url, a line break written as an entity.
+    page = ('<html><head><meta property="og:url" content="https://ok.example/a&#10;[x](javascript:alert(1))">'
+            "</head><body><h1>Bridge opens</h1><p>Officials opened the bridge on Monday.</p></body></html>")
+    assert _one(_write(tmp_path, "p.html", page)).url is None
+
+
+def test_bidi_overrides_and_zero_width_characters_leave_metadata(tmp_path):
+    record = {"id": "r1", "title": "Bridge \u202eopens\u202c today\u200b", "source": "Reu\u200bters\u2066",
+              "author": "Kim\u200e Min-jun\n", "text": "Officials opened the bridge on Monday."}
+    article = _one(_write(tmp_path, "r.json", json.dumps(record)))
+    assert (article.title, article.outlet, article.author) == ("Bridge opens today", "Reuters", "Kim Min-jun")
+    # Joiners that spelling needs stay: Persian "mi\u200cravad" (goes), an emoji sequence.
+    record.update(title="\u0645\u06cc\u200c\u0631\u0648\u062f", source="News \U0001f468\u200d\U0001f4bb")
+    article = _one(_write(tmp_path, "r2.json", json.dumps(record)))
+    assert article.title == record["title"] and article.outlet == record["source"]
+
+
 # --------------------------------------------------------------------------- JSON, JSONL, records, stdin
+
+
+@pytest.mark.parametrize("name", ["deep.json", "deep.jsonl", "record.json", "cluster.jsonl", "shallow.json"])
+def test_deeply_nested_json_is_an_input_error(name, tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    shallow = "[" * 900 + "]" * 900  # parses, but no record nests like that
+    content = {"deep.json": deep, "deep.jsonl": deep + "\n",
+               "record.json": '{"text": "Officials opened the bridge on Monday.", "x": ' + deep + "}",
+               "cluster.jsonl": '{"id": "c", "articles": [{"text": "Officials opened it.", "x": ' + deep + "}]}\n",
+               "shallow.json": '{"text": "Officials opened the bridge on Monday.", "x": ' + shallow + "}"}[name]
+    path = _write(tmp_path, name, content)
+    with pytest.raises(InputError, match="nested more than"):
+        load_articles(path)
+    if name == "cluster.jsonl":
+        with pytest.raises(InputError, match="nested more than"):
+            load_clusters(path)
 
 
 def test_json_object_list_and_key_aliases(tmp_path):

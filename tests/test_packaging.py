@@ -119,3 +119,33 @@ def test_a_user_script_type_checks_against_the_makefiles_editable_install(tmp_pa
                             "--python-executable", str(python), "user.py"],
                            cwd=tmp_path, check=False, capture_output=True, text=True, timeout=240)
     assert check.returncode == 0, check.stdout[-3000:]
+
+
+# Import name -> distribution, for the third-party modules summarizer imports at module level.
+DISTRIBUTIONS = {"numpy": "numpy", "scipy": "scipy", "markupsafe": "markupsafe", "sklearn": "scikit-learn",
+                 "dateutil": "python-dateutil", "py3langid": "py3langid", "jinja2": "jinja2", "pydantic": "pydantic",
+                 "tenacity": "tenacity", "openai": "openai", "tiktoken": "tiktoken"}
+
+
+def test_every_module_imported_unconditionally_is_a_declared_dependency():
+    """What a module imports at its top level must install with the core package, not arrive only as
+    another dependency's dependency (numpy, scipy and markupsafe did)."""
+    import ast
+    import re
+    import sys
+
+    imported: dict[str, str] = {}
+    for path in (ROOT / "summarizer").rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:  # module level, not in try or a function
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                     else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top not in ("summarizer", "__future__"):
+                    imported.setdefault(top, str(path.relative_to(ROOT)))
+    unknown = {top: where for top, where in imported.items() if top not in DISTRIBUTIONS}
+    assert not unknown, f"add these imports' distributions to DISTRIBUTIONS (and pyproject): {unknown}"
+    declared = {re.split(r"[<>=!~\[ ;]", d, maxsplit=1)[0].lower() for d in _project()["dependencies"]}
+    missing = {DISTRIBUTIONS[top]: where for top, where in imported.items() if DISTRIBUTIONS[top] not in declared}
+    assert not missing, f"imported at module level but not in [project] dependencies: {missing}"

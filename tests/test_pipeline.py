@@ -100,6 +100,8 @@ def test_validation_failure_after_budget_carries_every_attempt(articles, tmp_pat
         Pipeline(fake, config(tmp_path, max_reasks=2)).run(articles)
     assert len(info.value.attempts) == 3 and len(fake.requests) == 3
     assert any("summary" in e for e in info.value.attempts[0]["errors"])
+    # The message reaches people (failures.jsonl, the digest index): what to do, not an attribute name.
+    assert ".attempts" not in str(info.value) and "try again" in str(info.value)
 
 
 def test_schema_errors_go_back_to_the_model(articles, tmp_path):

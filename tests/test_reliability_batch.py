@@ -44,6 +44,27 @@ async def test_a_second_writer_on_the_same_output_is_refused_and_nothing_is_dupl
     assert len(ids) == 30 == len(set(ids)) and (report.lost, report.duplicated) == (0, 0)
 
 
+@pytest.mark.parametrize("through", ["file", "folder"])
+async def test_a_second_writer_through_a_symlink_is_refused_too(through, tmp_path):
+    src = write_jsonl(tmp_path / "c.jsonl", [record(f"c{i}") for i in range(30)])
+    (tmp_path / "real").mkdir()
+    out = tmp_path / "real" / "briefs.jsonl"
+    if through == "file":
+        out.touch()
+        alias = tmp_path / "alias.jsonl"
+        alias.symlink_to(out)
+    else:
+        (tmp_path / "alias").symlink_to(tmp_path / "real", target_is_directory=True)
+        alias = tmp_path / "alias" / "briefs.jsonl"
+    first = asyncio.ensure_future(arun_batch(src, out, pipeline=SlowPipeline(0.05), concurrency=2))
+    await asyncio.sleep(0.2)
+    with pytest.raises(errors.OutputInUseError, match="another"):
+        await arun_batch(src, alias, pipeline=SlowPipeline(0.0), concurrency=2)
+    await first
+    ids = [r["cluster_id"] for r in lines(out)]
+    assert len(ids) == 30 == len(set(ids))
+
+
 def test_resume_tolerates_and_reports_duplicates_already_present(tmp_path):
     src = write_jsonl(tmp_path / "c.jsonl", [record(f"c{i}") for i in range(4)])
     out = tmp_path / "briefs.jsonl"
@@ -54,6 +75,23 @@ def test_resume_tolerates_and_reports_duplicates_already_present(tmp_path):
     report = run_batch(src, out, pipeline=ScriptedPipelineByText())
     assert report.repaired_duplicates == 4 and "4 duplicate line(s)" in report.summary()
     assert len(lines(out)) == 4 and report.duplicated == 0 and report.lost == 0
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_deeply_nested_lines_are_bad_input_and_the_rest_runs(tmp_path):
+    deep_meta = json.dumps(record("deep-meta"))[:-1] + ', "topic": ' + DEEP + "}"
+    src = write_jsonl(tmp_path / "c.jsonl", [record("c1"), DEEP, deep_meta, record("c2")])
+    out = tmp_path / "briefs.jsonl"
+    report = run_batch(src, out, pipeline=ScriptedPipelineByText())
+    assert sorted(report.completed) == ["c1", "c2"] and len(report.failed) == 2
+    assert all("nested more than" in why for why in report.failed.values())
+    assert len(lines(default_failures_path(out))) == 2
+    # A JSON array of clusters nested as deep is one bad file, said as such.
+    (tmp_path / "a.json").write_text("[" + DEEP + "]", encoding="utf-8")
+    with pytest.raises(errors.InputError, match="nested more than"):
+        run_batch(tmp_path / "a.json", tmp_path / "b.jsonl", pipeline=ScriptedPipelineByText())
 
 
 # --------------------------------------------------------------------------- 5: identities

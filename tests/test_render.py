@@ -347,10 +347,24 @@ def test_minimal_brief_renders_in_every_format():
         ("file:///etc/passwd", None),
         ("", None),
         (None, None),
+        # urlsplit drops tabs and line breaks before reading the scheme; a Markdown renderer ends the link there.
+        ("https://ok.example/a\n[x](javascript:alert(1))", None),
+        ("https://ok.example/a\r\n![t](https://tracker.example/p.png)", None),
+        ("java\tscript:alert(1)", None),
+        ("https://ok.example/\u202egpj.exe", None),
+        ("  https://example.org/a \n", "https://example.org/a"),  # around it is only padding
     ],
 )
 def test_safe_url(url, expected):
     assert safe_url(url) == expected
+
+
+def test_a_source_url_cannot_start_a_markdown_link_or_image(brief):
+    url = "https://ok.example/a\n![x](https://tracker.example/p.png)\n[click](javascript:alert(1))"
+    hostile = brief.model_copy(update={"sources": [brief.sources[0].model_copy(update={"url": url}),
+                                                   *brief.sources[1:]]})
+    for text in (to_markdown(hostile), to_html(hostile)):
+        assert "tracker.example" not in text and "javascript:" not in text
 
 
 # --------------------------------------------------------------------------- dispatch
@@ -371,7 +385,8 @@ def test_source_label_never_uses_a_headline():
     from summarizer.output.render import source_label
     from summarizer.schema import Source
 
-    assert source_label(Source(article_id="a3", title="Putin seems to indicate that...")) == "source a3"
+    assert source_label(Source(article_id="a3", title="Putin seems to indicate that...")) == "Unnamed source"
+    assert source_label(Source(article_id="003_f0741a31f124eebe"), 3) == "Source 3"  # its place, not its id
     assert source_label(Source(article_id="a3", url="https://www.nytimes.com/x")) == "nytimes.com"
     assert source_label(Source(article_id="a3", outlet="The New York Times")) == "The New York Times"
 
@@ -394,3 +409,35 @@ def test_readers_see_the_source_sentence_behind_each_summary_sentence():
     assert '<details class="evidence">' in html and "<q>The council passed a budget.</q>" in html
     assert 'title="Daily &lt;b&gt;News&lt;/b&gt;: The council passed a budget."' in html
     assert "<script>x" not in html
+
+
+def test_every_footnote_definition_is_a_block_of_its_own():
+    """CommonMark footnotes: each ``[^n]: `` definition starts its own line, after a blank one. Glued onto
+    one line (trim_blocks ate the newline), a renderer showed the first of the shipped example's four."""
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "output" / "putin-nk-troops.json"
+    md = to_markdown(StoryBrief.model_validate_json(example.read_text(encoding="utf-8")))
+    lines = md.splitlines()
+    refs = set(re.findall(r"\[\^(s\d+)\](?!:)", md))
+    starts = {n: re.match(r"\[\^(s\d+)\]: \S", line) for n, line in enumerate(lines)}
+    defs = {n: m.group(1) for n, m in starts.items() if m}
+    assert len(refs) == 4 and sorted(defs.values()) == sorted(refs)
+    assert all(lines[n - 1] == "" for n in defs)
+    assert not any(re.search(r"\S\[\^s\d+\]: ", line) for line in lines)
+
+
+def test_readers_see_no_article_ids_and_a_cached_run_says_whose_calls_wrote_it():
+    """An outlet-less article is "Source 3", not "source 003_f0741a31f124eebe" (30 times on the seed page);
+    a re-run answered from the cache says its answer came from an earlier run's calls."""
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "output" / "putin-nk-troops.json"
+    brief = StoryBrief.model_validate_json(example.read_text(encoding="utf-8"))
+    assert not brief.sources[2].outlet  # the seed's third article names no outlet
+    cached = brief.model_copy(update={"run": brief.run.model_copy(update={"llm_calls": 0, "cache_hits": 1})})
+    for text in (to_markdown(cached), to_html(cached)):
+        assert "003_f0741a31f124eebe" not in text.replace("003\\_", "003_")
+        assert text.count("Source 3") > 10
+        assert "reused from an earlier run" in text
+    assert "reused from an earlier run" not in to_html(brief)  # the run that made the call says so plainly

@@ -338,3 +338,19 @@ def test_batch_output_is_never_a_half_line_after_resume(tmp_path):
     rows = [json.loads(x) for x in out.read_text().splitlines()]
     assert [r["cluster_id"] for r in rows] == ["c0", "c1"]
     assert not list(Path(tmp_path).glob(".*.tmp"))
+
+
+def test_a_password_in_the_base_url_is_not_logged_at_vv(tmp_path, caplog):
+    from summarizer.cli.main import main
+
+    for name in ("", "httpx", "httpx2"):  # an earlier run in this process without -vv quietened httpx
+        caplog.set_level(logging.DEBUG, logger=name or None)
+    article = tmp_path / "a.txt"
+    article.write_text("Budget passes\n\nThe council approved the budget on Monday. The vote was 7 to 2.\n"
+                       "Critics said it was too small.\n", encoding="utf-8")
+    with FaultServer() as srv:
+        url = srv.base_url.replace("http://", "http://alice:Pa55-w0rd%40x@")
+        main(["summarize", str(article), "--backend", "openai", "--base-url", url, "-m", "fault-model",
+              "--api-key", SECRET, "--no-cache", "-vv", "-o", str(tmp_path / "b.json")])
+    assert "HTTP Request: POST" in caplog.text  # httpx logged each request's URL
+    assert "Pa55" not in caplog.text and "alice:" not in caplog.text

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import summarizer.ingest
 from summarizer import aupdate, errors, truth, update
 from summarizer.backends.testing import FakeBackend, FunctionBackend
 from summarizer.cli.main import main
@@ -36,8 +37,10 @@ def config(tmp_path: Path) -> Config:
 
 
 @pytest.fixture
-def seed(tmp_path) -> list[Path]:
-    """The seed files copied to a folder of the test's own (some tests move or change them)."""
+def seed(tmp_path, monkeypatch) -> list[Path]:
+    """The seed files copied to a folder of the test's own (some tests move or change them), which is
+    the working directory: an update reads a brief's recorded paths only under it (or the brief's folder)."""
+    monkeypatch.chdir(tmp_path)
     folder = tmp_path / "seed"
     folder.mkdir()
     return [Path(shutil.copy(p, folder)) for p in sorted(SEED.glob("00[1-4]_*.txt"))]
@@ -252,6 +255,52 @@ def test_update_command_end_to_end(seed, tmp_path, monkeypatch, capsys):
     assert "--with" in err and "Traceback" not in err
     assert main(["update", str(brief), str(seed[3]), "--with", str(moved), "-f", "html", "-q"]) == 0
     assert '<section id="whats-new"' in capsys.readouterr().out
+
+
+# A brief is data from outside: the paths it records are read only under the working directory or the
+# brief's folder, and only when a digest can check the text. Each case names a file the update must not use.
+READ_NOTHING = {
+    "absolute, no digest": ("/etc/passwd", None),
+    "climbing out, no digest": ("../../../../../../../../etc/passwd", None),
+    "proc, no digest": ("/proc/self/environ", None),
+    "inside, but no digest": ("private.txt", None),
+    "outside, same text": ("{outside}", "keep"),
+    "a link out, same text": ("seed/link.txt", "keep"),
+}
+
+
+@pytest.mark.parametrize("case", READ_NOTHING)
+def test_update_reads_no_file_a_brief_names_outside_its_folders(case, seed, tmp_path, tmp_path_factory,
+                                                                 monkeypatch, capsys):
+    monkeypatch.setattr("summarizer.pipeline.flow.make_backend",
+                        lambda config, progress=None: FunctionBackend(copy_facts))
+    brief = tmp_path / "brief.json"
+    assert main(["summarize", *map(str, seed[:3]), "-o", str(brief), "-q"]) == 0
+    outside = Path(shutil.copy(seed[2], tmp_path_factory.mktemp("elsewhere")))  # the very article, elsewhere
+    (tmp_path / "seed" / "link.txt").symlink_to(outside)
+    (tmp_path / "private.txt").write_text("root:x:0:0:root:/root:/bin/bash\nA private note, not news.\n")
+    path, digest = READ_NOTHING[case]
+    data = json.loads(brief.read_text(encoding="utf-8"))
+    source = data["sources"][2]
+    source["source_path"] = path.format(name=seed[2].name, outside=outside)
+    if digest is None:
+        source["digest"] = None
+    brief.write_text(json.dumps(data), encoding="utf-8")
+    seed[2].unlink()  # what the brief names is the only copy left to find
+    out = tmp_path / "v2.json"
+    read = []
+    load_articles = summarizer.ingest.load_articles
+    monkeypatch.setattr(summarizer.ingest, "load_articles", lambda *paths, **kw: read.extend(paths) or
+                        load_articles(*paths, **kw))
+    capsys.readouterr()
+    assert main(["update", str(brief), str(seed[3]), "-o", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert not out.exists() and "root:" not in err
+    # The new article and the brief's other two were read; nothing else the brief names was.
+    assert {Path(p).resolve().parent for p in read} == {(tmp_path / "seed").resolve()}
+    assert source["article_id"] in err and "--with" in err  # what to do
+    # The user naming the file is what makes it readable.
+    assert main(["update", str(brief), str(seed[3]), "--with", str(outside), "-o", str(out), "-q"]) == 0
 
 
 def test_update_command_rejects_a_file_that_is_not_a_brief(seed, tmp_path, capsys):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import errors
+from ..jsoninput import parse_json
 from ..schema.article import Cluster
 
 # A cluster whose id is not a JSON string carries its key here (Cluster.id is a str).
@@ -128,7 +129,7 @@ def read_clusters(path: str | os.PathLike[str]) -> Iterator[Cluster | BadRecord]
 
         text, _ = decode_bytes(p.read_bytes(), str(p))
         try:
-            items = json.loads(text)
+            items = parse_json(text)
         except json.JSONDecodeError as exc:
             raise errors.InputError(f"not valid JSON ({exc.msg} at line {exc.lineno})", path=str(p)) from None
         for n, obj in enumerate(items, 1):
@@ -139,7 +140,7 @@ def read_clusters(path: str | os.PathLike[str]) -> Iterator[Cluster | BadRecord]
             if not raw.strip():
                 continue
             try:
-                obj = json.loads(raw.decode("utf-8-sig" if n == 1 else "utf-8"))
+                obj = parse_json(raw.decode("utf-8-sig" if n == 1 else "utf-8"))
             except UnicodeDecodeError:
                 error = errors.InputError("line is not UTF-8 text; re-save the file as UTF-8", path=f"{p}: line {n}")
             except json.JSONDecodeError as exc:

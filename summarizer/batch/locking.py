@@ -1,7 +1,7 @@
 """One writer per output file: an exclusive, non-blocking lock on a lock file beside it.
 
-``with OutputLock("briefs.jsonl"):`` holds ``fcntl.flock`` on ``briefs.jsonl.lock`` for as long
-as the block runs; a second process (or a second batch in this one) asking for it fails at once
+``with OutputLock("briefs.jsonl"):`` holds ``fcntl.flock`` on ``briefs.jsonl.lock`` (beside the
+file the path resolves to, so a symlink to the output is the same output) for as long as the block runs; a second process (or a second batch in this one) asking for it fails at once
 with :class:`~summarizer.errors.OutputInUseError` instead of interleaving lines. The kernel drops
 the lock when its holder exits, ``kill -9`` included, so a stale lock file never blocks a rerun.
 """
@@ -25,8 +25,12 @@ except ImportError:  # Windows: no flock; runs are then not protected against a 
 
 
 def lock_path(path: str | os.PathLike[str]) -> Path:
-    """``briefs.jsonl`` -> ``briefs.jsonl.lock``."""
-    p = Path(path)
+    """``briefs.jsonl`` -> ``briefs.jsonl.lock``, beside the file the path really names.
+
+    Symlinks (to the file or to a folder above it) are resolved first: two batches writing one
+    file through two names must meet at one lock.
+    """
+    p = Path(path).resolve()
     return p.with_name(p.name + ".lock")
 
 

@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from .. import errors
 from ..atomic import LineAppender, truncate_partial_tail, write_atomic
+from ..jsoninput import parse_json
 from ..progress import ProgressEvent, eta_seconds, format_eta
 from ..schema.article import Article, Cluster
 from ..schema.brief import StoryBrief
@@ -127,7 +128,7 @@ def _read_records(path: Path) -> tuple[list[dict[str, Any]], int]:
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                obj = parse_json(line)
                 record_key(obj)  # a record says who it is
             except (json.JSONDecodeError, KeyError, TypeError):
                 # Only whole lines are ever written, so a bad line in the middle is not ours.

@@ -85,6 +85,7 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
     # Before any handler exists: every log line and traceback (-vv) is redacted, the SDK's included.
     redaction.install()
     redaction.add_secret(os.environ.get("OPENAI_API_KEY"))
+    redaction.add_url_secrets(os.environ.get("OPENAI_BASE_URL"))
     level = logging.WARNING if quiet or not verbose else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if verbose < 2:  # the SDKs are chatty at INFO
@@ -99,9 +100,10 @@ def _config_from(args: argparse.Namespace) -> Any:
     from ..settings import SETTINGS
 
     config = resolve({s.field: getattr(args, s.field, None) for s in SETTINGS if s.flags})
-    from ..redaction import add_secret
+    from ..redaction import add_secret, add_url_secrets
 
     add_secret(config.api_key)  # a key given as --api-key is redacted like the variable
+    add_url_secrets(config.base_url)  # and a password in the base URL (httpx logs each request's URL at -vv)
     return config
 
 

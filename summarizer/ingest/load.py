@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import InputError
+from ..jsoninput import parse_json
 from ..schema.article import Article, Cluster
 from .decode import decode_bytes
 from .dedupe import mark_duplicates
@@ -48,7 +49,7 @@ def _json_lines(text: str, name: str) -> list[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            rows.append((n, json.loads(line)))
+            rows.append((n, parse_json(line)))
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"line {n}: not valid JSON ({exc.msg}, column {exc.colno}); each line must be one "
@@ -90,7 +91,7 @@ def _with_warnings(articles: list[Article], warnings: list[str]) -> list[Article
 def _load_json(text: str, *, name: str, ids: ArticleIds, source_path: str | None) -> list[Article]:
     """A JSON document of records; several objects one per line are read as JSONL."""
     try:
-        obj = json.loads(text)
+        obj = parse_json(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":  # several objects, one per line: read it as JSONL
             return _load_jsonl(text, name=name, ids=ids, source_path=source_path)
@@ -271,7 +272,7 @@ def _cluster_rows(p: Path, text: str, name: str) -> tuple[list[tuple[int, Any]],
     """(numbered cluster objects, "item" or "line"): a JSON list of clusters, else JSONL."""
     if p.suffix.lower() in JSON_SUFFIXES and text.lstrip().startswith("["):
         try:
-            return list(enumerate(json.loads(text), 1)), "item"
+            return list(enumerate(parse_json(text), 1)), "item"
         except json.JSONDecodeError as exc:
             raise InputError(f"not valid JSON ({exc.msg} at line {exc.lineno})", path=name) from None
     return _json_lines(text, name), "line"

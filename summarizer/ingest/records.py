@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..schema.article import Article
+from ..text.controls import safe_url_text, visible_line
 from ..text.injection import injection_markers
 from ..text.outlets import outlet_for_url
 from ..text.scripts import detect_language
@@ -98,6 +99,23 @@ def _as_name(value: Any) -> str | None:
     return None
 
 
+def _label(value: str | None) -> str | None:
+    """A name as one visible line (no bidi override or zero-width character), or None if nothing is left."""
+    return (visible_line(value) or None) if value else None
+
+
+def _url(value: Any, warnings: list[str], where: str) -> str | None:
+    """The record's URL, or None (with a warning) when a newline, tab or invisible character is inside:
+    URL parsers drop those silently, so such a URL is not what it looks like."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    url = value.strip()
+    if safe_url_text(url):
+        return url
+    _warn(warnings, where, f"url {url[:80]!r} has a line break or invisible character inside; left empty")
+    return None
+
+
 def _warn(warnings: list[str], where: str, message: str) -> None:
     warnings.append(message)
     log.warning("%s: %s", where, message)
@@ -156,13 +174,13 @@ def build_article(
         published = parse_date(raw_date)
         if published is None:  # a record's unreadable date is reported but not logged, as before
             warnings.append(f"could not parse date {str(raw_date)[:60]!r}; published_at left empty")
-    url = meta.get("url") if isinstance(meta.get("url"), str) and meta.get("url") else None
+    url = _url(meta.get("url"), warnings, where)
     return Article(
         id=ids.make(id_hint, cleaned.text),
-        outlet=_as_name(meta.get("outlet")) or outlet_for_url(url) or cleaned.outlet,
-        title=cleaned.title,
+        outlet=_label(_as_name(meta.get("outlet")) or outlet_for_url(url) or cleaned.outlet),
+        title=visible_line(cleaned.title),
         url=url,
-        author=_as_name(meta.get("author")) or cleaned.author,
+        author=_label(_as_name(meta.get("author")) or cleaned.author),
         published_at=published or cleaned.published_at,
         language=_language(meta.get("language"), cleaned.title, cleaned.text),
         text=cleaned.text,

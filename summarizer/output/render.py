@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..schema.parts import CitedSentence, Coverage, SentenceRef, Source
+from ..text.controls import safe_url_text
 
 if TYPE_CHECKING:
     from ..schema.brief import StoryBrief
@@ -97,7 +98,7 @@ class _Citations:
 
     def cite(self, article_id: str) -> Cite:
         n, source = self._by_id.get(article_id, (None, None))
-        return Cite(article_id=article_id, n=n, outlet=source_label(source) if source else article_id)
+        return Cite(article_id=article_id, n=n, outlet=source_label(source, n) if source else article_id)
 
     def cites(self, ids: Iterable[str]) -> list[Cite]:
         """Distinct citations in Sources-list order; unknown ids last, so nothing is silently lost."""
@@ -105,28 +106,34 @@ class _Citations:
         return sorted(unique.values(), key=lambda c: (c.n is None, c.n or 0, c.article_id))
 
 
-def source_label(source: Source) -> str:
-    """What a reader calls a source: its outlet, else its web site, else "source <id>".
+def source_label(source: Source, n: int | None = None) -> str:
+    """What a reader calls a source: its outlet, else its web site, else "Source <n>" (its place in the
+    list of sources; an article id such as "003_f0741a31f124eebe" means nothing to a reader).
 
     A headline is not a name: in "rendered differently by ..." lists it would read as prose.
     """
     if source.outlet:
         return source.outlet
-    host = urlsplit(source.url).hostname if source.url else None
+    link = safe_url(source.url)
+    host = urlsplit(link).hostname if link else None
     if host:
         return host.removeprefix("www.")
-    return f"source {source.article_id}"
+    return f"Source {n}" if n is not None else "Unnamed source"
 
 
 def safe_url(url: str | None) -> str | None:
-    """``url`` if it is an http(s) link, else None: ``javascript:`` and ``data:`` URLs are never linked."""
+    """``url`` if it is an http(s) link, else None: ``javascript:`` and ``data:`` URLs are never linked,
+    nor one with a line break or tab inside (urlsplit drops them before reading the scheme)."""
     if not url:
         return None
+    link = url.strip()
+    if not safe_url_text(link):
+        return None
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(link)
     except ValueError:
         return None
-    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+    return link if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def format_date(value: datetime | None) -> str:
@@ -169,7 +176,9 @@ def _run_facts(brief: StoryBrief) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if run.model:
         rows.append(("Model", f"{run.model} ({run.backend})" if run.backend else run.model))
-    rows.append(("Model calls", f"{run.llm_calls:,}"))
+    # A re-run answered wholly from the cache made no call: say whose calls and time wrote the answer.
+    reused = " (the answer was reused from an earlier run's cache; its calls and time are not counted here)"
+    rows.append(("Model calls", f"{run.llm_calls:,}" + (reused if run.cache_hits and not run.llm_calls else "")))
     rows.append(("Tokens", f"{run.prompt_tokens:,} prompt + {run.completion_tokens:,} completion"))
     rows.append(("Cache hits", f"{run.cache_hits:,}"))
     if run.reasks or run.transport_retries:
@@ -273,7 +282,7 @@ def _context(brief: StoryBrief) -> dict[str, object]:
             SourceView(
                 n=n,
                 source=s,
-                label=source_label(s),
+                label=source_label(s, n),
                 date=format_date(s.published_at),
                 iso_date=s.published_at.date().isoformat() if s.published_at else "",
                 link=safe_url(s.url),
@@ -356,8 +365,8 @@ def md_cell(value: object) -> str:
 
 def md_url(url: str | None) -> str:
     """An http(s) URL as a Markdown autolink, or '' for anything else."""
-    link = safe_url(url)
-    if not link or any(c in link for c in "<> "):
+    link = safe_url(url)  # no whitespace: nothing can end the autolink or start a new line
+    if not link or any(c in link for c in "<>"):
         return ""
     return f"<{link}>"
 

@@ -146,7 +146,8 @@ class Pipeline:
                     f"the model hit max_tokens ({request.max_tokens}) before finishing its answer on every "
                     "attempt; raise max_output_tokens or use a larger model")
             raise errors.OutputValidationError(
-                f"the model's output failed validation on all {len(attempts)} attempt(s); see .attempts",
+                f"the model's output failed validation on all {len(attempts)} attempt(s); try again, or use a "
+                "larger model",  # for people (failures.jsonl, the digest index); code reads exc.attempts
                 attempts)
         return self._finish(prep, brief, state)
 

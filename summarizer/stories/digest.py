@@ -18,9 +18,11 @@ A story whose brief failed is still listed (with its articles' headline and lead
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -33,6 +35,7 @@ from markupsafe import Markup
 
 from ..atomic import write_text
 from ..batch.run import BatchReport, SupportsArun, run_batch
+from ..jsoninput import parse_json
 from ..output.render import format_date, safe_url, source_label, to_html
 from ..schema.article import Article, Cluster
 from ..schema.brief import StoryBrief
@@ -44,11 +47,13 @@ from .cluster import ClusterOptions, cluster_articles, outlet_key, write_cluster
 if TYPE_CHECKING:
     from ..ingest.fetch import Fetcher
 
-__all__ = ["DigestReport", "SourceLink", "StoryEntry", "build_site", "digest", "render_index"]
+__all__ = ["DigestReport", "SourceLink", "StoryEntry", "build_site", "digest", "page_name", "render_index"]
 
 log = logging.getLogger(__name__)
 
 STORIES_DIR = "stories"
+# A cluster id used as a file name as it is: letters, digits, '.', '_', '-', not starting with a dot.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
 _SUMMARY_CHARS = 280  # a one-line summary longer than this is cut at a word
 
 
@@ -117,9 +122,9 @@ def _lead_sentence(cluster: Cluster) -> str:
 
 def _entry(cluster: Cluster, brief: StoryBrief | None, failure: str | None) -> StoryEntry:
     sources = []
-    for a in cluster.articles:
+    for n, a in enumerate(cluster.articles, 1):
         src = Source.from_article(a)
-        sources.append(SourceLink(label=source_label(src), title=a.title, url=safe_url(a.url),
+        sources.append(SourceLink(label=source_label(src, n), title=a.title, url=safe_url(a.url),
                                   duplicate=bool(a.duplicate_of)))
     # A page's "+09:00" beside a record's bare date: naive times are read as UTC, as clustering does.
     dates = [a.published_at if a.published_at.tzinfo else a.published_at.replace(tzinfo=timezone.utc)
@@ -132,7 +137,7 @@ def _entry(cluster: Cluster, brief: StoryBrief | None, failure: str | None) -> S
         outlets=len({outlet_key(a) for a in cluster.articles}),
         articles=len(cluster.articles),
         sources=sources,
-        page=f"{STORIES_DIR}/{cluster.id}.html" if brief else None,
+        page=f"{STORIES_DIR}/{page_name(cluster.id)}" if brief else None,
         failure=failure,
         date=format_date(min(dates)) if dates else "",
     )
@@ -166,6 +171,18 @@ def render_index(entries: Sequence[StoryEntry], *, generated_at: datetime | None
 # --------------------------------------------------------------------------- site
 
 
+def page_name(cluster_id: str) -> str:
+    """The file name of a story's page in ``stories/``: the id itself when it is a plain name (the ids
+    :func:`~summarizer.stories.cluster.cluster_articles` makes are), else ``story-<hash of the id>``.
+
+    An id is data (a caller's clusters, a cluster file): ``../../x``, ``/abs/x``, a NUL or 300
+    characters must neither write outside the site nor fail the run.
+    """
+    if _PLAIN_ID.fullmatch(cluster_id):
+        return f"{cluster_id}.html"
+    return f"story-{hashlib.sha256(cluster_id.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.html"
+
+
 _BACK_LINK = '<nav class="back"><a href="../index.html">&larr; All stories</a></nav>\n'
 
 
@@ -186,7 +203,7 @@ def _records(path: Path) -> dict[str, dict[str, Any]]:
         return out
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
-            rec = json.loads(line)
+            rec = parse_json(line)
             out[str(rec["cluster_id"])] = rec
         except (json.JSONDecodeError, KeyError, TypeError):
             continue  # a partial last line of an interrupted run; the batch cuts it on resume
@@ -212,14 +229,14 @@ def build_site(clusters: Sequence[Cluster], out_dir: str | os.PathLike[str], *,
         brief, failure = None, None
         if cluster.id in briefs:
             brief = StoryBrief.model_validate(briefs[cluster.id]["brief"])
-            write_text(pages_dir / f"{cluster.id}.html", _story_page(brief))
+            write_text(pages_dir / page_name(cluster.id), _story_page(brief))
             report.pages += 1
         else:
             rec = failures.get(cluster.id, {})
-            failure = f"{rec.get('error_type', 'not summarized')}: {rec.get('message', '')}".strip(": ")
-            report.failed[cluster.id] = failure
+            report.failed[cluster.id] = f"{rec.get('error_type', 'not summarized')}: {rec.get('message', '')}".strip(": ")
+            failure = str(rec.get("message") or "not summarized yet")  # readers get the sentence, not the class name
         entries.append(_entry(cluster, brief, failure))
-    keep = {f"{c.id}.html" for c in clusters}
+    keep = {page_name(c.id) for c in clusters}
     for stale in pages_dir.glob("story-*.html"):
         if stale.name not in keep:
             stale.unlink()

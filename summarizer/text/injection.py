@@ -18,7 +18,8 @@ _INJECTION = re.compile(
     r"|\bdisregard\s+(?:all\s+|the\s+|any\s+)?(?:above|previous|prior|preceding)\b"
     r"|\bsystem\s+prompt\b|\bas\s+an\s+ai\b|\bas\s+a\s+(?:large\s+)?language\s+model"
     r"|\byou\s+are\s+now\b|\bnew\s+instructions\s*:|\bdeveloper\s+mode|\bjailbreak"
-    r"|<\|im_(?:start|end)\|>|\[/?INST\]|<<SYS>>|</?(?:system|assistant)>|^\s*(?:system|assistant)\s*:",
+    r"|<\|im_(?:start|end)\|>|\[/?INST\]|<<SYS>>|</?(?:system|assistant)>|^\s*(?:system|assistant)\s*:"
+    r"|<(?:start|end)_of_turn>|</s>\s*<s>",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -34,10 +35,12 @@ def injection_markers(text: str) -> list[str]:
 
 
 # Our block delimiters with any spacing inside, and the chat-template tokens of common models
-# (<|im_start|>, <|endoftext|>, <|eot_id|>, [INST], <<SYS>>), matched on NFKC-folded text so that
-# full-width and other look-alike forms ("＜/article＞", "＜｜im_start｜＞") count too.
+# (ChatML <|im_start|>, <|endoftext|>, Llama 3 <|eot_id|>, Llama 2 [INST], <<SYS>>, <s>, </s>, Gemma
+# <start_of_turn>, <end_of_turn>, <bos>), matched on NFKC-folded text so that full-width and other
+# look-alike forms ("＜/article＞", "＜｜im_start｜＞") count too.
 _DELIMITER = re.compile(
-    r"<\s*/?\s*(?:article|facts)\b|<\s*\||\[\s*/?\s*INST\s*\]|<<\s*/?\s*SYS\s*>>", re.IGNORECASE)
+    r"<\s*/?\s*(?:article|facts)\b|<\s*\||\[\s*/?\s*INST\s*\]|<<\s*/?\s*SYS\s*>>"
+    r"|<\s*/?\s*(?:start_of_turn|end_of_turn|bos|eos|s)\s*>|<\s*(?:start|end)_of_turn\b", re.IGNORECASE)
 
 
 def neutralize_delimiters(text: str) -> str:
