@@ -210,3 +210,36 @@ def test_the_pipeline_import_reader_resolves_relative_imports(tmp_path):
     assert pipeline_names_used(module, pkg) == [
         "summarizer.pipeline:finish", "summarizer.pipeline.assembly:fact_sentence", "summarizer.pipeline",
         "summarizer.pipeline.calls"]
+
+
+# Data flows down: a package imports only the packages before it (and the top-level modules, which
+# serve every layer and import no package). docs/architecture.md describes the same order.
+LAYERS = ("text", "schema", "output", "ingest", "evidence", "truth", "backends", "pipeline", "updates",
+          "batch", "stories", "cli")
+# The upward imports there are, each for its reason.
+UPWARD = {
+    # Run on call, never at import: model_validate(..., context=...) runs the truth layer, and
+    # StoryBrief.to_json() and its siblings render (tests above prove neither makes a cycle).
+    ("summarizer.schema.brief", "summarizer.truth"),
+    ("summarizer.schema.brief", "summarizer.output.render"),
+    ("summarizer.__main__", "summarizer.cli.main"),  # `python -m summarizer` is the command line
+    # The settings table offers the embedded models by name; their catalogue lives with their weights.
+    ("summarizer.settings", "summarizer.backends.weights"),
+}
+
+
+def _layer(name: str) -> int:
+    parts = name.split(".")
+    if len(parts) > 1 and parts[1] in LAYERS:
+        return LAYERS.index(parts[1])
+    return -1  # the package root and the top-level modules
+
+
+def test_every_package_is_in_a_layer():
+    packages = {m.split(".")[1] for m in GRAPH if m.count(".") >= 2}
+    assert packages <= set(LAYERS), packages - set(LAYERS)
+
+
+def test_data_flows_down_through_the_layers():
+    upward = {(m.name, t) for m in GRAPH.values() for t in m.imports if _layer(t) > _layer(m.name)}
+    assert upward == UPWARD
