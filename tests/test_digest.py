@@ -118,6 +118,31 @@ def test_stale_story_pages_are_removed(tmp_path, inputs):
     assert len(list((site / "stories").glob("*.html"))) == report.stories
 
 
+@pytest.mark.parametrize("cluster_id", ["../../escaped", "{tmp}/abs/story", "x" * 300, "nul\x00id",
+                                        ".hidden", "a/b"])
+def test_build_site_writes_every_page_inside_the_site_whatever_the_id(cluster_id, tmp_path, seed_cluster):
+    from fixtures_brief import seed_brief
+
+    from summarizer.schema import Cluster
+    from summarizer.stories.digest import build_site
+
+    cluster_id = cluster_id.format(tmp=tmp_path)  # were it written as named, it would still be in tmp_path
+    site = tmp_path / "deep" / "er" / "site"
+    site.mkdir(parents=True)
+    articles = seed_cluster.articles()
+    brief = seed_brief(articles).model_dump(mode="json")
+    (site / "briefs.jsonl").write_text("".join(json.dumps({"cluster_id": cid, "brief": brief}) + "\n"
+                                               for cid in (cluster_id, "story-0a1b")), encoding="utf-8")
+    report = build_site([Cluster(id=cluster_id, articles=articles), Cluster(id="story-0a1b", articles=articles)],
+                        site)
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    pages = [w.removeprefix("deep/er/site/stories/") for w in written if w.startswith("deep/er/site/stories/")]
+    assert len(written) == 4 and len(pages) == 2 and "story-0a1b.html" in pages  # the CLI's ids stay as they are
+    assert report.pages == 2 and all(len(p) < 100 and "\x00" not in p for p in pages)
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="stories/{p}"' in index for p in pages)
+
+
 def test_render_index_with_no_stories_is_still_a_page():
     page = render_index([])
     assert page.startswith("<!DOCTYPE html>") and "0 stories" in page

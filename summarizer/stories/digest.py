@@ -18,9 +18,11 @@ A story whose brief failed is still listed (with its articles' headline and lead
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -44,11 +46,13 @@ from .cluster import ClusterOptions, cluster_articles, outlet_key, write_cluster
 if TYPE_CHECKING:
     from ..ingest.fetch import Fetcher
 
-__all__ = ["DigestReport", "SourceLink", "StoryEntry", "build_site", "digest", "render_index"]
+__all__ = ["DigestReport", "SourceLink", "StoryEntry", "build_site", "digest", "page_name", "render_index"]
 
 log = logging.getLogger(__name__)
 
 STORIES_DIR = "stories"
+# A cluster id used as a file name as it is: letters, digits, '.', '_', '-', not starting with a dot.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
 _SUMMARY_CHARS = 280  # a one-line summary longer than this is cut at a word
 
 
@@ -127,7 +131,7 @@ def _entry(cluster: Cluster, brief: StoryBrief | None, failure: str | None) -> S
         outlets=len({outlet_key(a) for a in cluster.articles}),
         articles=len(cluster.articles),
         sources=sources,
-        page=f"{STORIES_DIR}/{cluster.id}.html" if brief else None,
+        page=f"{STORIES_DIR}/{page_name(cluster.id)}" if brief else None,
         failure=failure,
         date=format_date(min(dates)) if dates else "",
     )
@@ -159,6 +163,18 @@ def render_index(entries: Sequence[StoryEntry], *, generated_at: datetime | None
 
 
 # --------------------------------------------------------------------------- site
+
+
+def page_name(cluster_id: str) -> str:
+    """The file name of a story's page in ``stories/``: the id itself when it is a plain name (the ids
+    :func:`~summarizer.stories.cluster.cluster_articles` makes are), else ``story-<hash of the id>``.
+
+    An id is data (a caller's clusters, a cluster file): ``../../x``, ``/abs/x``, a NUL or 300
+    characters must neither write outside the site nor fail the run.
+    """
+    if _PLAIN_ID.fullmatch(cluster_id):
+        return f"{cluster_id}.html"
+    return f"story-{hashlib.sha256(cluster_id.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.html"
 
 
 _BACK_LINK = '<nav class="back"><a href="../index.html">&larr; All stories</a></nav>\n'
@@ -207,14 +223,14 @@ def build_site(clusters: Sequence[Cluster], out_dir: str | os.PathLike[str], *,
         brief, failure = None, None
         if cluster.id in briefs:
             brief = StoryBrief.model_validate(briefs[cluster.id]["brief"])
-            write_text(pages_dir / f"{cluster.id}.html", _story_page(brief))
+            write_text(pages_dir / page_name(cluster.id), _story_page(brief))
             report.pages += 1
         else:
             rec = failures.get(cluster.id, {})
             failure = f"{rec.get('error_type', 'not summarized')}: {rec.get('message', '')}".strip(": ")
             report.failed[cluster.id] = failure
         entries.append(_entry(cluster, brief, failure))
-    keep = {f"{c.id}.html" for c in clusters}
+    keep = {page_name(c.id) for c in clusters}
     for stale in pages_dir.glob("story-*.html"):
         if stale.name not in keep:
             stale.unlink()
