@@ -59,6 +59,19 @@ class MissingExtraError(ConfigError):
         )
 
 
+class OutputWriteError(SummarizerError):
+    """The result was made (and paid for) but could not be written where asked: a full disk, a folder
+    removed or made read-only during the run. ``output`` is where it was asked to go; ``kept`` is the
+    file that holds it instead, or None when it was printed to stdout."""
+
+    exit_code = 9
+
+    def __init__(self, message: str, *, output: str, kept: str | None) -> None:
+        self.output = output
+        self.kept = kept
+        super().__init__(message)
+
+
 class WeightsNotFoundError(SummarizerError):
     """The embedded (local) model's weights are missing, corrupt or unknown."""
 

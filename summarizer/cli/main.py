@@ -105,9 +105,10 @@ def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
     from ..ingest import load_articles
     from ..output.render import render
     from ..pipeline import Pipeline
-    from .console import output_format, write_output
+    from .console import output_format, preflight, write_output
 
     config = _config_from(args)
+    preflight(config, args.output)  # before reading the inputs and before the paid call
     paths = [p for p in args.paths if p != "-"]
     articles = load_articles(*paths, *(["-"] if "-" in args.paths else []), stdin=sys.stdin)
     pipeline = Pipeline(config=config, progress=progress)
@@ -126,9 +127,10 @@ def cmd_update(args: argparse.Namespace, progress: Progress) -> int:
     from ..pipeline import Pipeline
     from ..updates import Updater
     from ..updates.sources import read_brief
-    from .console import output_format, write_output
+    from .console import output_format, preflight, write_output
 
     config = _config_from(args)
+    preflight(config, args.output)
     brief = read_brief(args.brief)
     paths = [p for p in args.paths if p != "-"]
     new = load_articles(*paths, *(["-"] if "-" in args.paths else []), stdin=sys.stdin)
@@ -155,8 +157,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace, progress: Progress) -> int:
     from ..batch.run import run_batch
     from ..pipeline import Pipeline
+    from .console import preflight
 
     config = _config_from(args)
+    preflight(config, args.output)
     pipeline = Pipeline(config=config, progress=None)
     clusters = _stdin_to_file(args.output) if args.clusters == "-" else args.clusters
     report = run_batch(clusters, args.output, pipeline=pipeline, failures_path=args.failures,
@@ -213,8 +217,10 @@ def cmd_cluster(args: argparse.Namespace, progress: Progress) -> int:
 def cmd_digest(args: argparse.Namespace, progress: Progress) -> int:
     from ..pipeline import Pipeline
     from ..stories.digest import digest
+    from .console import preflight
 
     config = _config_from(args)
+    preflight(config, args.output, folder=True)
     articles, options = _gather(args)
     report = digest(articles, args.output, pipeline=Pipeline(config=config, progress=None), options=options,
                     concurrency=config.concurrency, retry_failed=args.retry_failed, progress=progress,
