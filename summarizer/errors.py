@@ -35,6 +35,12 @@ class InputError(SummarizerError):
         super().__init__(f"{path}: {message}" if path else message)
 
 
+class SeveralStoriesError(InputError):
+    """One input holds several story clusters (a cluster file, as ``cluster`` writes). A brief covers
+    one story, so ``summarize`` refuses it and names ``batch``; ``cluster`` and ``digest`` read its
+    articles instead."""
+
+
 class MissingArticlesError(InputError):
     """An update needs the old brief's articles (its quotes and sentences must still be checked against
     them) and some cannot be found, or no longer hold the text that was summarized. ``missing`` lists

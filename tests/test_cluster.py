@@ -165,3 +165,21 @@ def test_pooled_dev_articles_reach_the_ari_target():
 
     dated = score(ClusterOptions(), seeds=2, dated=True)
     assert dated["ari"] >= 0.9 and dated["homogeneity"] >= 0.95
+
+
+def test_cluster_files_are_read_as_articles_that_join_the_input(tmp_path, capsys):
+    clusters = write_clusters(cluster_articles([art(i, *t) for i, t in enumerate(SINEMA + TRIP)]),
+                              tmp_path / "yesterday.jsonl")
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps({"id": "late", "title": TRIP[0][0], "text": TRIP[0][1], "source": "Late Outlet"}) + "\n",
+                    encoding="utf-8")
+    out = tmp_path / "today.jsonl"
+    assert main(["cluster", str(clusters), str(more), "-o", str(out), "-q"]) == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(len(line["articles"]) for line in lines) == [3, 3]  # the late article joined its story
+    assert "6 article(s) in 2 stories" in capsys.readouterr().err
+    folder = tmp_path / "day"
+    folder.mkdir()
+    clusters.rename(folder / "yesterday.jsonl")
+    assert main(["cluster", str(folder), "-o", str(out), "-q"]) == 0  # in a folder too, not skipped
+    assert "5 article(s) in 2 stories" in capsys.readouterr().err

@@ -2,9 +2,11 @@
 
 ``gather_articles(["feeds/", "saved.html", "dump.jsonl", "https://example.org/rss"])`` routes
 each input to the reader for it: feeds (by content: ``<rss>``, ``<feed>``) to
-:mod:`summarizer.ingest.feeds`, article files to :func:`summarizer.load_articles`, and URLs to a
-:class:`summarizer.ingest.fetch.Fetcher`, only when one is given: nothing here touches the network
-unless the caller asked for it. Article ids are made unique across all inputs.
+:mod:`summarizer.ingest.feeds`, article files to :func:`summarizer.load_articles`, cluster files
+(several stories, as ``cluster`` writes them) to :func:`summarizer.ingest.load_clusters`, whose
+articles join the rest, and URLs to a :class:`summarizer.ingest.fetch.Fetcher`, only when one is
+given: nothing here touches the network unless the caller asked for it. Article ids are made
+unique across all inputs.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InputError
+from ..errors import InputError, SeveralStoriesError
 from ..schema.article import Article
-from . import load_articles
+from . import load_articles, load_clusters
 from .feeds import FEED_SUFFIXES, is_feed, load_feed
 from .load import ARTICLE_SUFFIXES
 
@@ -29,7 +31,8 @@ log = logging.getLogger(__name__)
 
 
 def _from_file(path: Path) -> list[Article]:
-    """A feed (told by its content, whatever its name) or an article file."""
+    """A feed (told by its content, whatever its name), an article file, or a cluster file, whose
+    stories' articles all join the input."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(4096)
@@ -39,7 +42,11 @@ def _from_file(path: Path) -> list[Article]:
         return load_feed(path)
     if path.suffix.lower() in FEED_SUFFIXES:
         raise InputError("not an RSS or Atom feed (no <rss> or <feed> element near the top)", path=str(path))
-    return load_articles(path)
+    try:
+        return load_articles(path)
+    except SeveralStoriesError:
+        # A cluster file (what `cluster` writes): a day's articles, to be clustered again with the rest.
+        return [article for cluster in load_clusters(path) for article in cluster.articles]
 
 
 def _from_dir(path: Path) -> list[Article]:
