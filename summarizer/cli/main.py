@@ -102,15 +102,17 @@ def _config_from(args: argparse.Namespace) -> Any:
 
 
 def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
-    from ..ingest import load_articles
+    from ..ingest.fetch import Fetcher, is_url
+    from ..ingest.gather import gather_story
     from ..output.render import render
     from ..pipeline import Pipeline
     from .console import output_format, preflight, write_output
 
     config = _config_from(args)
-    preflight(config, args.output)  # before reading the inputs and before the paid call
-    paths = [p for p in args.paths if p != "-"]
-    articles = load_articles(*paths, *(["-"] if "-" in args.paths else []), stdin=sys.stdin)
+    preflight(config, args.output)  # before fetching and before the paid call
+    paths = [p for p in args.paths if p != "-"] + (["-"] if "-" in args.paths else [])
+    fetcher = Fetcher(timeout=args.fetch_timeout) if any(is_url(p) for p in paths) else None
+    articles = gather_story(paths, fetcher=fetcher, fetch_pages=args.fetch_pages, stdin=sys.stdin)
     pipeline = Pipeline(config=config, progress=progress)
     brief = pipeline.run(articles)
     progress.close()

@@ -131,15 +131,18 @@ def _add_summarize(sub: Any, common: argparse.ArgumentParser) -> None:
         "summarize",
         parents=[common],
         help="summarize one cluster of articles",
-        description="Summarize the articles given as files, folders, JSON/JSONL, or '-' for stdin.",
+        description="Summarize the articles given as files, folders, JSON/JSONL, RSS/Atom feeds, http(s) URLs "
+        "(fetched politely: robots.txt, size and time caps), or '-' for stdin.",
         epilog=_env_help() + "\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    s.add_argument("paths", nargs="+", metavar="PATH", help="article files (.txt .md .html .json .jsonl), folders, or -")
+    s.add_argument("paths", nargs="+", metavar="PATH",
+                   help="article files (.txt .md .html .json .jsonl), folders, RSS/Atom feeds, URLs, or -")
     s.add_argument("-f", "--format", choices=["json", "md", "html"],
                    help="output format: json (the schema), md, or html (a self-contained page); "
                    "default: from the -o file's extension, else json")
     s.add_argument("-o", "--output", help="write to FILE instead of stdout ('-' is stdout)")
+    _add_fetch_options(s.add_argument_group("URLs"))
     _add_model_options(s)
     sc = sub.add_parser("schema", parents=[common], help="print the StoryBrief JSON Schema")
     sc.add_argument("--draft", action="store_true", help="print the schema the model fills instead")
