@@ -271,3 +271,41 @@ def test_numeric_options_outside_the_settings_are_checked_by_the_parser(tmp_path
     err = capsys.readouterr().err
     assert done.value.code == 2 and flag in err and repr(value) in err and "Traceback" not in err
 
+
+# --------------------------------------------------------------------------- issue 27 item 15: render
+
+
+EXAMPLE_BRIEF = ROOT / "examples" / "output" / "putin-nk-troops.json"
+
+
+@pytest.mark.parametrize(("fmt", "marker"), [("html", "<!DOCTYPE html>"), ("md", "# "), ("json", "{")])
+def test_render_turns_a_saved_brief_into_each_format(tmp_path, fmt, marker):
+    out = tmp_path / f"page.{fmt}"
+    assert main(["render", str(EXAMPLE_BRIEF), "-f", fmt, "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.lstrip().startswith(marker) and "North Korea" in text
+
+
+def test_render_writes_one_safely_named_file_per_brief_of_a_briefs_file(tmp_path, capsys):
+    from summarizer.stories.digest import page_name
+
+    brief = json.loads(EXAMPLE_BRIEF.read_text(encoding="utf-8"))
+    ids = ["story-1a2b", "../../escaped", "/abs/x", "x" * 300, 7]
+    lines = "".join(json.dumps({"cluster_id": cid, "brief": brief}) + "\n" for cid in ids)
+    briefs = tmp_path / "briefs.jsonl"
+    briefs.write_text(lines + '{"cluster_id": "cut", "brief": {"tit', encoding="utf-8")  # an interrupted batch
+    site = tmp_path / "site" / "pages"
+    assert main(["render", str(briefs), "-o", str(site), "-f", "md", "-q"]) == 0
+    names = sorted(p.name for p in site.iterdir())
+    assert names == sorted(page_name(str(cid)).replace(".html", ".md") for cid in ids)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefs.jsonl", "site"]  # nothing outside
+    assert "5 brief(s)" in capsys.readouterr().err
+    assert main(["render", str(briefs)]) == 2  # many briefs need a folder
+    assert "-o FOLDER" in capsys.readouterr().err
+
+
+def test_render_names_a_file_that_is_not_a_brief(tmp_path, capsys):
+    assert main(["render", str(ROOT / "README.md")]) == errors.InputError.exit_code
+    err = capsys.readouterr().err
+    assert "README.md" in err and "Traceback" not in err
+

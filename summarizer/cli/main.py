@@ -147,6 +147,26 @@ def cmd_update(args: argparse.Namespace, progress: Progress) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from ..errors import ConfigError
+    from ..output.render import render
+    from ..output.saved import read_saved, write_briefs
+    from .console import output_format, preflight, write_output
+
+    saved = read_saved(args.brief)
+    if saved[0].cluster_id is None:  # one brief, one document
+        preflight(None, args.output)
+        write_output(render(saved[0].brief, output_format(args.format, args.output)), args.output)
+        return 0
+    if not args.output or args.output == "-":
+        raise ConfigError(f"{args.brief} holds {len(saved)} brief(s) from a batch; pass -o FOLDER to write "
+                          "one file per brief")
+    preflight(None, args.output, folder=True)
+    written = write_briefs(saved, args.output, args.format or "html")
+    sys.stderr.write(f"{len(written)} brief(s) written to {args.output}\n")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from ..schema.brief import StoryBrief
     from ..schema.draft import BriefDraft
@@ -289,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_update(args, progress)
         if args.command == "schema":
             return cmd_schema(args)
+        if args.command == "render":
+            return cmd_render(args)
         if args.command == "batch":
             return cmd_batch(args, progress)
         if args.command == "models":

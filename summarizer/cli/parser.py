@@ -120,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_update(sub, common)
     _add_batch(sub, common)
     _add_day_commands(sub, common)
+    _add_render(sub, common)
     sub.add_parser("eval", add_help=False, help="run the eval harness (see eval --help)")
     m = sub.add_parser("models", parents=[common], help="list the embedded models, or assemble one ahead of time")
     m.add_argument("--prepare", metavar="NAME", help="assemble and verify NAME's weights now")
@@ -208,3 +209,15 @@ def _add_day_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     _add_input_options(d)
     _add_model_options(d)
 
+
+def _add_render(sub: Any, common: argparse.ArgumentParser) -> None:
+    r = sub.add_parser(
+        "render", parents=[common], help="render a saved brief, or a batch's briefs.jsonl, as Markdown, HTML or JSON",
+        description="Render BRIEFS again, with no model: a brief as `summarize -f json` wrote it becomes one "
+        "document (stdout or -o FILE); a briefs.jsonl as `batch` or `digest` wrote it becomes one file per brief "
+        "in the folder -o names, each named by its cluster id (a hash of it when the id is not a plain name).",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("brief", metavar="BRIEFS", help="a brief JSON file, or a briefs JSONL file")
+    r.add_argument("-f", "--format", choices=["json", "md", "html"],
+                   help="output format (default: from the -o file's extension, else json; html for a folder)")
+    r.add_argument("-o", "--output", help="FILE for one brief (default or '-': stdout); FOLDER for a briefs file")
