@@ -309,3 +309,18 @@ def test_render_names_a_file_that_is_not_a_brief(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "README.md" in err and "Traceback" not in err
 
+
+# --------------------------------------------------------------------------- issue 27 item 15: models
+
+
+def test_models_says_ready_only_when_the_runtime_is_installed(monkeypatch, capsys):
+    import sys
+
+    from summarizer.backends import weights
+
+    monkeypatch.setattr(weights, "status", lambda name, cache_dir: "ready")
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # not importable
+    assert main(["models"]) == 0
+    out = capsys.readouterr().out
+    assert not re.search(r"\bready\b", out.split("\n")[0])
+    assert "llama_cpp is not installed" in out and "pip install 'storybrief[local]'" in out

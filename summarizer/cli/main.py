@@ -254,6 +254,7 @@ def cmd_digest(args: argparse.Namespace, progress: Progress) -> int:
 
 def cmd_models(args: argparse.Namespace, progress: Progress) -> int:
     from ..backends import weights
+    from ..backends.local import runtime_missing
     from ..config import resolve
 
     config = resolve({"backend": "local"})
@@ -262,8 +263,14 @@ def cmd_models(args: argparse.Namespace, progress: Progress) -> int:
         progress.close()
         sys.stdout.write(f"{args.prepare}: {path}\n")
         return 0
+    missing = runtime_missing()
     for name, spec in weights.MODELS.items():
-        sys.stdout.write(f"{name:<14} {weights.status(name, config.cache_dir):<12} {spec.display_name}\n")
+        state = weights.status(name, config.cache_dir)
+        if missing is not None and state == "ready":
+            state = "weights only"  # assembled, but nothing here can run them
+        sys.stdout.write(f"{name:<14} {state:<12} {spec.display_name}\n")
+    if missing is not None:
+        sys.stdout.write(f"llama_cpp is not installed, so none of these can run here: {missing}\n")
     return 0
 
 
