@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from summarizer import errors
+from summarizer.cli.parser import bounded
 from summarizer.settings import DEFAULT_OPENAI_MODEL
 
 from . import runner
-from .datasets import EVALS_DIR
+from .datasets import EVALS_DIR, EVALSETS_ENV, SHARED_SETS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,9 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--dataset",
         default="seed",
-        help="'seed', 'dev' (../shared/evalsets/allsides-dev.jsonl) or a cluster JSONL path",
+        help=f"'seed', a shared eval set ({', '.join(SHARED_SETS)}; found in ${EVALSETS_ENV}, ./shared/evalsets "
+        "or ../shared/evalsets) or a cluster JSONL path",
     )
-    r.add_argument("--limit", type=int, default=None, help="only the first N clusters")
+    r.add_argument("--limit", type=bounded(int, 1, 1_000_000), default=None, help="only the first N clusters")
     r.add_argument(
         "--backend",
         choices=("local", "openai", "extractive", "lexrank"),
@@ -78,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=None,
-        help="output folder (default: evals/results/<dataset>-<backend>-<model>)",
+        help=f"output folder (default: ./{runner.RESULTS_DIR}/<dataset>-<backend>-<model>)",
     )
     r.add_argument("--no-cache", action="store_true", help="regenerate every brief; bypass all caches")
     r.add_argument(
@@ -177,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
 
         dataset = load_dataset(args.dataset, args.limit)
         gen = _generator(args)
-        out = args.out or EVALS_DIR / "results" / _slug(f"{dataset.name}-{gen.backend}-{gen.model}")
+        out = args.out or runner.RESULTS_DIR / _slug(f"{dataset.name}-{gen.backend}-{gen.model}")
         progress = (lambda m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
         runner.generate(dataset, gen, out, use_cache=not args.no_cache, progress=progress)
         return _finish(args, out)

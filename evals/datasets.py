@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +23,17 @@ EVALS_DIR = Path(__file__).resolve().parent
 DATA_DIR = EVALS_DIR / "data"
 SEED_DIR = DATA_DIR / "seed"
 SEED_REFERENCE_PAGE = "000_23737e9bac2fadbf.txt"
-# The dev set lives beside the repository, never inside it: its texts belong to their publishers.
-DEFAULT_DEV_SET = EVALS_DIR.parent.parent / "shared" / "evalsets" / "allsides-dev.jsonl"
+# The shared eval sets live outside the repository, never inside it: their texts belong to their
+# publishers. A name for each file; `--dataset NAME` looks it up in the folders evalset_dirs() lists.
+SHARED_SETS: dict[str, str] = {
+    "dev": "allsides-dev.jsonl",
+    "allsides-dev": "allsides-dev.jsonl",
+    "multinews-dev": "multinews-dev.jsonl",
+    "basil-dev": "basil-quotes-dev.jsonl",
+}
+EVALSETS_ENV = "SUMMARIZER_EVALSETS"  # a folder holding the files of SHARED_SETS
+# Where a checkout finds them: ../shared/evalsets beside the repository.
+DEFAULT_DEV_SET = EVALS_DIR.parent.parent / "shared" / "evalsets" / SHARED_SETS["dev"]
 ENTITY_KINDS = ("persons", "organizations", "countries")
 
 
@@ -203,22 +213,41 @@ def load_jsonl(path: str | Path) -> Dataset:
 
     p = Path(path)
     if not p.exists():
-        hint = (
-            " (the dev set is read from ../shared/evalsets/, beside the repository)"
-            if p == DEFAULT_DEV_SET
-            else ""
-        )
-        raise InputError(f"dataset file not found{hint}", path=str(p))
+        raise InputError("dataset file not found", path=str(p))
     clusters = load_clusters(str(p))
     return Dataset(name=p.stem, cases=[case_from_cluster(c) for c in clusters], source=str(p))
 
 
+def evalset_dirs() -> list[Path]:
+    """The folders searched for a shared eval set, in order: ``$SUMMARIZER_EVALSETS``, then
+    ``shared/evalsets`` in the working folder and beside it, then beside the repository (a checkout).
+    An installed harness has no repository around it, so the working folder comes first."""
+    cwd = Path.cwd()
+    env = os.environ.get(EVALSETS_ENV)
+    dirs = [Path(env)] if env else []
+    dirs += [cwd / "shared" / "evalsets", cwd.parent / "shared" / "evalsets", DEFAULT_DEV_SET.parent]
+    return list(dict.fromkeys(d.resolve() for d in dirs))
+
+
+def find_evalset(name: str) -> Path:
+    """The file of the shared eval set ``name`` (a key of :data:`SHARED_SETS`); InputError listing
+    every folder looked in, and how to point at the right one, when it is in none."""
+    file = SHARED_SETS[name]
+    dirs = evalset_dirs()
+    for folder in dirs:
+        if (folder / file).is_file():
+            return folder / file
+    raise InputError(f"dataset {name!r} ({file}) not found; looked in {', '.join(map(str, dirs))}. Set "
+                     f"{EVALSETS_ENV} to the folder that holds it, or pass the file's path as --dataset")
+
+
 def load_dataset(name: str, limit: int | None = None) -> Dataset:
-    """``seed``, ``dev`` (the shared AllSides dev set) or a path to a cluster JSONL file."""
+    """``seed``, a shared eval set by name (``dev``: the AllSides dev set; see :data:`SHARED_SETS`),
+    or a path to a cluster JSONL file."""
     if name == "seed":
         ds = load_seed()
-    elif name == "dev":
-        ds = load_jsonl(DEFAULT_DEV_SET)
+    elif name in SHARED_SETS:
+        ds = load_jsonl(find_evalset(name))
     else:
         ds = load_jsonl(name)
     if limit is not None:

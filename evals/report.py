@@ -201,7 +201,10 @@ def render_report(results: Mapping[str, Any], baseline: Mapping[str, Any] | None
             ),
         ]
     lines += ["## Thresholds", ""]
-    if not results.get("thresholds"):
+    if not results.get("thresholds") and results.get("baseline"):
+        lines.append("A baseline: scored and reported, not held to the model pipeline's thresholds "
+                     "(a `baselines` entry in the thresholds file would gate it).")
+    elif not results.get("thresholds"):
         lines.append("No thresholds for this dataset.")
     elif results["breaches"]:
         lines += [f"- **FAIL** {b}" for b in results["breaches"]]

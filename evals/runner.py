@@ -32,6 +32,11 @@ REPORT = "report.md"
 DEFAULT_THRESHOLDS = EVALS_DIR / "thresholds.json"
 DEFAULT_BASELINE = EVALS_DIR / "baseline.json"
 TOLERANCE = 1e-9  # so a rate of exactly 1.0 passes 'min 1.0' despite float sums
+# Runs go under the working folder: an installed harness's own folder (site-packages) is no place for them.
+RESULTS_DIR = Path("eval-results")
+# Backends whose runs are baselines (no model). The thresholds' "datasets" rows are the model
+# pipeline's and do not gate them; a "baselines" row (by the baseline's model label, then dataset) does.
+BASELINE_BACKENDS = frozenset({"extractive"})
 
 Progress = Callable[[str], None]
 
@@ -249,9 +254,17 @@ class Breach:
         return f"{self.metric} = {self.value:.4g} {sign} {self.bound} {self.limit:.4g}"
 
 
-def thresholds_for(thresholds: Mapping[str, Any], dataset: str) -> dict[str, dict[str, float]]:
-    """The bounds for ``dataset``: the '*' entry overlaid with the dataset's own."""
-    sets = thresholds.get("datasets", {})
+def is_baseline(backend: str | None) -> bool:
+    """Whether a run by ``backend`` is a baseline, scored and reported but not held to the model's bounds."""
+    return backend in BASELINE_BACKENDS
+
+
+def thresholds_for(
+    thresholds: Mapping[str, Any], dataset: str, backend: str | None = None, model: str | None = None
+) -> dict[str, dict[str, float]]:
+    """The bounds for ``dataset``: the '*' entry overlaid with the dataset's own. A baseline run
+    (``backend`` in :data:`BASELINE_BACKENDS`) gets its own rows, ``baselines.<model>``, or none."""
+    sets = thresholds.get("baselines", {}).get(model, {}) if is_baseline(backend) else thresholds.get("datasets", {})
     merged: dict[str, dict[str, float]] = {}
     for name in ("*", dataset):
         for metric, bound in sets.get(name, {}).items():
@@ -282,9 +295,11 @@ def load_thresholds(path: Path | None) -> dict[str, Any]:
     if path is None:
         return {}
     data = _read_json(path)
-    if not isinstance(data, dict) or not isinstance(data.get("datasets", {}), dict):
+    if (not isinstance(data, dict) or not isinstance(data.get("datasets", {}), dict)
+            or not isinstance(data.get("baselines", {}), dict)):
         raise errors.ConfigError(
-            f"{path}: expected {{'datasets': {{name: {{metric: {{'min'|'max': number}}}}}}}}"
+            f"{path}: expected {{'datasets': {{name: {{metric: {{'min'|'max': number}}}}}}}}, and optionally "
+            "{'baselines': {baseline: {name: ...}}}"
         )
     return data
 
@@ -308,6 +323,7 @@ def build_results(
         "n_failed": sum(1 for r in rows if r["error"] or not r["metrics"].get("schema_valid")),
         "aggregates": aggregates,
         "thresholds": {k: dict(v) for k, v in bounds.items()},
+        "baseline": is_baseline(manifest["backend"]),
         "breaches": [str(b) for b in breaches],
         "clusters": rows,
     }
@@ -347,7 +363,7 @@ def score_run(
 
     manifest, dataset, records = load_run(out)
     rows = score_records(dataset, records, judge=judge)
-    bounds = thresholds_for(load_thresholds(thresholds), manifest["dataset"])
+    bounds = thresholds_for(load_thresholds(thresholds), manifest["dataset"], manifest["backend"], manifest["model"])
     results = build_results(manifest, rows, bounds)
     report = render_report(results, load_baseline(baseline, manifest["dataset"]))
     _write_json(out / RESULTS, results)

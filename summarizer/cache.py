@@ -30,6 +30,7 @@ class Cache:
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory)
+        self._warned = False
 
     @staticmethod
     def key(*parts: str) -> str:
@@ -46,13 +47,26 @@ class Cache:
         path = self._path(key)
         try:
             return json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # no such entry (a cache folder that is a file has none)
             return None
         except (OSError, ValueError) as exc:  # a corrupt entry is a miss, not a crash
             log.warning("ignoring unreadable cache entry %s: %s", path, exc)
             return None
 
     def put(self, key: str, value: dict[str, Any]) -> None:
+        """Store ``value`` under ``key``. A cache that cannot be written (read-only, full, not a folder)
+        is a logged warning, once per cache: the answer it would have kept is already paid for and
+        must still reach the caller."""
+        try:
+            self._put(key, value)
+        except OSError as exc:
+            if not self._warned:
+                log.warning("cannot write the answer cache in %s (%s); answers are not being cached: "
+                            "point SUMMARIZER_CACHE_DIR at a folder you can write to", self.directory,
+                            exc.strerror or exc)
+                self._warned = True
+
+    def _put(self, key: str, value: dict[str, Any]) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")

@@ -35,6 +35,12 @@ class InputError(SummarizerError):
         super().__init__(f"{path}: {message}" if path else message)
 
 
+class SeveralStoriesError(InputError):
+    """One input holds several story clusters (a cluster file, as ``cluster`` writes). A brief covers
+    one story, so ``summarize`` refuses it and names ``batch``; ``cluster`` and ``digest`` read its
+    articles instead."""
+
+
 class MissingArticlesError(InputError):
     """An update needs the old brief's articles (its quotes and sentences must still be checked against
     them) and some cannot be found, or no longer hold the text that was summarized. ``missing`` lists
@@ -57,6 +63,19 @@ class MissingExtraError(ConfigError):
             f"{feature} needs the [{extra}] extra ({module} is not installed): "
             f"pip install '{DISTRIBUTION}[{extra}]'"
         )
+
+
+class OutputWriteError(SummarizerError):
+    """The result was made (and paid for) but could not be written where asked: a full disk, a folder
+    removed or made read-only during the run. ``output`` is where it was asked to go; ``kept`` is the
+    file that holds it instead, or None when it was printed to stdout."""
+
+    exit_code = 9
+
+    def __init__(self, message: str, *, output: str, kept: str | None) -> None:
+        self.output = output
+        self.kept = kept
+        super().__init__(message)
 
 
 class WeightsNotFoundError(SummarizerError):

@@ -217,3 +217,110 @@ def test_batch_progress_events_carry_counts_and_an_eta(fake_arun, tmp_path):
     assert [(e.done, e.total) for e in ticks] == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert ticks[0].eta_s is not None and "ETA" in ticks[0] and ticks[-1].eta_s == 0.0
     assert ticks[1].as_dict()["item"] == ticks[1].item
+
+
+# --------------------------------------------------------------------------- issue 27 item 12: paid answers kept
+
+
+@pytest.mark.parametrize("output", ["file.txt/brief.json", "."])
+def test_an_output_that_cannot_be_written_fails_before_any_model_call(fake_run, tmp_path, seed_cluster, capsys,
+                                                                        output):
+    (tmp_path / "file.txt").write_text("a file, not a folder")
+    target = str(tmp_path / output)
+    assert main(["summarize", str(seed_cluster.dir), *MODEL, "-o", target]) == 2
+    err = capsys.readouterr().err
+    assert target.rstrip("/.") in err and "Traceback" not in err and not fake_run
+
+
+def test_a_cache_folder_that_cannot_be_written_fails_before_any_model_call(fake_run, tmp_path, seed_cluster,
+                                                                            capsys, monkeypatch):
+    (tmp_path / "file.txt").write_text("a file, not a folder")
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "file.txt" / "cache"))
+    assert main(["summarize", str(seed_cluster.dir), *MODEL]) == 2
+    err = capsys.readouterr().err
+    assert "SUMMARIZER_CACHE_DIR" in err and "--no-cache" in err and not fake_run
+    assert main(["summarize", str(seed_cluster.dir), *MODEL, "--no-cache"]) == 0  # no cache, nothing to check
+
+
+def test_a_result_that_cannot_be_written_after_the_call_is_kept_and_the_message_says_where(
+        fake_run, tmp_path, seed_cluster, capsys, monkeypatch):
+    import errno
+    import tempfile
+
+    from summarizer import atomic
+
+    def disk_full(path, text, **kw):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(atomic, "write_text", disk_full)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the brief is kept
+    out = tmp_path / "story.md"
+    assert main(["summarize", str(seed_cluster.dir), *MODEL, "-o", str(out)]) == errors.OutputWriteError.exit_code
+    err = capsys.readouterr().err
+    kept = next(tmp_path.glob("summarizer-result-*.md"))
+    assert fake_run and str(kept) in err and "No space left" in err and "Traceback" not in err
+    assert kept.read_text(encoding="utf-8").startswith("# ")  # the whole brief, in the format asked for
+
+
+@pytest.mark.parametrize(("flag", "value"), [("--fetch-timeout", "-3"), ("--fetch-timeout", "nan"),
+                                             ("--fetch-timeout", "inf"), ("--fetch-timeout", "0"),
+                                             ("--threshold", "nan"), ("--threshold", "2"), ("--threshold", "x")])
+def test_numeric_options_outside_the_settings_are_checked_by_the_parser(tmp_path, capsys, flag, value):
+    with pytest.raises(SystemExit) as done:
+        main(["cluster", str(tmp_path), flag, value])
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and flag in err and repr(value) in err and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- issue 27 item 15: render
+
+
+EXAMPLE_BRIEF = ROOT / "examples" / "output" / "putin-nk-troops.json"
+
+
+@pytest.mark.parametrize(("fmt", "marker"), [("html", "<!DOCTYPE html>"), ("md", "# "), ("json", "{")])
+def test_render_turns_a_saved_brief_into_each_format(tmp_path, fmt, marker):
+    out = tmp_path / f"page.{fmt}"
+    assert main(["render", str(EXAMPLE_BRIEF), "-f", fmt, "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.lstrip().startswith(marker) and "North Korea" in text
+
+
+def test_render_writes_one_safely_named_file_per_brief_of_a_briefs_file(tmp_path, capsys):
+    from summarizer.stories.digest import page_name
+
+    brief = json.loads(EXAMPLE_BRIEF.read_text(encoding="utf-8"))
+    ids = ["story-1a2b", "../../escaped", "/abs/x", "x" * 300, 7]
+    lines = "".join(json.dumps({"cluster_id": cid, "brief": brief}) + "\n" for cid in ids)
+    briefs = tmp_path / "briefs.jsonl"
+    briefs.write_text(lines + '{"cluster_id": "cut", "brief": {"tit', encoding="utf-8")  # an interrupted batch
+    site = tmp_path / "site" / "pages"
+    assert main(["render", str(briefs), "-o", str(site), "-f", "md", "-q"]) == 0
+    names = sorted(p.name for p in site.iterdir())
+    assert names == sorted(page_name(str(cid)).replace(".html", ".md") for cid in ids)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefs.jsonl", "site"]  # nothing outside
+    assert "5 brief(s)" in capsys.readouterr().err
+    assert main(["render", str(briefs)]) == 2  # many briefs need a folder
+    assert "-o FOLDER" in capsys.readouterr().err
+
+
+def test_render_names_a_file_that_is_not_a_brief(tmp_path, capsys):
+    assert main(["render", str(ROOT / "README.md")]) == errors.InputError.exit_code
+    err = capsys.readouterr().err
+    assert "README.md" in err and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- issue 27 item 15: models
+
+
+def test_models_says_ready_only_when_the_runtime_is_installed(monkeypatch, capsys):
+    import sys
+
+    from summarizer.backends import weights
+
+    monkeypatch.setattr(weights, "status", lambda name, cache_dir: "ready")
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # not importable
+    assert main(["models"]) == 0
+    out = capsys.readouterr().out
+    assert not re.search(r"\bready\b", out.split("\n")[0])
+    assert "llama_cpp is not installed" in out and "pip install 'storybrief[local]'" in out

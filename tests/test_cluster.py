@@ -206,3 +206,21 @@ def test_a_flood_of_look_alikes_keeps_a_bounded_number_of_edges_each(monkeypatch
     ((rows, edges),) = sizes
     cap = getattr(clustering, "MAX_NEIGHBOURS", 256)
     assert rows == 1200 and edges <= 2 * cap * rows  # was every pair: 1.4 million
+
+
+def test_cluster_files_are_read_as_articles_that_join_the_input(tmp_path, capsys):
+    clusters = write_clusters(cluster_articles([art(i, *t) for i, t in enumerate(SINEMA + TRIP)]),
+                              tmp_path / "yesterday.jsonl")
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps({"id": "late", "title": TRIP[0][0], "text": TRIP[0][1], "source": "Late Outlet"}) + "\n",
+                    encoding="utf-8")
+    out = tmp_path / "today.jsonl"
+    assert main(["cluster", str(clusters), str(more), "-o", str(out), "-q"]) == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(len(line["articles"]) for line in lines) == [3, 3]  # the late article joined its story
+    assert "6 article(s) in 2 stories" in capsys.readouterr().err
+    folder = tmp_path / "day"
+    folder.mkdir()
+    clusters.rename(folder / "yesterday.jsonl")
+    assert main(["cluster", str(folder), "-o", str(out), "-q"]) == 0  # in a folder too, not skipped
+    assert "5 article(s) in 2 stories" in capsys.readouterr().err

@@ -365,16 +365,47 @@ def test_cli_score_exit_code_follows_the_thresholds(tmp_path, capsys, bad):
     assert main(["score", "--out", str(out), "--no-thresholds", "--quiet"]) == 0
 
 
-def test_cli_run_extractive_on_seed_and_compare(tmp_path, capsys):
-    out = tmp_path / "seed-run"
-    # The lead-sentence baseline does not meet the thresholds set for the default model: the gate tells them apart.
-    assert main(["run", "--dataset", "seed", "--backend", "extractive", "--out", str(out)]) == 1
-    assert "threshold breached: key_fact_coverage" in capsys.readouterr().err
-    assert main(["run", "--dataset", "seed", "--backend", "extractive", "--out", str(out), "--no-thresholds"]) == 0
+def test_cli_run_extractive_on_seed_and_compare(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # results go under the working folder, never into the installed package
+    # The lead-sentence baseline is scored and reported, not held to the thresholds set for the model pipeline.
+    assert main(["run", "--dataset", "seed", "--backend", "extractive"]) == 0
     captured = capsys.readouterr()
+    assert "threshold breached" not in captured.err and "A baseline: scored and reported" in captured.out
     assert "# Eval: seed · extractive `lead-1`" in captured.out and "key_fact_coverage" in captured.out
+    out = tmp_path / "eval-results" / "seed-extractive-lead-1"
+    assert (out / "results.json").is_file()
     assert main(["compare", str(out)]) == 0
     assert "| seed · extractive `lead-1` | 1 |" in capsys.readouterr().out
+    # A baseline's own rows, when the thresholds file has them, do gate it.
+    own = tmp_path / "thresholds.json"
+    own.write_text(json.dumps({"datasets": {"seed": {"rougeL": {"min": 0.99}}},
+                               "baselines": {"lead-1": {"seed": {"key_fact_coverage": {"min": 0.99}}}}}))
+    assert main(["score", "--out", str(out), "--thresholds", str(own), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "threshold breached: key_fact_coverage" in err and "rougeL" not in err
+
+
+def test_shared_eval_sets_are_found_by_name_from_anywhere_and_the_error_says_where_it_looked(tmp_path, monkeypatch):
+    from summarizer_evals import datasets
+
+    monkeypatch.setattr(datasets, "DEFAULT_DEV_SET", tmp_path / "no-checkout" / "allsides-dev.jsonl")
+    sets = tmp_path / "sets"
+    sets.mkdir()
+    write_jsonl(sets / "allsides-dev.jsonl", [CLUSTER])
+    monkeypatch.setenv("SUMMARIZER_EVALSETS", str(sets))
+    assert load_dataset("dev").name == "allsides-dev"
+    monkeypatch.delenv("SUMMARIZER_EVALSETS")
+    shared = tmp_path / "shared" / "evalsets"
+    shared.mkdir(parents=True)
+    write_jsonl(shared / "multinews-dev.jsonl", [CLUSTER])
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")  # ../shared/evalsets, beside the working folder
+    assert load_dataset("multinews-dev").name == "multinews-dev"
+    monkeypatch.chdir(tmp_path)  # ./shared/evalsets
+    assert load_dataset("multinews-dev").source == str(shared.resolve() / "multinews-dev.jsonl")
+    with pytest.raises(errors.InputError) as missing:
+        load_dataset("basil-dev")
+    assert "SUMMARIZER_EVALSETS" in str(missing.value) and str(shared.resolve()) in str(missing.value)
 
 
 def test_cli_reports_input_errors_with_their_exit_code(tmp_path, capsys):

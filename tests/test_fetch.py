@@ -236,3 +236,22 @@ def test_every_redirect_hop_is_checked_like_the_first_url(server, hop, refusal):
 def test_a_permitted_redirect_is_followed(server):
     fetched = fetcher().get(f"{server}/hop/fine")
     assert fetched.status == 200 and fetched.url.endswith("/article.html")
+
+
+def test_summarize_takes_urls_and_feeds_like_digest(server, tmp_path, monkeypatch, seed_cluster):
+    from summarizer.cli.main import main
+    from summarizer.pipeline import Pipeline
+    from tests.fixtures_brief import seed_brief
+
+    given: list[list] = []
+
+    def run(self, articles):  # the CLI is under test, not the model
+        given.append(articles)
+        return seed_brief(seed_cluster.articles())
+
+    monkeypatch.setattr(Pipeline, "run", run)
+    model = ["--base-url", "http://127.0.0.1:9/v1", "-q", "--fetch-timeout", "2", "-o", str(tmp_path / "b.json")]
+    assert main(["summarize", f"{server}/article.html", str(seed_cluster.path("001")), *model]) == 0
+    titles = {a.title for a in given[-1]}
+    assert "Bombing near Kabul mosque kills several civilians" in titles and len(given[-1]) == 2
+    assert main(["summarize", str(FEEDS / "world.rss"), *model]) == 0 and len(given[-1]) == 3

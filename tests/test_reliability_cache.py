@@ -97,3 +97,16 @@ def test_a_cache_entry_of_the_wrong_shape_is_a_miss_with_a_warning(articles, tmp
         brief = Pipeline(backend, config).run(articles)
     assert backend.requests and brief.run.cache_hits == 0
     assert "cache entry" in caplog.text
+
+
+def test_a_cache_that_cannot_be_written_is_a_warning_and_the_brief_still_comes_back(articles, tmp_path, caplog):
+    (tmp_path / "file.txt").write_text("a file, not a folder")
+    config = Config(cache_dir=tmp_path / "file.txt" / "cache")
+    backend = healthy()
+    pipeline = Pipeline(backend, config)
+    with caplog.at_level(logging.WARNING, logger="summarizer.cache"):
+        brief = pipeline.run(articles)
+        again = pipeline.run(articles)  # nothing was cached: asked again, and not warned again
+    assert brief.summary and again.summary and len(backend.requests) >= 2
+    warnings = [r.getMessage() for r in caplog.records if r.name == "summarizer.cache"]
+    assert len(warnings) == 1 and "SUMMARIZER_CACHE_DIR" in warnings[0]  # once, however many answers

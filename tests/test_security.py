@@ -287,8 +287,7 @@ def test_cache_entries_are_written_atomically(tmp_path, monkeypatch):
         raise OSError("simulated crash")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError):
-        cache.put("ab" + "0" * 62, {"text": "second"})
+    cache.put("ab" + "0" * 62, {"text": "second"})  # a failed write is a logged warning, never half an entry
     assert cache.get("ab" + "0" * 62) == {"text": "first"}
     assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1
 

@@ -14,6 +14,7 @@ runs ``complete`` in a worker thread so an event loop stays responsive.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import re
@@ -55,14 +56,26 @@ class Timings:
         return self.generated_tokens / self.generation_seconds if self.generation_seconds else 0.0
 
 
+def runtime_missing() -> errors.MissingExtraError | None:
+    """Why the local backend cannot run here (``llama_cpp`` is not installed, naming the extra that
+    installs it), or None when it can. Looks the module up without loading its native library."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        return _missing_runtime()
+    return None
+
+
+def _missing_runtime() -> errors.MissingExtraError:
+    return errors.MissingExtraError(
+        "the local backend (or use an OpenAI-compatible server: --base-url)", "local", "llama-cpp-python"
+    )
+
+
 def import_llama_cpp() -> Any:
     """Import ``llama_cpp``, or explain how to install it."""
     try:
         import llama_cpp
     except ImportError:
-        raise errors.MissingExtraError(
-            "the local backend (or use an OpenAI-compatible server: --base-url)", "local", "llama-cpp-python"
-        ) from None
+        raise _missing_runtime() from None
     return llama_cpp
 
 

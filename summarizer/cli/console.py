@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..config import Config
     from ..output.render import Format
 
 from .. import errors
@@ -44,15 +46,71 @@ def output_format(fmt: str | None, output: str | None) -> Format:
     return chosen  # type: ignore[return-value]
 
 
+def unwritable(directory: Path) -> str | None:
+    """Why files cannot be written in ``directory``, or None when they can. A folder that does not exist
+    yet is fine when its nearest existing ancestor is a folder we may write in (it is created on write)."""
+    existing = directory
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{existing} is not writable"
+    return None
+
+
+def preflight(config: Config | None, output: str | None, *, folder: bool = False) -> None:
+    """Check, before any model call, that the result can be written: ``output`` (a file, or with
+    ``folder`` a folder; None or ``-`` is stdout) and the answer cache. Raises :class:`ConfigError`
+    naming the path and what to do, so a paid-for answer is never lost to a typo in a path."""
+    if output and output != "-":
+        path = Path(output)
+        if not folder and path.is_dir():
+            raise errors.ConfigError(f"-o {output} is a folder; name a file in it, e.g. -o {path / 'brief.json'}")
+        problem = unwritable(path if folder else path.parent)
+        if problem:
+            raise errors.ConfigError(f"-o {output} cannot be written: {problem}; choose a path in a folder "
+                                     "you can write to")
+    if config is not None and config.use_cache:
+        from ..settings import setting_name
+
+        problem = unwritable(Path(config.cache_dir))
+        if problem:
+            raise errors.ConfigError(f"the answer cache {config.cache_dir} cannot be written: {problem}; point "
+                                     f"{setting_name('cache_dir')} at a folder you can write to, or pass --no-cache")
+
+
 def write_output(text: str, output: str | None) -> None:
-    """Write ``text`` to the file ``output`` atomically, or to stdout when it is None or ``-``."""
+    """Write ``text`` to the file ``output`` atomically, or to stdout when it is None or ``-``.
+
+    When the file cannot be written (the disk filled, the folder went away during the run), the
+    text is kept in a file in the system's temporary folder, or printed when even that fails, and
+    :class:`OutputWriteError` says where it is: the result was paid for and is never lost."""
     if output and output != "-":
         from ..atomic import write_text
 
-        write_text(Path(output), text)
+        try:
+            write_text(Path(output), text)
+        except OSError as exc:
+            kept = _keep(text, Path(output).suffix)
+            where = f"it was kept in {kept}: move it where you want it" if kept else "it was printed to stdout"
+            raise errors.OutputWriteError(f"cannot write {output} ({exc.strerror or exc}); {where}",
+                                          output=output, kept=str(kept) if kept else None) from exc
         log.info("wrote %s", output)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _keep(text: str, suffix: str) -> Path | None:
+    """Save ``text`` to a new file in the system's temporary folder; when that fails, print it and return None."""
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix="summarizer-result-",
+                                         suffix=f"-{int(time.time())}{suffix}", delete=False) as fh:
+            fh.write(text)
+            return Path(fh.name)
+    except OSError:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return None
 
 
 def missing_extra(exc: ModuleNotFoundError) -> errors.MissingExtraError | None:

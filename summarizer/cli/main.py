@@ -108,14 +108,17 @@ def _config_from(args: argparse.Namespace) -> Any:
 
 
 def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
-    from ..ingest import load_articles
+    from ..ingest.fetch import Fetcher, is_url
+    from ..ingest.gather import gather_story
     from ..output.render import render
     from ..pipeline import Pipeline
-    from .console import output_format, write_output
+    from .console import output_format, preflight, write_output
 
     config = _config_from(args)
-    paths = [p for p in args.paths if p != "-"]
-    articles = load_articles(*paths, *(["-"] if "-" in args.paths else []), stdin=sys.stdin)
+    preflight(config, args.output)  # before fetching and before the paid call
+    paths = [p for p in args.paths if p != "-"] + (["-"] if "-" in args.paths else [])
+    fetcher = Fetcher(timeout=args.fetch_timeout) if any(is_url(p) for p in paths) else None
+    articles = gather_story(paths, fetcher=fetcher, fetch_pages=args.fetch_pages, stdin=sys.stdin)
     pipeline = Pipeline(config=config, progress=progress)
     brief = pipeline.run(articles)
     progress.close()
@@ -132,9 +135,10 @@ def cmd_update(args: argparse.Namespace, progress: Progress) -> int:
     from ..pipeline import Pipeline
     from ..updates import Updater
     from ..updates.sources import read_brief
-    from .console import output_format, write_output
+    from .console import output_format, preflight, write_output
 
     config = _config_from(args)
+    preflight(config, args.output)
     brief = read_brief(args.brief)
     paths = [p for p in args.paths if p != "-"]
     new = load_articles(*paths, *(["-"] if "-" in args.paths else []), stdin=sys.stdin)
@@ -146,6 +150,26 @@ def cmd_update(args: argparse.Namespace, progress: Progress) -> int:
     run = updated.run
     log.info("update: %d call(s), %d+%d tokens, %d cache hit(s), %.1fs", run.llm_calls, run.prompt_tokens,
              run.completion_tokens, run.cache_hits, run.duration_s)
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from ..errors import ConfigError
+    from ..output.render import render
+    from ..output.saved import read_saved, write_briefs
+    from .console import output_format, preflight, write_output
+
+    saved = read_saved(args.brief)
+    if saved[0].cluster_id is None:  # one brief, one document
+        preflight(None, args.output)
+        write_output(render(saved[0].brief, output_format(args.format, args.output)), args.output)
+        return 0
+    if not args.output or args.output == "-":
+        raise ConfigError(f"{args.brief} holds {len(saved)} brief(s) from a batch; pass -o FOLDER to write "
+                          "one file per brief")
+    preflight(None, args.output, folder=True)
+    written = write_briefs(saved, args.output, args.format or "html")
+    sys.stderr.write(f"{len(written)} brief(s) written to {args.output}\n")
     return 0
 
 
@@ -161,8 +185,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace, progress: Progress) -> int:
     from ..batch.run import run_batch
     from ..pipeline import Pipeline
+    from .console import preflight
 
     config = _config_from(args)
+    preflight(config, args.output)
     pipeline = Pipeline(config=config, progress=None)
     clusters = _stdin_to_file(args.output) if args.clusters == "-" else args.clusters
     report = run_batch(clusters, args.output, pipeline=pipeline, failures_path=args.failures,
@@ -225,8 +251,10 @@ def cmd_cluster(args: argparse.Namespace, progress: Progress) -> int:
 def cmd_digest(args: argparse.Namespace, progress: Progress) -> int:
     from ..pipeline import Pipeline
     from ..stories.digest import digest
+    from .console import preflight
 
     config = _config_from(args)
+    preflight(config, args.output, folder=True)
     fetcher, options = _fetcher_and_options(args)
     # The inputs go in unread: digest reads past a dead feed or a broken file and lists it.
     report = digest(args.inputs, args.output, pipeline=Pipeline(config=config, progress=None), options=options,
@@ -239,6 +267,7 @@ def cmd_digest(args: argparse.Namespace, progress: Progress) -> int:
 
 def cmd_models(args: argparse.Namespace, progress: Progress) -> int:
     from ..backends import weights
+    from ..backends.local import runtime_missing
     from ..config import resolve
 
     config = resolve({"backend": "local"})
@@ -247,8 +276,14 @@ def cmd_models(args: argparse.Namespace, progress: Progress) -> int:
         progress.close()
         sys.stdout.write(f"{args.prepare}: {path}\n")
         return 0
+    missing = runtime_missing()
     for name, spec in weights.MODELS.items():
-        sys.stdout.write(f"{name:<14} {weights.status(name, config.cache_dir):<12} {spec.display_name}\n")
+        state = weights.status(name, config.cache_dir)
+        if missing is not None and state == "ready":
+            state = "weights only"  # assembled, but nothing here can run them
+        sys.stdout.write(f"{name:<14} {state:<12} {spec.display_name}\n")
+    if missing is not None:
+        sys.stdout.write(f"llama_cpp is not installed, so none of these can run here: {missing}\n")
     return 0
 
 
@@ -294,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_update(args, progress)
         if args.command == "schema":
             return cmd_schema(args)
+        if args.command == "render":
+            return cmd_render(args)
         if args.command == "batch":
             return cmd_batch(args, progress)
         if args.command == "models":

@@ -2,9 +2,14 @@
 
 ``gather_articles(["feeds/", "saved.html", "dump.jsonl", "https://example.org/rss"])`` routes
 each input to the reader for it: feeds (by content: ``<rss>``, ``<feed>``) to
-:mod:`summarizer.ingest.feeds`, article files to :func:`summarizer.load_articles`, and URLs to a
-:class:`summarizer.ingest.fetch.Fetcher`, only when one is given: nothing here touches the network
-unless the caller asked for it. Article ids are made unique across all inputs.
+:mod:`summarizer.ingest.feeds`, article files to :func:`summarizer.load_articles`, cluster files
+(several stories, as ``cluster`` writes them) to :func:`summarizer.ingest.load_clusters`, whose
+articles join the rest, and URLs to a :class:`summarizer.ingest.fetch.Fetcher`, only when one is
+given: nothing here touches the network unless the caller asked for it. Article ids are made
+unique across all inputs.
+
+``gather_story`` reads the inputs of one brief (``summarize``) the same way, with stdin, and
+refuses a file of several stories.
 
 ``gather_inputs`` is the same walk for a job over many inputs (a daily digest): an input that
 cannot be read (a dead feed URL, a truncated answer, a broken file) is set aside with its reason
@@ -19,32 +24,46 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InputError
+from ..errors import InputError, SeveralStoriesError
 from ..schema.article import Article
-from . import load_articles
+from . import load_articles, load_clusters, mark_duplicates
 from .feeds import FEED_SUFFIXES, is_feed, load_feed
 from .load import ARTICLE_SUFFIXES
 
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from .fetch import Fetcher
 
-__all__ = ["Gathered", "gather_articles", "gather_inputs"]
+__all__ = ["Gathered", "gather_articles", "gather_inputs", "gather_story"]
 
 log = logging.getLogger(__name__)
 
 
-def _from_file(path: Path) -> list[Article]:
-    """A feed (told by its content, whatever its name) or an article file."""
+def _is_feed_file(path: Path) -> bool:
+    """Whether ``path`` is a feed (told by its content, whatever its name); InputError for a feed
+    suffix on something else, or a file that cannot be read."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(4096)
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror or exc})", path=str(path)) from None
     if is_feed(head):
-        return load_feed(path)
+        return True
     if path.suffix.lower() in FEED_SUFFIXES:
         raise InputError("not an RSS or Atom feed (no <rss> or <feed> element near the top)", path=str(path))
-    return load_articles(path)
+    return False
+
+
+def _from_file(path: Path) -> list[Article]:
+    """A feed, an article file, or a cluster file, whose stories' articles all join the input."""
+    if _is_feed_file(path):
+        return load_feed(path)
+    try:
+        return load_articles(path)
+    except SeveralStoriesError:
+        # A cluster file (what `cluster` writes): a day's articles, to be clustered again with the rest.
+        return [article for cluster in load_clusters(path) for article in cluster.articles]
 
 
 def _from_dir(path: Path) -> list[Article]:
@@ -68,6 +87,44 @@ def _from_dir(path: Path) -> list[Article]:
         detail = f" (skipped: {'; '.join(skipped[:5])})" if skipped else ""
         raise InputError(f"folder has no article or feed files{detail}", path=str(path))
     return out
+
+
+def gather_story(
+    inputs: Sequence[str | Path],
+    *,
+    fetcher: Fetcher | None = None,
+    fetch_pages: bool = False,
+    stdin: TextIO | None = None,
+) -> list[Article]:
+    """One story's articles, for one brief: files, folders and ``-`` (``stdin``) as
+    :func:`summarizer.load_articles` reads them, feed files, and http(s) URLs when ``fetcher`` is given.
+
+    A file of several story clusters is refused (:class:`SeveralStoriesError`: one brief covers one
+    story). Near-duplicates are marked across all inputs; ids are unique across them.
+    """
+    from .fetch import is_url
+
+    if not inputs:
+        raise InputError("no input given: pass article files, a folder, feeds, URLs or '-' for stdin")
+    local: list[str | Path] = []
+    remote: list[str | Path] = []
+    for item in inputs:
+        is_local = str(item) == "-" or not (is_url(item) or (Path(item).is_file() and _is_feed_file(Path(item))))
+        (local if is_local else remote).append(item)
+    articles = load_articles(*local, stdin=stdin) if local else []
+    if not remote:
+        return articles  # exactly what load_articles reads, duplicates marked
+    for item in remote:
+        if is_url(item):
+            if fetcher is None:
+                raise InputError("this is a URL, and fetching is off; pass a Fetcher to fetch it, or save "
+                                 "the page and pass the file", path=str(item))
+            articles.extend(fetcher.load(str(item), fetch_pages=fetch_pages))
+        else:
+            articles.extend(load_feed(Path(item)))
+    if not articles:
+        raise InputError("no articles found in the given input")
+    return mark_duplicates(_unique_ids(articles))
 
 
 def _unique_ids(articles: list[Article]) -> list[Article]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..errors import InputError
+from ..errors import InputError, SeveralStoriesError
 from ..jsoninput import parse_json
 from ..schema.article import Article, Cluster
 from .decode import decode_bytes
@@ -107,7 +107,7 @@ def _one_story(objs: list[Any], name: str) -> None:
     """One brief is one story: several clusters in one file are a batch, never merged into one brief."""
     clusters = sum(1 for o in objs if isinstance(o, Mapping) and isinstance(o.get("articles"), list))
     if clusters > 1:
-        raise InputError(
+        raise SeveralStoriesError(
             f"holds {clusters} story clusters; a brief covers one story. Summarize them all with "
             f"`summarizer batch {name} -o briefs.jsonl`, or load them with load_clusters()",
             path=name,
