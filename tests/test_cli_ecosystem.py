@@ -287,7 +287,7 @@ def test_render_turns_a_saved_brief_into_each_format(tmp_path, fmt, marker):
 
 
 def test_render_writes_one_safely_named_file_per_brief_of_a_briefs_file(tmp_path, capsys):
-    from summarizer.stories.digest import page_name
+    from summarizer.output.saved import page_name
 
     brief = json.loads(EXAMPLE_BRIEF.read_text(encoding="utf-8"))
     ids = ["story-1a2b", "../../escaped", "/abs/x", "x" * 300, 7]

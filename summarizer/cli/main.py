@@ -132,9 +132,9 @@ def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
 def cmd_update(args: argparse.Namespace, progress: Progress) -> int:
     from ..ingest import load_articles
     from ..output.render import render
+    from ..output.saved import read_brief
     from ..pipeline import Pipeline
     from ..updates import Updater
-    from ..updates.sources import read_brief
     from .console import output_format, preflight, write_output
 
     config = _config_from(args)

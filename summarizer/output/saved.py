@@ -3,15 +3,17 @@
 
 ``summarizer render`` uses these: one brief becomes one Markdown, HTML or JSON document; a briefs
 file becomes one file per brief in a folder, named by
-:func:`summarizer.stories.digest.page_name` (the cluster id when it is a plain name, else a hash of
+:func:`page_name` (the cluster id when it is a plain name, else a hash of
 it), so no name taken from the data can reach outside that folder.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +24,39 @@ from ..errors import InputError
 from ..schema.brief import StoryBrief
 from .render import Format, render
 
-__all__ = ["SavedBrief", "brief_file_name", "read_saved", "write_briefs"]
+__all__ = ["SavedBrief", "brief_file_name", "page_name", "read_brief", "read_saved", "write_briefs"]
 
 log = logging.getLogger(__name__)
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
+
+
+def page_name(cluster_id: str) -> str:
+    """The file name of a story's page in ``stories/``: the id itself when it is a plain name (the ids
+    :func:`~summarizer.stories.cluster.cluster_articles` makes are), else ``story-<hash of the id>``.
+
+    An id is data (a caller's clusters, a cluster file): ``../../x``, ``/abs/x``, a NUL or 300
+    characters must neither write outside the site nor fail the run.
+    """
+    if _PLAIN_ID.fullmatch(cluster_id):
+        return f"{cluster_id}.html"
+    return f"story-{hashlib.sha256(cluster_id.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.html"
+
+
+def read_brief(path: str | Path) -> StoryBrief:
+    """A brief as ``summarize -f json`` wrote it; :class:`~summarizer.errors.InputError` naming the file if not."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the brief ({getattr(exc, 'strerror', None) or exc})", path=name) from None
+    try:
+        return StoryBrief.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": str(exc)}
+        at = ".".join(str(p) for p in first.get("loc", ())) or "the top level"
+        raise InputError(f"not a story brief in JSON, as `summarizer summarize -f json` writes it ({at}: "
+                         f"{first.get('msg')})", path=name) from None
 
 
 @dataclass(frozen=True)
@@ -48,8 +80,6 @@ def read_saved(path: str | os.PathLike[str]) -> list[SavedBrief]:
     last line of a cluster id wins, as a retried brief is appended after the first). A partial last
     line, left by an interrupted batch, is skipped with a warning. Raises :class:`InputError` naming
     the file (and line) when it is neither."""
-    from ..updates.sources import read_brief
-
     name = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -81,8 +111,6 @@ def read_saved(path: str | os.PathLike[str]) -> list[SavedBrief]:
 def brief_file_name(cluster_id: str, fmt: Format) -> str:
     """The file name of one brief of a briefs file: the story page's name in a digest, with the
     format's suffix (``story-1a2b.md``)."""
-    from ..stories.digest import page_name
-
     return str(Path(page_name(cluster_id)).with_suffix(f".{fmt}"))
 
 

@@ -18,11 +18,9 @@ A story whose brief failed is still listed (with its articles' headline and lead
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -37,6 +35,7 @@ from ..atomic import write_text
 from ..batch.run import BatchReport, SupportsArun, run_batch
 from ..jsoninput import parse_json
 from ..output.render import format_date, safe_url, source_label, to_html
+from ..output.saved import page_name
 from ..schema.article import Article, Cluster
 from ..schema.brief import StoryBrief
 from ..schema.parts import Source
@@ -47,13 +46,12 @@ from .cluster import ClusterOptions, cluster_articles, outlet_key, write_cluster
 if TYPE_CHECKING:
     from ..ingest.fetch import Fetcher
 
-__all__ = ["DigestReport", "SourceLink", "StoryEntry", "build_site", "digest", "page_name", "render_index"]
+__all__ = ["DigestReport", "SourceLink", "StoryEntry", "build_site", "digest", "render_index"]
 
 log = logging.getLogger(__name__)
 
 STORIES_DIR = "stories"
 # A cluster id used as a file name as it is: letters, digits, '.', '_', '-', not starting with a dot.
-_PLAIN_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
 _SUMMARY_CHARS = 280  # a one-line summary longer than this is cut at a word
 
 
@@ -169,18 +167,6 @@ def render_index(entries: Sequence[StoryEntry], *, generated_at: datetime | None
 
 
 # --------------------------------------------------------------------------- site
-
-
-def page_name(cluster_id: str) -> str:
-    """The file name of a story's page in ``stories/``: the id itself when it is a plain name (the ids
-    :func:`~summarizer.stories.cluster.cluster_articles` makes are), else ``story-<hash of the id>``.
-
-    An id is data (a caller's clusters, a cluster file): ``../../x``, ``/abs/x``, a NUL or 300
-    characters must neither write outside the site nor fail the run.
-    """
-    if _PLAIN_ID.fullmatch(cluster_id):
-        return f"{cluster_id}.html"
-    return f"story-{hashlib.sha256(cluster_id.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.html"
 
 
 _BACK_LINK = '<nav class="back"><a href="../index.html">&larr; All stories</a></nav>\n'

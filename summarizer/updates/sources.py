@@ -112,21 +112,3 @@ def old_articles(brief: StoryBrief, given: Sequence[Article] = (), *, base: Path
     return out
 
 
-def read_brief(path: str | Path) -> StoryBrief:
-    """A brief as ``summarize -f json`` wrote it; :class:`~summarizer.errors.InputError` naming the file if not."""
-    from pydantic import ValidationError
-
-    from ..errors import InputError
-
-    name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the brief ({getattr(exc, 'strerror', None) or exc})", path=name) from None
-    try:
-        return StoryBrief.model_validate_json(text)
-    except ValidationError as exc:
-        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": str(exc)}
-        at = ".".join(str(p) for p in first.get("loc", ())) or "the top level"
-        raise InputError(f"not a story brief in JSON, as `summarizer summarize -f json` writes it ({at}: "
-                         f"{first.get('msg')})", path=name) from None
