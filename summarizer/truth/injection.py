@@ -14,7 +14,7 @@ DETAIL = "contains instruction-like text (prompt injection), treated as data"
 
 
 class InjectionCheck(NoRepair):
-    kinds: ClassVar[tuple[str, ...]] = ("title", "sentence", "stance", "actor")
+    kinds: ClassVar[tuple[str, ...]] = ("title", "sentence", "stance", "actor", "topic")
     order: ClassVar[int] = 0
 
     def check(self, item: Any, where: str, ctx: Context) -> list[Issue]:

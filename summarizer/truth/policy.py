@@ -71,6 +71,7 @@ POLICY: dict[str, Rule] = {
     # provenance: text whose words or script come from no article
     "unsourced_words": Rule("citation_unsupported", fatal=True),
     "foreign_script": Rule("citation_unsupported", fatal=True),
+    "topic_unsourced": Rule("citation_unsupported", fatal=True),
     # facts
     "number_unsupported": Rule(
         "number_unsupported", fatal=True, reask=REASK_FIELDS, strict=SENTENCES,

@@ -102,13 +102,14 @@ class Walker:
         location = [x for i, p in enumerate(brief.location) if (x := self.visit("place", p, f"location[{i}]"))]
         key_players = [k for i, x in enumerate(brief.key_players) if (k := self._player(i, x))]
         whats_new = self._whats_new(brief.whats_new)
+        topics = [t for i, x in enumerate(brief.topics) if (t := self.visit("topic", x, f"topics[{i}]")) is not DROP]
         if self.mode != "repair":
             return brief
         return brief.model_copy(update={
             "title": title, "summary": Summary(summary), "key_points": key_points,
             "perspectives": perspectives, "disagreements": disagreements, "timeline": timeline, "sources": sources,
             "entities": entities, "coverage": coverage, "location": location, "key_players": key_players,
-            "whats_new": whats_new,
+            "whats_new": whats_new, "topics": topics,
         })
 
     def _title(self, title: str) -> str:
