@@ -100,6 +100,14 @@ POLICY: dict[str, Rule] = {
     "event_date_unsupported": Rule("citation_unsupported", fatal=True, strict=EVERYWHERE),
     # an update's "what's new" item that rests on none of the articles the update added
     "not_new": Rule("citation_unsupported", fatal=True, strict=("whats_new",)),
+    # meaning: a sentence that reverses the source sentences it cites (truth/meaning.py). Repaired:
+    # the cited source sentence stands in for it (a stance is cleared). A re-ask could only reword it.
+    "meaning_negation": Rule("citation_unsupported", strict=EVERYWHERE),
+    "meaning_antonym": Rule("citation_unsupported", strict=EVERYWHERE),
+    "meaning_figure": Rule("citation_unsupported", strict=EVERYWHERE),
+    "meaning_date": Rule("citation_unsupported", strict=EVERYWHERE),
+    "meaning_role": Rule("citation_unsupported", strict=EVERYWHERE),
+    "meaning_name": Rule("citation_unsupported", strict=EVERYWHERE),
 }
 
 

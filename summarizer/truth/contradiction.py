@@ -1,0 +1,386 @@
+"""Where a sentence says the opposite of the source sentences it cites, though it uses their words.
+
+Rules over tokens (:mod:`summarizer.text.clauses`), each a kind of :class:`Finding`:
+
+* ``negation``: a clause with a negation cue ("not", "never", "without", "denied") whose aligned
+  source clause has none, or the reverse; and a denial verb whose own polarity differs
+  ("Putin denied" against "Putin did not deny").
+* ``antonym``: a word whose opposite (``data/antonyms.txt``) stands in the source while the word
+  itself does not, or stands at the aligned place ("vaccinated for" against "vaccinated against").
+* ``figure``: a number absent from the cited sentences, or present there counting something else
+  (its neighbouring words, "84 years" against "in 2001").
+* ``date``: a weekday or month the cited sentences do not give while they give another (or which no
+  cited article gives at all).
+* ``role``: the name standing before a word of the sentence is not among the names before that
+  word in the source ("Russia accused Ukraine" against "Ukraine accused Russia").
+* ``name``: a name none of the cited sentences holds (any spelling of it, or its country).
+
+Deletions, reordering and function words never count. The rules are deliberately conservative:
+a verbatim copy or a deletion-only compression of the cited sentences always passes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..evidence.figures import unit_class
+from ..text.clauses import Token, clauses, names, swaps, tokens
+from ..text.lexicons import MONTHS, SPEECH_VERBS, WEEKDAYS, demonyms
+from ..text.names import names_match
+from ..text.numbers import NUMBER_RE, number_kind, spelled_counts, value
+from ..text.opposites import lexicon
+
+ALIGN_MIN = 2  # content words a sentence clause must share with a source clause to be aligned with it
+NEAR = 5  # tokens either side of a source figure in which the sentence's words about it must stand
+_BE = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "gets", "got"])
+_SPEECH = frozenset(SPEECH_VERBS.split("|"))
+_AUXILIARY = frozenset(["will", "would", "can", "could", "did", "does", "do", "has", "have", "had", "to", "may",
+                        "might", "must", "should", "shall", "not", "n't", "never"])
+_FIGURE_WORDS = frozenset(["year", "years", "old", "percent", "cent", "per", "time", "times"])
+_MONTH_RE = re.compile(r"\b(" + MONTHS + r")\b\.?")
+_WEEKDAY_RE = re.compile(r"\b(" + WEEKDAYS + r")\b")
+_MAY_DATE = re.compile(r"(?:\b(?:in|on|since|until|by|of|early|late|mid|last|next|this)\s+May\b|\bMay\s+\d)")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One contradiction: the rule (``negation``, ``antonym``, ``figure``, ``date``, ``role``, ``name``)
+    and what a person reads about it."""
+
+    rule: str
+    detail: str
+
+
+RULES = ("negation", "antonym", "figure", "date", "role", "name", "substitution")
+
+
+def contradictions(
+    sentence: str, sources: Sequence[str], articles: Sequence[str] = (), rules: Sequence[str] = RULES
+) -> list[Finding]:
+    """How ``sentence`` contradicts the source sentences it cites (``[]`` when it does not).
+
+    ``articles`` are the full texts of the cited articles: a weekday or month that none of the cited
+    sentences gives may come from elsewhere in them (a dateline), unless the cited sentences give another.
+    ``rules`` names the rules to apply (all by default).
+    """
+    mine = tokens(sentence)
+    theirs = [tokens(s) for s in sources]
+    if not mine or not theirs:
+        return []
+    found = []
+    for rule in rules:
+        if rule == "figure":
+            found += _figures(sentence, sources)
+        elif rule == "date":
+            found += _dates(sentence, sources, articles)
+        elif rule == "name":
+            found += _names(mine, theirs, articles)
+        else:
+            found += _TOKEN_RULES[rule](mine, theirs)
+    return found
+
+
+# ---------------------------------------------------------------------------------------- negation
+
+def _cued(clause: Sequence[Token]) -> bool:
+    negation = lexicon().negation
+    return any(t.low in negation for t in clause)
+
+
+def _aligned(clause: Sequence[Token], theirs: list[tuple[Token, ...]]) -> list[tuple[Token, ...]]:
+    """The source clauses sharing the most content words with ``clause`` (none below :data:`ALIGN_MIN`)."""
+    negation = lexicon().negation
+    stems = {t.stem for t in clause if t.content and t.low not in negation}
+    if not stems:
+        return []
+    scored = []
+    for toks in theirs:
+        for c in clauses(toks):
+            other = {t.stem for t in c if t.content and t.low not in negation}
+            shared = len(stems & other)
+            if shared >= min(ALIGN_MIN, len(stems)) and shared * 2 >= min(len(stems), len(other)):
+                scored.append((shared, c))
+    best = max((s for s, _ in scored), default=0)
+    return [c for s, c in scored if s == best]
+
+
+def _negation(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[Finding]:
+    out: list[Finding] = []
+    for clause in clauses(mine):
+        aligned = _aligned(clause, theirs)
+        if aligned and all(_cued(c) != _cued(clause) for c in aligned):
+            words = " ".join(t.text for t in clause)
+            said = "denies" if _cued(clause) else "affirms"
+            out.append(Finding("negation", f"{said} what its source states: {words!r}"))
+    out += _denials(mine, theirs)
+    return out
+
+
+def _denied(toks: tuple[Token, ...], i: int) -> bool:
+    """Whether the denial verb at ``i`` is itself negated ("did not deny")."""
+    negation = lexicon().negation
+    return any(t.low in negation and t.clause == toks[i].clause for t in toks[max(0, i - 3) : i])
+
+
+def _denials(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[Finding]:
+    denial = lexicon().denial
+    out = []
+    for i, t in enumerate(mine):
+        verb = denial.get(t.low)
+        if verb is None:
+            continue
+        there = [_denied(toks, k) for toks in theirs for k, u in enumerate(toks) if denial.get(u.low) == verb]
+        if there and _denied(mine, i) not in there:
+            out.append(Finding("negation", f"{'does not ' if _denied(mine, i) else ''}{verb!r}, "
+                                           f"where its source says the opposite"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------- opposites
+
+def _substitutions(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[Finding]:
+    """A name put in place of another name, or a figure in place of another figure, at the aligned place."""
+    out = []
+    runs = {k: name for a, b, name in names(mine) for k in range(a, b + 1)}
+    written = {u.text for toks in theirs for u in toks if u.capital}
+    for i, there in swaps(mine, tuple(theirs)):
+        t = mine[i]
+        if t.text[0].isdigit():
+            other = next((u.text for u in there if u.text[0].isdigit() and u.low != t.low), None)
+            if other:
+                out.append(Finding("figure", f"gives {t.text!r} where its source gives {other!r}"))
+        elif t.capital:
+            others = [u.text for u in there if u.capital]
+            initials = "".join(w[0] for w in runs.get(i, t.text).split())  # "International Monetary Fund": "IMF"
+            if initials in written:
+                continue  # the sources call it by its initials ("the IMF")
+            if others and not any(names_match(t.text, o) or _folded(t.text) == _folded(o) for o in others):
+                out.append(Finding("name", f"names {t.text!r} where its source names {others[0]!r}"))
+    return out
+
+
+def _antonyms(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[Finding]:
+    lex = lexicon()
+    found: dict[str, Finding] = {}
+    present = {u.low for toks in theirs for u in toks} | {u.stem for toks in theirs for u in toks}
+    for t in mine:
+        opposite = lex.opposites.get(t.low, frozenset())
+        own = lex.forms.get(t.low, frozenset()) | {t.low, t.stem}
+        if opposite & present and not own & present:
+            hit = min(opposite & present)
+            found[t.low] = Finding("antonym", f"says {t.text!r} where its source says {hit!r}")
+    for i, there in swaps(mine, tuple(theirs)):
+        t = mine[i]
+        opposite = lex.opposites.get(t.low, frozenset()) | lex.aligned.get(t.low, frozenset())
+        aligned_hit = next((u.text for u in there if u.low in opposite), None)
+        if aligned_hit is not None and t.low not in found:
+            found[t.low] = Finding("antonym", f"says {t.text!r} where its source says {aligned_hit!r}")
+    return list(found.values())
+
+
+# ---------------------------------------------------------------------------------------- figures
+
+def _near(text: str, start: int, before: bool) -> str | None:
+    """The content word next to the figure at ``start`` ("3,000 [troops]", "[age] of 84"), in its clause."""
+    toks = tokens(text)
+    k = next((k for k, t in enumerate(toks) if t.start >= start), len(toks))
+    if k >= len(toks):
+        return None
+    here = toks[max(0, k - 3) : k][::-1] if before else toks[k + 1 : k + 4]
+    for t in here:
+        if t.clause != toks[k].clause:
+            return None
+        if t.content and not t.text[0].isdigit() and t.low not in _FIGURE_WORDS:
+            return unit_class(t.low) or t.stem
+    return None
+
+
+def _window(text: str, start: int, end: int) -> set[str]:
+    """Stems and unit classes ("troops" for "soldiers") of the words around a source figure."""
+    toks = tokens(text)
+    k = next((k for k, t in enumerate(toks) if t.start >= start), len(toks))
+    k_end = next((k for k, t in enumerate(toks) if t.start >= end), len(toks))
+    near = toks[max(0, k - NEAR) : k_end + NEAR]
+    return {t.stem for t in near} | {c for t in near if (c := unit_class(t.low))}
+
+
+def _about(sentence: str, m: re.Match[str]) -> str | None:
+    """What a figure of the sentence counts: the word after it ("3,000 [troops]"), else the word
+    before it ("[age] of 84", "[rose] 5%")."""
+    after = _near(sentence, m.start(), False)
+    if after or number_kind(sentence, m) in ("percent", "money", "date"):
+        return after  # "5.9%", "$3 million", "Nov. 8": the kind says what it is
+    return _near(sentence, m.start(), True)
+
+
+def _figures(sentence: str, sources: Sequence[str]) -> list[Finding]:
+    occurrences: list[tuple[set[float], str, set[str]]] = []
+    for text in sources:
+        for m in NUMBER_RE.finditer(text):
+            if number_kind(text, m) != "other":
+                plain = float(m.group("num").replace(",", ""))
+                occurrences.append(({plain, value(m)}, number_kind(text, m), _window(text, m.start(), m.end())))
+        for raw, values in spelled_counts(text):
+            at = text.lower().find(raw.lower())
+            occurrences.append((set(values), "count", _window(text, at, at + len(raw))))
+    out = []
+    for m in NUMBER_RE.finditer(sentence):
+        kind = number_kind(sentence, m)
+        if kind == "other":
+            continue
+        mine = {float(m.group("num").replace(",", "")), value(m)}
+        same = [(k, w) for v, k, w in occurrences if v & mine]
+        if not same:
+            out.append(Finding("figure", f"gives {m.group().strip()!r}, which the sentences it cites do not"))
+            continue
+        about = _about(sentence, m)
+        if not any((about is None or about in window) and (k == kind or "count" in (k, kind)) for k, window in same):
+            out.append(Finding("figure", f"gives {m.group().strip()!r} about something else than its source does"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------- dates
+
+def _calendar_words(text: str) -> tuple[set[str], set[str]]:
+    """(months, weekdays) named in ``text``, months by their first three letters."""
+    months = {m.group(1)[:3].lower() for m in _MONTH_RE.finditer(text) if m.group(1) != "May"}
+    if _MAY_DATE.search(text):
+        months.add("may")
+    return months, {m.group(1).lower() for m in _WEEKDAY_RE.finditer(text)}
+
+
+def _dates(sentence: str, sources: Sequence[str], articles: Sequence[str]) -> list[Finding]:
+    mine = _calendar_words(sentence)
+    cited = _calendar_words(" ".join(sources))
+    whole = _calendar_words(" ".join(articles))
+    out = []
+    for kind, own, there, anywhere in zip(("month", "weekday"), mine, cited, whole, strict=True):
+        for word in sorted(own - there):
+            if there or word not in anywhere:
+                name = calendar.month_name[[m.lower()[:3] for m in calendar.month_name].index(word)] \
+                    if kind == "month" else word.capitalize()
+                out.append(Finding("date", f"gives the {kind} {name}, which the sentences it cites do not"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------- who
+
+def _folded(word: str) -> str:
+    return demonyms().get(word, word).lower()
+
+
+def _names(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]], articles: Sequence[str]) -> list[Finding]:
+    words = {_folded(u.text) for toks in theirs for u in toks} | {u.low for toks in theirs for u in toks}
+    runs = [name for toks in theirs for _, _, name in names(toks)]
+    out = []
+    for a, b, name in names(mine):
+        if a == b == 0 and not re.search(rf"(?<![.!?\s])\s+{re.escape(mine[0].text)}\b", " ".join(articles)):
+            continue  # one capitalised word opening the sentence ("Tensions with Beijing"): a name only if
+            # the articles write it capitalised mid-sentence
+        # a word of the sources capitalised only because it opens the sentence ("Police said") is no name
+        if all(_folded(t.text) in words or (k == 0 and t.low in words) for k, t in enumerate(mine[a : b + 1], a)):
+            continue
+        if not any(names_match(name, other) for other in runs):
+            out.append(Finding("name", f"names {name!r}, whom the sentences it cites do not name"))
+    return out
+
+
+def _agents(toks: tuple[Token, ...], runs: list[tuple[int, int, str]], i: int) -> list[str]:
+    """Who may be doing ``toks[i]`` in a source: every name before it; the name after "by" when it is
+    passive; the name after a speech verb ("..., said Putin")."""
+    if i and toks[i - 1].low in _BE:
+        by = next((k for k in range(i + 1, min(len(toks), i + 6)) if toks[k].low == "by"), None)
+        return [name for a, _, name in runs if by is not None and a == by + 1]
+    found = [name for _, b, name in runs if b < i]
+    if toks[i].low in _SPEECH:
+        found += [name for a, _, name in runs if a == i + 1]
+    return found
+
+
+def _doer(toks: tuple[Token, ...], runs: list[tuple[int, int, str]], i: int) -> str | None:
+    """The name standing before the verb ``toks[i]`` in its clause (its subject or speaker, by word order)."""
+    if i and toks[i - 1].low in _BE:
+        return None  # passive: the subject is who it happened to
+    before = [(b, name) for a, b, name in runs if b < i and toks[a].clause == toks[i].clause]
+    if toks[i].low in _SPEECH and i + 1 < len(toks) and toks[i + 1].clause == toks[i].clause:
+        after = [name for a, _, name in runs if a == i + 1]
+        if after and (not before or toks[i - 1].clause != toks[i].clause):
+            return after[0]
+    if not before:
+        return None
+    b, name = max(before)
+    return None if re.search(r"['’]s?$", name) or b < i - 4 else name  # "Biden's rating": a possessor
+
+
+def _verb(toks: tuple[Token, ...], i: int) -> bool:
+    """Whether ``toks[i]`` reads as a verb (without a parser): a past form, a speech verb, an opposite
+    or denial verb of the lexicon, or a word after an auxiliary ("will announce", "to suspend")."""
+    t = toks[i]
+    lex = lexicon()
+    return (t.low.endswith("ed") or t.low in _SPEECH or t.low in lex.denial or t.low in lex.forms
+            or (i > 0 and toks[i - 1].low in _AUXILIARY | _BE))
+
+
+def _subject(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[Finding]:
+    """The name the sentence opens with (its subject) must stand before the sentence's first verb in a
+    source sentence that has that verb, not only after it ("Essex, an MP from Amess, was stabbed" for
+    "MP Amess was stabbed ... in Essex"; "Russia accused Ukraine" for "Ukraine accused Russia")."""
+    runs = names(mine)
+    if not runs or runs[0][0] > 2:
+        return []
+    _a, b, subject = runs[0]
+    verb = next((k for k in range(b + 1, len(mine)) if not mine[k].capital and _verb(mine, k)), None)
+    if verb is None:
+        return []
+    stem = mine[verb].stem
+    after_only = False
+    for toks in theirs:
+        their_runs = names(toks)
+        for k, u in enumerate(toks):
+            if u.stem != stem:
+                continue
+            before = [name for _, e, name in their_runs if e < k]
+            if not before or any(names_match(subject, name) for name in before):
+                return []
+            after_only = after_only or any(names_match(subject, name) for s, _, name in their_runs if s > k)
+    if not after_only:
+        return []
+    return [Finding("role", f"makes {subject!r} the subject of {mine[verb].text!r}, where its source has "
+                            f"{subject!r} only after it")]
+
+
+def _roles(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[Finding]:
+    """A name doing something in the sentence that, in a source sentence holding both the name and the
+    deed, someone else does. A source that names no one before the deed ("he said") may mean anyone,
+    so it never contradicts; nor does a source sentence that does not name the sentence's doer."""
+    my_runs = names(mine)
+    their_runs = [names(toks) for toks in theirs]
+    for i, t in enumerate(mine):
+        if (not t.content and t.low not in _SPEECH) or t.capital or t.text[0].isdigit() or not _verb(mine, i):
+            continue
+        doer = _doer(mine, my_runs, i)
+        if doer is None:
+            continue
+        others: list[str] = []
+        borne_out = False
+        for toks, runs in zip(theirs, their_runs, strict=True):
+            for k, u in enumerate(toks):
+                if u.stem != t.stem or u.capital:
+                    continue
+                agents = _agents(toks, runs, k)
+                if not agents or any(names_match(doer, who) for who in agents):
+                    borne_out = True
+                elif any(names_match(doer, name) for _, _, name in runs):
+                    others.append(agents[-1])
+        if others and not borne_out:
+            return [Finding("role", f"has {doer!r} {t.text!r}, where its source has {others[0]!r} do so")]
+    return []
+
+
+_TOKEN_RULES = {
+    "negation": _negation, "antonym": _antonyms, "substitution": _substitutions,
+    "role": lambda mine, theirs: _roles(mine, theirs) or _subject(mine, theirs),
+}
