@@ -162,3 +162,12 @@ def test_dev_sentences():
     assert "antonym" in rules("Unemployment claims rose 36,000 to 293,000 last week.", claims)
     assert "figure" in rules("Unemployment claims dropped 36,000 to 36,000 last week.", claims)
 
+
+def test_the_perturbation_suite_counts_what_ships(arts):
+    from summarizer_evals import perturb
+
+    _, ref = _article(arts, "Putin did not deny the large-scale deployment of North Korean troops")
+    brief = _brief("Putin did not deny the large-scale deployment of North Korean troops.", ref)
+    rows = perturb.strict_suite([(brief.model_dump(mode="json"), arts)]).rows()
+    assert rows["control"] == {"tried": 1, "shipped": 1, "rate": 1.0}
+    assert rows["negation"]["tried"] == 1 and rows["negation"]["shipped"] == 0
