@@ -7,7 +7,6 @@ pronouns, merged sentences and added attributions must pass.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -142,12 +141,15 @@ def test_a_second_judge_is_asked_only_about_flagged_sentences():
 # ------------------------------------------------------------------ dev sentences
 
 def _dev_sentence(needle: str) -> str:
-    for line in DEV.read_text(encoding="utf-8").splitlines():
-        for a in json.loads(line)["articles"]:
-            at = a["text"].find(needle)
+    """The sentence of a dev article (as the pipeline reads it) that contains ``needle``."""
+    from summarizer.ingest import load_clusters
+    from summarizer.text.sentences import sentence_spans
+
+    for cluster in load_clusters(str(DEV)):
+        for a in cluster.articles:
+            at = a.text.find(needle)
             if at >= 0:
-                end = a["text"].find(".", at + len(needle))
-                return a["text"][at : end + 1]
+                return next(a.text[s:e] for s, e in sentence_spans(a.text) if s <= at < e)
     raise AssertionError(f"not in the dev set: {needle!r}")
 
 
@@ -171,3 +173,15 @@ def test_the_perturbation_suite_counts_what_ships(arts):
     rows = perturb.strict_suite([(brief.model_dump(mode="json"), arts)]).rows()
     assert rows["control"] == {"tried": 1, "shipped": 1, "rate": 1.0}
     assert rows["negation"]["tried"] == 1 and rows["negation"]["shipped"] == 0
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="needs the shared AllSides dev set beside the repository")
+def test_dev_paraphrases_the_default_model_wrote_pass():
+    schumer = _dev_sentence("Senate majority leader Chuck Schumer (D., N.Y.) railed against Republicans")
+    assert contradictions("Sen. Chuck Schumer (D., N.Y.) criticized Republicans in a speech Thursday night after "
+                          "eleven GOP senators joined Democrats in breaking a filibuster on the debt-ceiling hike.",
+                          [schumer]) == []
+    bls = _dev_sentence("in September, the Bureau of Labor Statistics said")
+    labor = _dev_sentence("Friday’s report from the Labor Department also showed")
+    assert contradictions("The Bureau of Labor Statistics reported that the unemployment rate declined to 4.8% in "
+                          "September, down from 5.2% in August.", [bls, labor]) == []

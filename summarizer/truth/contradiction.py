@@ -22,13 +22,14 @@ a verbatim copy or a deletion-only compression of the cited sentences always pas
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..evidence.figures import unit_class
 from ..text.clauses import Token, clauses, names, swaps, tokens
-from ..text.lexicons import MONTHS, SPEECH_VERBS, WEEKDAYS, demonyms
+from ..text.lexicons import MONTHS, SPEECH_VERBS, TITLE_WORDS, WEEKDAYS, demonyms
 from ..text.names import names_match
 from ..text.numbers import NUMBER_RE, number_kind, spelled_counts, value
 from ..text.opposites import lexicon
@@ -144,19 +145,26 @@ def _denials(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[F
 def _substitutions(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[Finding]:
     """A name put in place of another name, or a figure in place of another figure, at the aligned place."""
     out = []
-    runs = {k: name for a, b, name in names(mine) for k in range(a, b + 1)}
+    runs = {k: (a, b, name) for a, b, name in names(mine) for k in range(a, b + 1)}
     written = {u.text for toks in theirs for u in toks if u.capital}
+    pairs = {(x.low, y.low) for toks in theirs for x, y in itertools.pairwise(toks)}
+
+    def in_place(a: int, b: int) -> bool:
+        """The name stands next to the same word in some source (a clause moved, not a name swapped)."""
+        return (a > 0 and (mine[a - 1].low, mine[a].low) in pairs) or \
+            (b + 1 < len(mine) and (mine[b].low, mine[b + 1].low) in pairs)
+
     for i, there in swaps(mine, tuple(theirs)):
         t = mine[i]
         if t.text[0].isdigit():
             other = next((u.text for u in there if u.text[0].isdigit() and u.low != t.low), None)
             if other:
                 out.append(Finding("figure", f"gives {t.text!r} where its source gives {other!r}"))
-        elif t.capital:
+        elif t.capital and t.low.strip(".") not in TITLE_WORDS:  # "Sen." for "Senate majority leader"
             others = [u.text for u in there if u.capital]
-            initials = "".join(w[0] for w in runs.get(i, t.text).split())  # "International Monetary Fund": "IMF"
-            if initials in written:
-                continue  # the sources call it by its initials ("the IMF")
+            a, b, run = runs.get(i, (i, i, t.text))
+            if "".join(w[0] for w in run.split()) in written or in_place(a, b):
+                continue  # the sources call it by its initials ("the IMF"), or have it in another order
             if others and not any(names_match(t.text, o) or _folded(t.text) == _folded(o) for o in others):
                 out.append(Finding("name", f"names {t.text!r} where its source names {others[0]!r}"))
     return out
@@ -273,7 +281,7 @@ def _folded(word: str) -> str:
 
 
 def _names(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]], articles: Sequence[str]) -> list[Finding]:
-    words = {_folded(u.text) for toks in theirs for u in toks} | {u.low for toks in theirs for u in toks}
+    words = {w for toks in theirs for u in toks for w in (_folded(u.text), u.low, u.stem)}
     runs = [name for toks in theirs for _, _, name in names(toks)]
     out = []
     for a, b, name in names(mine):
@@ -281,7 +289,8 @@ def _names(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]], articles: S
             continue  # one capitalised word opening the sentence ("Tensions with Beijing"): a name only if
             # the articles write it capitalised mid-sentence
         # a word of the sources capitalised only because it opens the sentence ("Police said") is no name
-        if all(_folded(t.text) in words or (k == 0 and t.low in words) for k, t in enumerate(mine[a : b + 1], a)):
+        if all(_folded(t.text) in words or t.stem in words and t.stem != t.low or (k == 0 and t.low in words)
+               for k, t in enumerate(mine[a : b + 1], a)):
             continue
         if not any(names_match(name, other) for other in runs):
             out.append(Finding("name", f"names {name!r}, whom the sentences it cites do not name"))
