@@ -185,3 +185,8 @@ def test_dev_paraphrases_the_default_model_wrote_pass():
     labor = _dev_sentence("Friday’s report from the Labor Department also showed")
     assert contradictions("The Bureau of Labor Statistics reported that the unemployment rate declined to 4.8% in "
                           "September, down from 5.2% in August.", [bls, labor]) == []
+    biden = _dev_sentence("President Biden on Monday said he did not agree with activists")
+    assert contradictions("President Biden said on Monday that he did not agree with activists who followed "
+                          "Sen. Kyrsten Sinema (D-Ariz.) into a bathroom.", [biden]) == []
+    assert "negation" in rules("President Biden said on Monday that he agreed with activists who followed "
+                               "Sen. Kyrsten Sinema (D-Ariz.) into a bathroom.", biden)

@@ -32,7 +32,7 @@ def stem(word: str) -> str:
     if len(w) > 4 and w.endswith(("ied", "ies")):
         return w[:-3] + "y"  # "denied", "denies" -> "deny"
     for suffix in ("ing", "ed", "es", "s"):
-        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix) and not (suffix == "s" and w.endswith("ss")):
             w = w[: -len(suffix)]
             break
     return w[:-1] if len(w) > 4 and w.endswith("e") else w  # "issue" meets "issued"

@@ -112,12 +112,29 @@ def _negation(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[
     out: list[Finding] = []
     for clause in clauses(mine):
         aligned = _aligned(clause, theirs)
-        if aligned and all(_cued(c) != _cued(clause) for c in aligned):
+        # a cue the sentence adds always counts (it may negate a verb the model reworded); a cue only
+        # the source has counts when the sentence states what that cue denies
+        if aligned and all(_cued(c) != _cued(clause) and (_cued(clause) or _scoped(c, clause)) for c in aligned):
             words = " ".join(t.text for t in clause)
             said = "denies" if _cued(clause) else "affirms"
             out.append(Finding("negation", f"{said} what its source states: {words!r}"))
     out += _denials(mine, theirs)
     return out
+
+
+def _scoped(negated: Sequence[Token], plain: Sequence[Token]) -> bool:
+    """Whether what a negated clause denies stands in the other: the word a cue governs ("not
+    [agree]"), else the clauses only overlap where nothing is denied ("Biden said on Monday" against
+    "Biden on Monday said he did not agree")."""
+    negation = lexicon().negation
+    heads = []
+    for k, t in enumerate(negated):
+        if t.low in negation:
+            head = next((u for u in negated[k + 1 :] if u.content and u.low not in negation), None)
+            heads.append(head.stem if head else None)
+    stems = {t.stem for t in plain}
+    prefixes = {s[:5] for s in stems if len(s) >= 5}  # "deployment" meets "deploy"; "address" "addressing"
+    return any(h is None or h in stems or h[:5] in prefixes for h in heads)
 
 
 def _denied(toks: tuple[Token, ...], i: int) -> bool:
