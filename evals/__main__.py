@@ -1,4 +1,4 @@
-"""``python -m summarizer eval run|score|compare|quotes``: the eval harness's command line.
+"""``python -m summarizer eval run|score|compare|quotes|perturb``: the eval harness's command line.
 
 Exit codes: 0 when every threshold holds, 1 when a metric breaks its threshold
 (the breach is named on stderr), and the summarizer error codes (2 config,
@@ -8,6 +8,7 @@ Exit codes: 0 when every threshold holds, 1 when a metric breaks its threshold
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -102,6 +103,13 @@ def _parser() -> argparse.ArgumentParser:
         help="a BASIL quotes JSONL file (default: ../shared/evalsets/basil-quotes-dev.jsonl)",
     )
     q.add_argument("--details", action="store_true", help="also list every span not attributed to its person")
+    m = sub.add_parser("perturb", help="meaning perturbations: how many sentences reversing their sources ship")
+    m.add_argument("--dataset", default="seed", help="'seed', 'dev' or a cluster JSONL path")
+    m.add_argument("--briefs", type=Path, default=None,
+                   help="a folder of saved eval records (<out>/briefs) to perturb and re-validate strictly")
+    m.add_argument("--pipeline", action="store_true", help="also run the pipeline with a scripted model (no model)")
+    m.add_argument("--limit", type=int, default=None, help="only the first N clusters")
+    m.add_argument("--json", type=Path, default=None, help="write the full result (with examples) here")
     return p
 
 
@@ -174,6 +182,14 @@ def main(argv: list[str] | None = None) -> int:
             from .basil import DEFAULT_BASIL_SET, load_basil, render, score_clusters
 
             print(render(score_clusters(load_basil(args.dataset or DEFAULT_BASIL_SET)), details=args.details))
+            return 0
+        if args.command == "perturb":
+            from . import perturb
+
+            result = perturb.run(args.dataset, args.briefs, args.pipeline, args.limit)
+            if args.json:
+                args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
+            print(perturb.table(result))
             return 0
         from .datasets import load_dataset
 

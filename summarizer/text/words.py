@@ -127,6 +127,18 @@ def stem(word: str) -> str:
     return strip_suffix(strip_possessive(word.lower()), SUFFIXES, MIN_STEM)
 
 
+def align_stem(word: str) -> str:
+    """The meaning check's stem, for inflections of one word to meet when two sentences are aligned:
+    "denied"/"denies" -> "deny", and "issued"/"issues"/"issue" -> "issu" (a final "e" goes too, which
+    :func:`stem` keeps: "issue" must meet "issued")."""
+    w = strip_possessive(word.lower())
+    y_form = strip_suffix(w, (("ied", "y"), ("ies", "y")), 2)
+    if y_form != w:
+        return y_form
+    w = strip_suffix(w, (("ing", ""), ("ed", ""), ("es", ""), ("s", "")), 4, keep=("ss",))
+    return w[:-1] if len(w) > 4 and w.endswith("e") else w
+
+
 # Clustering stems every word of every title and lead, thousands of articles over a vocabulary
 # that repeats: the cache makes a stem a dict lookup.
 @functools.lru_cache(maxsize=200_000)

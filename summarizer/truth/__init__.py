@@ -21,6 +21,7 @@ module              holds
 ``injection``       instruction-like text in the brief's voice
 ``citations``       dangling citations; cited articles must hold the sentence's facts
 ``support``         sentences against the source sentences they cite; cut-off copies
+``meaning``         sentences and stances that reverse what their sources say (rules: ``contradiction``)
 ``provenance``      words and writing systems the articles never use
 ``facts``           numbers and names no article holds; actors and roles
 ``neutrality``      loaded words; unattributed figures or remarks
@@ -86,7 +87,9 @@ def verify(brief: StoryBrief, articles: Sequence[Article]) -> list[str]:
 
     Strict: every quote verbatim in its cited article (offsets, when given, must point at it)
     with its speaker named nearby; every citation names an article of the cluster; every
-    number and name of the summary and key points appears in some article.
+    number and name of the summary and key points appears in some article; no sentence reverses
+    the source sentences it cites (a negation, an opposite, a figure, a weekday or month, a name
+    or who did what: :mod:`summarizer.truth.meaning`).
     """
     walker = Walker(Context.for_brief(brief, articles, strict=True), "verify")
     walker.run(brief)

@@ -116,6 +116,14 @@ POLICY: dict[str, Rule] = {
     # the new facts' own source sentences stand in
     "update_unreadable": Rule("citation_unsupported"),
     "update_fallback": Rule("citation_unsupported"),
+    # meaning: a sentence that reverses the source sentences it cites (truth/meaning.py). Repaired:
+    # the cited source sentence stands in for it (a stance is cleared). A re-ask could only reword it.
+    "meaning_negation": Rule("citation_unsupported", strict=EVERYWHERE),
+    "meaning_antonym": Rule("citation_unsupported", strict=EVERYWHERE),
+    "meaning_figure": Rule("citation_unsupported", strict=EVERYWHERE),
+    "meaning_date": Rule("citation_unsupported", strict=EVERYWHERE),
+    "meaning_role": Rule("citation_unsupported", strict=EVERYWHERE),
+    "meaning_name": Rule("citation_unsupported", strict=EVERYWHERE),
 }
 
 

@@ -1,0 +1,318 @@
+"""Where a sentence says the opposite of the source sentences it cites, though it uses their words.
+
+Rules over tokens (:mod:`summarizer.text.clauses`), each a kind of :class:`Finding`:
+
+* ``negation``: a clause with a negation cue ("not", "never", "without", "denied") whose aligned
+  source clause has none, or the reverse; and a denial verb whose own polarity differs
+  ("Putin denied" against "Putin did not deny").
+* ``antonym``: a word whose opposite (``data/antonyms.txt``) stands in the source while the word
+  itself does not, or stands at the aligned place ("vaccinated for" against "vaccinated against").
+* ``figure``: a number absent from the cited sentences, or present there counting something else
+  (its neighbouring words, "84 years" against "in 2001").
+* ``date``: a weekday or month the cited sentences do not give while they give another (or which no
+  cited article gives at all).
+* ``role``: who does what (:mod:`summarizer.truth.doers`): "Russia accused Ukraine" against
+  "Ukraine accused Russia".
+* ``name``: a name none of the cited sentences holds (any spelling of it, or its country), or one
+  put at the aligned place of another name (``substitution``, which also finds a figure put for another).
+
+Deletions, reordering and function words never count. The rules are deliberately conservative:
+a verbatim copy or a deletion-only compression of the cited sentences always passes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..evidence.figures import unit_class
+from ..text.clauses import Token, clauses, names, swaps, tokens
+from ..text.lexicons import MONTHS, TITLE_WORDS, WEEKDAYS, demonyms
+from ..text.names import names_match
+from ..text.numbers import NUMBER_RE, number_kind, spelled_counts, value
+from ..text.opposites import lexicon
+from .doers import wrong_doer, wrong_subject
+
+ALIGN_MIN = 2  # content words a sentence clause must share with a source clause to be aligned with it
+NEAR = 5  # tokens either side of a source figure in which the sentence's words about it must stand
+_FIGURE_WORDS = frozenset(["year", "years", "old", "percent", "cent", "per", "time", "times"])
+_MONTH_RE = re.compile(r"\b(" + MONTHS + r")\b\.?")
+_WEEKDAY_RE = re.compile(r"\b(" + WEEKDAYS + r")\b")
+_MAY_DATE = re.compile(r"(?:\b(?:in|on|since|until|by|of|early|late|mid|last|next|this)\s+May\b|\bMay\s+\d)")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One contradiction: the rule (``negation``, ``antonym``, ``figure``, ``date``, ``role``, ``name``)
+    and what a person reads about it."""
+
+    rule: str
+    detail: str
+
+
+RULES = ("negation", "antonym", "figure", "date", "role", "name", "substitution")
+
+
+def contradictions(
+    sentence: str, sources: Sequence[str], articles: Sequence[str] = (), rules: Sequence[str] = RULES
+) -> list[Finding]:
+    """How ``sentence`` contradicts the source sentences it cites (``[]`` when it does not).
+
+    ``articles`` are the full texts of the cited articles: a weekday or month that none of the cited
+    sentences gives may come from elsewhere in them (a dateline), unless the cited sentences give another.
+    ``rules`` names the rules to apply (all by default).
+    """
+    mine = tokens(sentence)
+    theirs = [tokens(s) for s in sources]
+    if not mine or not theirs:
+        return []
+    found = []
+    for rule in rules:
+        if rule == "figure":
+            found += _figures(sentence, sources)
+        elif rule == "date":
+            found += _dates(sentence, sources, articles)
+        elif rule == "name":
+            found += _names(mine, theirs, articles)
+        else:
+            found += _TOKEN_RULES[rule](mine, theirs)
+    return found
+
+
+# ---------------------------------------------------------------------------------------- negation
+
+def _cued(clause: Sequence[Token]) -> bool:
+    negation = lexicon().negation
+    return any(t.low in negation for t in clause)
+
+
+def _aligned(clause: Sequence[Token], theirs: list[tuple[Token, ...]]) -> list[tuple[Token, ...]]:
+    """The source clauses sharing the most content words with ``clause`` (none below :data:`ALIGN_MIN`)."""
+    negation = lexicon().negation
+    stems = {t.stem for t in clause if t.content and t.low not in negation}
+    if not stems:
+        return []
+    scored = []
+    for toks in theirs:
+        for c in clauses(toks):
+            other = {t.stem for t in c if t.content and t.low not in negation}
+            shared = len(stems & other)
+            if shared >= min(ALIGN_MIN, len(stems)) and shared * 2 >= min(len(stems), len(other)):
+                scored.append((shared, c))
+    best = max((s for s, _ in scored), default=0)
+    return [c for s, c in scored if s == best]
+
+
+def _negation(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[Finding]:
+    out: list[Finding] = []
+    for clause in clauses(mine):
+        aligned = _aligned(clause, theirs)
+        # a cue the sentence adds always counts (it may negate a verb the model reworded); a cue only
+        # the source has counts when the sentence states what that cue denies
+        if aligned and all(_cued(c) != _cued(clause) and (_cued(clause) or _scoped(c, clause)) for c in aligned):
+            words = " ".join(t.text for t in clause)
+            said = "denies" if _cued(clause) else "affirms"
+            out.append(Finding("negation", f"{said} what its source states: {words!r}"))
+    out += _denials(mine, theirs)
+    return out
+
+
+def _scoped(negated: Sequence[Token], plain: Sequence[Token]) -> bool:
+    """Whether what a negated clause denies stands in the other: the word a cue governs ("not
+    [agree]"), else the clauses only overlap where nothing is denied ("Biden said on Monday" against
+    "Biden on Monday said he did not agree")."""
+    negation = lexicon().negation
+    heads = []
+    for k, t in enumerate(negated):
+        if t.low in negation:
+            head = next((u for u in negated[k + 1 :] if u.content and u.low not in negation), None)
+            heads.append(head.stem if head else None)
+    stems = {t.stem for t in plain}
+    prefixes = {s[:5] for s in stems if len(s) >= 5}  # "deployment" meets "deploy"; "address" "addressing"
+    return any(h is None or h in stems or h[:5] in prefixes for h in heads)
+
+
+def _denied(toks: tuple[Token, ...], i: int) -> bool:
+    """Whether the denial verb at ``i`` is itself negated ("did not deny")."""
+    negation = lexicon().negation
+    return any(t.low in negation and t.clause == toks[i].clause for t in toks[max(0, i - 3) : i])
+
+
+def _denials(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[Finding]:
+    denial = lexicon().denial
+    out = []
+    for i, t in enumerate(mine):
+        verb = denial.get(t.low)
+        if verb is None:
+            continue
+        there = [_denied(toks, k) for toks in theirs for k, u in enumerate(toks) if denial.get(u.low) == verb]
+        if there and _denied(mine, i) not in there:
+            out.append(Finding("negation", f"{'does not ' if _denied(mine, i) else ''}{verb!r}, "
+                                           f"where its source says the opposite"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------- opposites
+
+def _substitutions(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[Finding]:
+    """A name put in place of another name, or a figure in place of another figure, at the aligned place."""
+    out = []
+    runs = {k: (a, b, name) for a, b, name in names(mine) for k in range(a, b + 1)}
+    written = {u.text for toks in theirs for u in toks if u.capital}
+    pairs = {(x.low, y.low) for toks in theirs for x, y in itertools.pairwise(toks)}
+
+    def in_place(a: int, b: int) -> bool:
+        """The name stands next to the same word in some source (a clause moved, not a name swapped)."""
+        return (a > 0 and (mine[a - 1].low, mine[a].low) in pairs) or \
+            (b + 1 < len(mine) and (mine[b].low, mine[b + 1].low) in pairs)
+
+    for i, there in swaps(mine, tuple(theirs)):
+        t = mine[i]
+        if t.text[0].isdigit():
+            other = next((u.text for u in there if u.text[0].isdigit() and u.low != t.low), None)
+            if other:
+                out.append(Finding("figure", f"gives {t.text!r} where its source gives {other!r}"))
+        elif t.capital and t.low.strip(".") not in TITLE_WORDS:  # "Sen." for "Senate majority leader"
+            others = [u.text for u in there if u.capital]
+            a, b, run = runs.get(i, (i, i, t.text))
+            if "".join(w[0] for w in run.split()) in written or in_place(a, b):
+                continue  # the sources call it by its initials ("the IMF"), or have it in another order
+            if others and not any(names_match(t.text, o) or _folded(t.text) == _folded(o) for o in others):
+                out.append(Finding("name", f"names {t.text!r} where its source names {others[0]!r}"))
+    return out
+
+
+def _antonyms(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[Finding]:
+    lex = lexicon()
+    found: dict[str, Finding] = {}
+    present = {u.low for toks in theirs for u in toks} | {u.stem for toks in theirs for u in toks}
+    for t in mine:
+        opposite = lex.opposites.get(t.low, frozenset())
+        own = lex.forms.get(t.low, frozenset()) | {t.low, t.stem}
+        if opposite & present and not own & present:
+            hit = min(opposite & present)
+            found[t.low] = Finding("antonym", f"says {t.text!r} where its source says {hit!r}")
+    for i, there in swaps(mine, tuple(theirs)):
+        t = mine[i]
+        opposite = lex.opposites.get(t.low, frozenset()) | lex.aligned.get(t.low, frozenset())
+        aligned_hit = next((u.text for u in there if u.low in opposite), None)
+        if aligned_hit is not None and t.low not in found:
+            found[t.low] = Finding("antonym", f"says {t.text!r} where its source says {aligned_hit!r}")
+    return list(found.values())
+
+
+# ---------------------------------------------------------------------------------------- figures
+
+def _near(text: str, start: int, before: bool) -> str | None:
+    """The content word next to the figure at ``start`` ("3,000 [troops]", "[age] of 84"), in its clause."""
+    toks = tokens(text)
+    k = next((k for k, t in enumerate(toks) if t.start >= start), len(toks))
+    if k >= len(toks):
+        return None
+    here = toks[max(0, k - 3) : k][::-1] if before else toks[k + 1 : k + 4]
+    for t in here:
+        if t.clause != toks[k].clause:
+            return None
+        if t.content and not t.text[0].isdigit() and t.low not in _FIGURE_WORDS:
+            return unit_class(t.low) or t.stem
+    return None
+
+
+def _window(text: str, start: int, end: int) -> set[str]:
+    """Stems and unit classes ("troops" for "soldiers") of the words around a source figure."""
+    toks = tokens(text)
+    k = next((k for k, t in enumerate(toks) if t.start >= start), len(toks))
+    k_end = next((k for k, t in enumerate(toks) if t.start >= end), len(toks))
+    near = toks[max(0, k - NEAR) : k_end + NEAR]
+    return {t.stem for t in near} | {c for t in near if (c := unit_class(t.low))}
+
+
+def _about(sentence: str, m: re.Match[str]) -> str | None:
+    """What a figure of the sentence counts: the word after it ("3,000 [troops]"), else the word
+    before it ("[age] of 84", "[rose] 5%")."""
+    after = _near(sentence, m.start(), False)
+    if after or number_kind(sentence, m) in ("percent", "money", "date"):
+        return after  # "5.9%", "$3 million", "Nov. 8": the kind says what it is
+    return _near(sentence, m.start(), True)
+
+
+def _figures(sentence: str, sources: Sequence[str]) -> list[Finding]:
+    occurrences: list[tuple[set[float], str, set[str]]] = []
+    for text in sources:
+        for m in NUMBER_RE.finditer(text):
+            if number_kind(text, m) != "other":
+                plain = float(m.group("num").replace(",", ""))
+                occurrences.append(({plain, value(m)}, number_kind(text, m), _window(text, m.start(), m.end())))
+        for raw, values in spelled_counts(text):
+            at = text.lower().find(raw.lower())
+            occurrences.append((set(values), "count", _window(text, at, at + len(raw))))
+    out = []
+    for m in NUMBER_RE.finditer(sentence):
+        kind = number_kind(sentence, m)
+        if kind == "other":
+            continue
+        mine = {float(m.group("num").replace(",", "")), value(m)}
+        same = [(k, w) for v, k, w in occurrences if v & mine]
+        if not same:
+            out.append(Finding("figure", f"gives {m.group().strip()!r}, which the sentences it cites do not"))
+            continue
+        about = _about(sentence, m)
+        if not any((about is None or about in window) and (k == kind or "count" in (k, kind)) for k, window in same):
+            out.append(Finding("figure", f"gives {m.group().strip()!r} about something else than its source does"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------- dates
+
+def _calendar_words(text: str) -> tuple[set[str], set[str]]:
+    """(months, weekdays) named in ``text``, months by their first three letters."""
+    months = {m.group(1)[:3].lower() for m in _MONTH_RE.finditer(text) if m.group(1) != "May"}
+    if _MAY_DATE.search(text):
+        months.add("may")
+    return months, {m.group(1).lower() for m in _WEEKDAY_RE.finditer(text)}
+
+
+def _dates(sentence: str, sources: Sequence[str], articles: Sequence[str]) -> list[Finding]:
+    mine = _calendar_words(sentence)
+    cited = _calendar_words(" ".join(sources))
+    whole = _calendar_words(" ".join(articles))
+    out = []
+    for kind, own, there, anywhere in zip(("month", "weekday"), mine, cited, whole, strict=True):
+        for word in sorted(own - there):
+            if there or word not in anywhere:
+                name = calendar.month_name[[m.lower()[:3] for m in calendar.month_name].index(word)] \
+                    if kind == "month" else word.capitalize()
+                out.append(Finding("date", f"gives the {kind} {name}, which the sentences it cites do not"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------- who
+
+def _folded(word: str) -> str:
+    return demonyms().get(word, word).lower()
+
+
+def _names(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]], articles: Sequence[str]) -> list[Finding]:
+    words = {w for toks in theirs for u in toks for w in (_folded(u.text), u.low, u.stem)}
+    runs = [name for toks in theirs for _, _, name in names(toks)]
+    out = []
+    for a, b, name in names(mine):
+        if a == b == 0 and not re.search(rf"(?<![.!?\s])\s+{re.escape(mine[0].text)}\b", " ".join(articles)):
+            continue  # one capitalised word opening the sentence ("Tensions with Beijing"): a name only if
+            # the articles write it capitalised mid-sentence
+        # a word of the sources capitalised only because it opens the sentence ("Police said") is no name
+        if all(_folded(t.text) in words or t.stem in words and t.stem != t.low or (k == 0 and t.low in words)
+               for k, t in enumerate(mine[a : b + 1], a)):
+            continue
+        if not any(names_match(name, other) for other in runs):
+            out.append(Finding("name", f"names {name!r}, whom the sentences it cites do not name"))
+    return out
+
+
+_TOKEN_RULES = {
+    "negation": _negation, "antonym": _antonyms, "substitution": _substitutions,
+    "role": lambda mine, theirs: [Finding("role", d) for d in [wrong_doer(mine, theirs) or wrong_subject(mine, theirs)] if d],
+}

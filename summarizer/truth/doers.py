@@ -1,0 +1,114 @@
+"""Who does what, by word order (no parser): the role rule of :mod:`summarizer.truth.contradiction`.
+
+A sentence's doer is the name standing before a verb in its clause (or after a speech verb: "...,
+said Putin"; never the subject of a passive). In a source sentence, anyone named before the verb may
+be its doer. The rule flags a doer that the source sentence names only elsewhere ("Russia accused
+Ukraine" for "Ukraine accused Russia"), and a sentence that opens with a name the source has only
+after the sentence's first verb. A source that names no one before the verb ("he said") never
+contradicts: the pronoun may mean the sentence's doer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..text.clauses import Token, names
+from ..text.lexicons import SPEECH_VERBS
+from ..text.names import names_match
+from ..text.opposites import lexicon
+
+_BE = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "gets", "got"])
+_SPEECH = frozenset(SPEECH_VERBS.split("|"))
+_AUXILIARY = frozenset(["will", "would", "can", "could", "did", "does", "do", "has", "have", "had", "to", "may",
+                        "might", "must", "should", "shall", "not", "n't", "never"])
+
+
+def _agents(toks: tuple[Token, ...], runs: list[tuple[int, int, str]], i: int) -> list[str]:
+    """Who may be doing ``toks[i]`` in a source: every name before it; the name after "by" when it is
+    passive; the name after a speech verb ("..., said Putin")."""
+    if i and toks[i - 1].low in _BE:
+        by = next((k for k in range(i + 1, min(len(toks), i + 6)) if toks[k].low == "by"), None)
+        return [name for a, _, name in runs if by is not None and a == by + 1]
+    found = [name for _, b, name in runs if b < i]
+    if toks[i].low in _SPEECH:
+        found += [name for a, _, name in runs if a == i + 1]
+    return found
+
+
+def _doer(toks: tuple[Token, ...], runs: list[tuple[int, int, str]], i: int) -> str | None:
+    """The name standing before the verb ``toks[i]`` in its clause (its subject or speaker, by word order)."""
+    if i and toks[i - 1].low in _BE:
+        return None  # passive: the subject is who it happened to
+    before = [(b, name) for a, b, name in runs if b < i and toks[a].clause == toks[i].clause]
+    if toks[i].low in _SPEECH and i + 1 < len(toks) and toks[i + 1].clause == toks[i].clause:
+        after = [name for a, _, name in runs if a == i + 1]
+        if after and (not before or toks[i - 1].clause != toks[i].clause):
+            return after[0]
+    if not before:
+        return None
+    b, name = max(before)
+    return None if re.search(r"['’]s?$", name) or b < i - 4 else name  # "Biden's rating": a possessor
+
+
+def _verb(toks: tuple[Token, ...], i: int) -> bool:
+    """Whether ``toks[i]`` reads as a verb (without a parser): a past form, a speech verb, an opposite
+    or denial verb of the lexicon, or a word after an auxiliary ("will announce", "to suspend")."""
+    t = toks[i]
+    lex = lexicon()
+    return (t.low.endswith("ed") or t.low in _SPEECH or t.low in lex.denial or t.low in lex.forms
+            or (i > 0 and toks[i - 1].low in _AUXILIARY | _BE))
+
+
+def wrong_subject(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> str | None:
+    """The name the sentence opens with (its subject) must stand before the sentence's first verb in a
+    source sentence that has that verb, not only after it ("Essex, an MP from Amess, was stabbed" for
+    "MP Amess was stabbed ... in Essex"; "Russia accused Ukraine" for "Ukraine accused Russia")."""
+    runs = names(mine)
+    if not runs or runs[0][0] > 2:
+        return None
+    _a, b, subject = runs[0]
+    verb = next((k for k in range(b + 1, len(mine)) if not mine[k].capital and _verb(mine, k)), None)
+    if verb is None:
+        return None
+    stem = mine[verb].stem
+    after_only = False
+    for toks in theirs:
+        their_runs = names(toks)
+        for k, u in enumerate(toks):
+            if u.stem != stem:
+                continue
+            before = [name for _, e, name in their_runs if e < k]
+            if not before or any(names_match(subject, name) for name in before):
+                return None
+            after_only = after_only or any(names_match(subject, name) for s, _, name in their_runs if s > k)
+    if not after_only:
+        return None
+    return f"makes {subject!r} the subject of {mine[verb].text!r}, where its source has {subject!r} only after it"
+
+
+def wrong_doer(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> str | None:
+    """A name doing something in the sentence that, in a source sentence holding both the name and the
+    deed, someone else does. A source that names no one before the deed ("he said") may mean anyone,
+    so it never contradicts; nor does a source sentence that does not name the sentence's doer."""
+    my_runs = names(mine)
+    their_runs = [names(toks) for toks in theirs]
+    for i, t in enumerate(mine):
+        if (not t.content and t.low not in _SPEECH) or t.capital or t.text[0].isdigit() or not _verb(mine, i):
+            continue
+        doer = _doer(mine, my_runs, i)
+        if doer is None:
+            continue
+        others: list[str] = []
+        borne_out = False
+        for toks, runs in zip(theirs, their_runs, strict=True):
+            for k, u in enumerate(toks):
+                if u.stem != t.stem or u.capital:
+                    continue
+                agents = _agents(toks, runs, k)
+                if not agents or any(names_match(doer, who) for who in agents):
+                    borne_out = True
+                elif any(names_match(doer, name) for _, _, name in runs):
+                    others.append(agents[-1])
+        if others and not borne_out:
+            return f"has {doer!r} {t.text!r}, where its source has {others[0]!r} do so"
+    return None

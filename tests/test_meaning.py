@@ -1,0 +1,192 @@
+"""Meaning: sentences built from their source's words that say the opposite never pass as verified.
+
+The sentences are the seed articles' own (examples/putin-nk-troops/) and, where the shared dev set is
+beside the repository, the dev clusters'; each rule must catch its change, and paraphrase, compression,
+pronouns, merged sentences and added attributions must pass.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from summarizer import truth
+from summarizer.schema import Article, CitedSentence, SentenceRef, StoryBrief
+from summarizer.truth import meaning
+from summarizer.truth.contradiction import contradictions
+from summarizer.truth.meaning import Verdict
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "evalsets" / "allsides-dev.jsonl"
+
+DENY = ("Russian President Vladimir Putin did not deny the large-scale deployment of North Korean troops to "
+        "Russia on the 24th (local time), stating, \"It is our business to decide what and how to do with North Korea.")
+HUR = ("Meanwhile, Ukraine’s Defense Intelligence Directorate (HUR) announced that the first deployed North Korean "
+       "troops have been stationed in Russia’s southwestern Kursk Oblast, bordering Ukraine.")
+LOCAL = ("Local reports indicate that some of the approximately 12,000 troops sent from North Korea, including three "
+         "generals and 500 officers, were first seen in Kursk on Tuesday.")
+SOUTH = ("This follows South Korean intelligence reports that North Korea has deployed 3,000 troops to Russia, with "
+         "sources indicating that Pyongyang is taking measures to isolate the families of selected soldiers to "
+         "prevent information leaks.")
+FIRST = ("Russian President Vladimir Putin, for the first time, addressed the deployment of North Korean troops to "
+         "Russia on Thursday (local time), stating it is up to Moscow how to run its mutual defense clause with Pyongyang.")
+
+
+def rules(sentence: str, *sources: str) -> set[str]:
+    return {f.rule for f in contradictions(sentence, sources)}
+
+
+@pytest.mark.parametrize(("sentence", "source", "rule"), [
+    # negation inserted, removed, and the denial verb turned around (the 1.5B's own error on article 004)
+    ("Putin denied the large-scale deployment of North Korean troops to Russia.", DENY, "negation"),
+    ("Putin did not address the deployment of North Korean troops to Russia on Thursday.", FIRST, "negation"),
+    ("South Korean intelligence reports that North Korea has not deployed 3,000 troops to Russia.", SOUTH, "negation"),
+    # opposites, anywhere in the source or at the aligned place
+    ("Putin, for the last time, addressed the deployment of North Korean troops to Russia.", FIRST, "antonym"),
+    ("The last deployed North Korean troops have been stationed in Russia’s Kursk Oblast.", HUR, "antonym"),
+    # a figure of the same sentence bound to another thing, or one the sentence does not give
+    ("Some of the approximately 500 troops sent from North Korea were first seen in Kursk.", LOCAL, "figure"),
+    ("North Korea has deployed 12,000 troops to Russia, South Korean intelligence reports.", SOUTH, "figure"),
+    # a weekday swapped for another
+    ("Some of the troops sent from North Korea were first seen in Kursk on Friday.", LOCAL, "date"),
+    # the subject and the object swapped; a name swapped for another name of the cluster
+    (("Russia’s Defense Intelligence Directorate announced that North Korean troops have been stationed in "
+     "Ukraine’s Kursk Oblast."), HUR, "role"),
+    ("Kim Jong Un addressed the deployment of North Korean troops to Russia on Thursday.", FIRST, "name"),
+])
+def test_each_rule_catches_its_change(sentence, source, rule):
+    assert rule in rules(sentence, source)
+
+
+@pytest.mark.parametrize(("sentence", "sources"), [
+    (DENY, [DENY]),  # a verbatim copy
+    ("Putin did not deny the deployment of North Korean troops to Russia.", [DENY]),  # deletions only
+    ("Some of the approximately 12,000 troops sent from North Korea were first seen in Kursk on Tuesday.", [LOCAL]),
+    # a legitimate paraphrase: reordering, another form of a word, a clause dropped
+    ("On Thursday, Putin addressed for the first time the deployment of North Korean troops to Russia.", [FIRST]),
+    ("North Korea deployed 3,000 troops to Russia, according to South Korean intelligence reports.", [SOUTH]),
+    # a merged sentence: two sources, one clause of each
+    (("Putin addressed the deployment of North Korean troops to Russia on Thursday, and Ukraine’s Defense "
+     "Intelligence Directorate announced that they have been stationed in Kursk Oblast."), [FIRST, HUR]),
+    # an attribution added, of what the sources say
+    ("The first deployed North Korean troops have been stationed in Kursk Oblast, the directorate announced.", [HUR]),
+])
+def test_faithful_sentences_pass(sentence, sources):
+    assert contradictions(sentence, sources) == []
+
+
+def test_a_pronoun_for_the_named_speaker_passes():
+    source = "He said the troops were not sent to fight, the Kremlin spokesman Dmitry Peskov added."
+    assert contradictions("Peskov said the troops were not sent to fight.", [source]) == []
+    assert "negation" in rules("Peskov said the troops were sent to fight.", source)
+
+
+# ------------------------------------------------------------------ in the truth layer
+
+def _article(arts: list[Article], needle: str) -> tuple[Article, SentenceRef]:
+    for a in arts:
+        at = a.text.find(needle)
+        if at >= 0:
+            return a, SentenceRef(article_id=a.id, start=at, end=at + len(needle), text=needle)
+    raise AssertionError(f"not in the seed: {needle!r}")
+
+
+def _brief(text: str, ref: SentenceRef) -> StoryBrief:
+    sentence = CitedSentence(text=text, sources=[ref.article_id], evidence=[ref])
+    return StoryBrief(title="Putin and the North Korean troops", summary=[sentence], key_points=[],
+                      perspectives=[])
+
+
+@pytest.fixture(scope="module")
+def arts(seed_cluster) -> list[Article]:
+    return seed_cluster.articles()
+
+
+def test_strict_validation_rejects_a_reversed_sentence_and_keeps_a_faithful_one(arts):
+    _, ref = _article(arts, "Putin did not deny the large-scale deployment of North Korean troops")
+    faithful = _brief("Putin did not deny the large-scale deployment of North Korean troops.", ref)
+    reversed_ = _brief("Putin denied the large-scale deployment of North Korean troops.", ref)
+    StoryBrief.model_validate(faithful.model_dump(), context={"articles": arts})
+    with pytest.raises(ValidationError, match="contradicts the source sentences it cites"):
+        StoryBrief.model_validate(reversed_.model_dump(), context={"articles": arts})
+
+
+def test_repair_lets_the_cited_source_sentence_stand_in(arts):
+    _, ref = _article(arts, "Putin did not deny the large-scale deployment of North Korean troops")
+    repaired = truth.repair(_brief("Putin denied the large-scale deployment of North Korean troops.", ref), arts)
+    assert repaired.summary[0].text == ref.text
+    issue = next(i for i in repaired.grounding.issues if "contradicts" in i.detail)
+    assert issue.action == "repaired" and "'deny'" in issue.detail
+
+
+def test_a_second_judge_is_asked_only_about_flagged_sentences():
+    asked: list[str] = []
+
+    class Lenient:
+        def judge(self, sentence, sources):
+            asked.append(sentence)
+            return Verdict("entailed")
+
+    meaning.use_judge(Lenient())
+    try:
+        assert meaning.findings(DENY, [DENY]) == []
+        assert meaning.findings("Putin denied the deployment of North Korean troops.", [DENY]) == []
+    finally:
+        meaning.use_judge(None)
+    assert asked == ["Putin denied the deployment of North Korean troops."]
+    assert meaning.findings("Putin denied the deployment of North Korean troops.", [DENY])
+
+
+# ------------------------------------------------------------------ dev sentences
+
+def _dev_sentence(needle: str) -> str:
+    """The sentence of a dev article (as the pipeline reads it) that contains ``needle``."""
+    from summarizer.ingest import load_clusters
+    from summarizer.text.sentences import sentence_spans
+
+    for cluster in load_clusters(str(DEV)):
+        for a in cluster.articles:
+            at = a.text.find(needle)
+            if at >= 0:
+                return next(a.text[s:e] for s, e in sentence_spans(a.text) if s <= at < e)
+    raise AssertionError(f"not in the dev set: {needle!r}")
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="needs the shared AllSides dev set beside the repository")
+def test_dev_sentences():
+    police = _dev_sentence("Police said a 25-year-old man was arrested")
+    assert contradictions("A 25-year-old man was arrested on suspicion of murder, police said.", [police]) == []
+    assert "negation" in rules("Police said a 25-year-old man was not arrested on suspicion of murder.", police)
+    assert "figure" in rules("Police said a 52-year-old man was arrested on suspicion of murder.", police)
+    claims = _dev_sentence("Unemployment claims dropped 36,000 to 293,000")
+    assert contradictions("Unemployment claims dropped 36,000 to 293,000 last week.", [claims]) == []
+    assert "antonym" in rules("Unemployment claims rose 36,000 to 293,000 last week.", claims)
+    assert "figure" in rules("Unemployment claims dropped 36,000 to 36,000 last week.", claims)
+
+
+def test_the_perturbation_suite_counts_what_ships(arts):
+    from summarizer_evals import perturb
+
+    _, ref = _article(arts, "Putin did not deny the large-scale deployment of North Korean troops")
+    brief = _brief("Putin did not deny the large-scale deployment of North Korean troops.", ref)
+    rows = perturb.strict_suite([(brief.model_dump(mode="json"), arts)]).rows()
+    assert rows["control"] == {"tried": 1, "shipped": 1, "rate": 1.0}
+    assert rows["negation"]["tried"] == 1 and rows["negation"]["shipped"] == 0
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="needs the shared AllSides dev set beside the repository")
+def test_dev_paraphrases_the_default_model_wrote_pass():
+    schumer = _dev_sentence("Senate majority leader Chuck Schumer (D., N.Y.) railed against Republicans")
+    assert contradictions("Sen. Chuck Schumer (D., N.Y.) criticized Republicans in a speech Thursday night after "
+                          "eleven GOP senators joined Democrats in breaking a filibuster on the debt-ceiling hike.",
+                          [schumer]) == []
+    bls = _dev_sentence("in September, the Bureau of Labor Statistics said")
+    labor = _dev_sentence("Friday’s report from the Labor Department also showed")
+    assert contradictions("The Bureau of Labor Statistics reported that the unemployment rate declined to 4.8% in "
+                          "September, down from 5.2% in August.", [bls, labor]) == []
+    biden = _dev_sentence("President Biden on Monday said he did not agree with activists")
+    assert contradictions("President Biden said on Monday that he did not agree with activists who followed "
+                          "Sen. Kyrsten Sinema (D-Ariz.) into a bathroom.", [biden]) == []
+    assert "negation" in rules("President Biden said on Monday that he agreed with activists who followed "
+                               "Sen. Kyrsten Sinema (D-Ariz.) into a bathroom.", biden)
