@@ -71,6 +71,10 @@ def test_each_rule_catches_its_change(sentence, source, rule):
      "Intelligence Directorate announced that they have been stationed in Kursk Oblast."), [FIRST, HUR]),
     # an attribution added, of what the sources say
     ("The first deployed North Korean troops have been stationed in Kursk Oblast, the directorate announced.", [HUR]),
+    # a range whose counted thing the sentence gave before it: "spoke of" is not what 10,000 counts
+    ("South Korea put the deployment at about 3,000 soldiers, while Ukrainian officials spoke of 10,000 to 12,000.",
+     ["approximately 10,000 North Korean soldiers are in Russia, and Ukraine says as many as 12,000 troops.",
+      "South Korea's intelligence agency said about 3,000 soldiers had been sent."]),
 ])
 def test_faithful_sentences_pass(sentence, sources):
     assert contradictions(sentence, sources) == []

@@ -63,7 +63,7 @@ def test_quote_spans_on_one_long_line_is_not_quadratic():
 
 
 async def test_preparation_runs_off_the_event_loop(monkeypatch, seed_cluster, tmp_path):
-    real = flow.prepare
+    real = flow.prepare_cluster
     threads: list[threading.Thread] = []
 
     def slow_prepare(*args, **kwargs):
@@ -71,7 +71,7 @@ async def test_preparation_runs_off_the_event_loop(monkeypatch, seed_cluster, tm
         time.sleep(0.8)  # stands in for planning a huge article
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(flow, "prepare", slow_prepare)
+    monkeypatch.setattr(flow, "prepare_cluster", slow_prepare)
     gaps: list[float] = []
 
     async def ticker() -> None:

@@ -230,12 +230,17 @@ def _window(text: str, start: int, end: int) -> set[str]:
     return {t.stem for t in near} | {c for t in near if (c := unit_class(t.low))}
 
 
+_RANGE_ON = re.compile(r"\s*(?:to|and|or|-|–|—)\s*[$€£]?\d")
+
+
 def _about(sentence: str, m: re.Match[str]) -> str | None:
     """What a figure of the sentence counts: the word after it ("3,000 [troops]"), else the word
     before it ("[age] of 84", "[rose] 5%")."""
     after = _near(sentence, m.start(), False)
     if after or number_kind(sentence, m) in ("percent", "money", "date"):
         return after  # "5.9%", "$3 million", "Nov. 8": the kind says what it is
+    if _RANGE_ON.match(sentence, m.end()):
+        return None  # "spoke of 10,000 to 12,000.": a range counts what follows it, here unsaid
     return _near(sentence, m.start(), True)
 
 
