@@ -194,3 +194,18 @@ def test_dev_paraphrases_the_default_model_wrote_pass():
                           "Sen. Kyrsten Sinema (D-Ariz.) into a bathroom.", [biden]) == []
     assert "negation" in rules("President Biden said on Monday that he agreed with activists who followed "
                                "Sen. Kyrsten Sinema (D-Ariz.) into a bathroom.", biden)
+
+
+def test_a_repair_that_restores_a_sentence_the_summary_already_has_does_not_repeat_it(arts):
+    # Issue 27, item 13: coverage put a source sentence in, and a repair put the same one in again.
+    _, ref = _article(arts, "Putin did not deny the large-scale deployment of North Korean troops")
+    copied = CitedSentence(text=ref.text, sources=[ref.article_id], evidence=[ref], origin="coverage")
+    reversed_ = CitedSentence(text="Putin denied the large-scale deployment of North Korean troops.",
+                              sources=[ref.article_id], evidence=[ref])
+    brief = StoryBrief(title="Putin and the North Korean troops", summary=[copied, reversed_],
+                       key_points=[reversed_], perspectives=[])
+    repaired = truth.repair(brief, arts)
+    assert [s.text for s in repaired.summary] == [ref.text]
+    assert repaired.key_points == []
+    dropped = [i for i in repaired.grounding.issues if i.action == "dropped" and "word for word" in i.detail]
+    assert [(i.kind, i.where) for i in dropped] == [("redundant", "summary[1]")]

@@ -106,6 +106,7 @@ POLICY: dict[str, Rule] = {
     "perspective_empty": Rule("citation_unsupported"),
     "stance_unsupported": Rule("citation_unsupported"),
     "redundant_key_point": Rule("redundant", fatal=True),
+    "repeated_sentence": Rule("redundant", fatal=True),  # the walker's: a repair restored a sentence already said
     "summary_fallback": Rule("citation_unsupported"),
     # timeline events: source sentences and the dates they give
     "event_not_verbatim": Rule("citation_dangling", fatal=True, strict=EVERYWHERE),

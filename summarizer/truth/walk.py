@@ -34,6 +34,7 @@ from ..schema.parts import (
     Summary,
 )
 from ..text.injection import injection_markers
+from ..text.normalize import normalize
 from ..text.sentences import sentence_spans
 from .base import Context, Issue
 from .outlets import OUTLET_FIELDS, SIDE_FIELDS
@@ -89,10 +90,11 @@ class Walker:
 
     def run(self, brief: StoryBrief) -> StoryBrief:
         title = self._title(brief.title)
-        summary = self._sentences("summary", list(brief.summary))
+        said: set[str] = set()
+        summary = self._sentences("summary", list(brief.summary), said=said)
         if self.mode == "repair" and not summary:
             summary = [self._lead_fallback()]
-        key_points = self._sentences("key_points", brief.key_points, "key_point")
+        key_points = self._sentences("key_points", brief.key_points, "key_point", said)
         perspectives = [p for i, x in enumerate(brief.perspectives) if (p := self._perspective(i, x))]
         disagreements = [d for i, x in enumerate(brief.disagreements) if (d := self._disagreement(i, x))]
         timeline = [e for i, x in enumerate(brief.timeline) if (e := self.visit("event", x, f"timeline[{i}]"))]
@@ -131,13 +133,27 @@ class Walker:
             return next((t for t in titles if not any(c.check(t, "title", self.ctx) for c in screens)), "Untitled story")
         return next(iter(titles), title)
 
-    def _sentences(self, section: str, items: list[CitedSentence], kind: str = "sentence") -> list[CitedSentence]:
+    def _sentences(self, section: str, items: list[CitedSentence], kind: str = "sentence",
+                   said: set[str] | None = None) -> list[CitedSentence]:
+        """The items kept; ``said`` (folded texts of the sentences kept before, shared by the summary
+        and the key points) makes a later copy of one of them a repeat."""
+        said = set() if said is None else said
         return [kept for i, cs in enumerate(items)
-                if (kept := self._sentence(cs, f"{section}[{i}]", kind)) is not DROP]
+                if (kept := self._sentence(cs, f"{section}[{i}]", kind, said)) is not DROP]
 
-    def _sentence(self, cs: CitedSentence, where: str, kind: str = "sentence") -> CitedSentence | None:
+    def _sentence(self, cs: CitedSentence, where: str, kind: str, said: set[str]) -> CitedSentence | None:
         self.ctx.tally.add("sentences_checked")
         kept = self.visit(kind, cs, where)
+        if kept is not DROP and self.mode == "repair":
+            # A repair can restore the very source sentence coverage (or another repair) put in
+            # already: checks see the item before its repair, so the repeat is caught here.
+            folded = " ".join(normalize(kept.text).casefold().split())
+            if folded in said:
+                self.ctx.note("repeated_sentence", where, "repeats an earlier sentence of the brief word for word",
+                              "dropped")
+                kept = DROP
+            else:
+                said.add(folded)
         if kept is DROP:
             self.ctx.tally.add("sentences_dropped")
         elif where in self.ctx.repaired:
@@ -249,7 +265,7 @@ class Walker:
             kept = self.visit("side", side.model_copy(update={"articles": articles}), base)
             if kept is DROP:
                 continue
-            summary = self._sentence(kept.summary, f"{base}.summary") if kept.summary is not None else None
+            summary = None if kept.summary is None else self._sentence(kept.summary, f"{base}.summary", "sentence", set())
             stances.append(kept.model_copy(update={**self._refs(kept, SIDE_FIELDS, base), "summary": summary}))
         return c if self.mode != "repair" else Coverage(outlets=outlets, stances=stances)
 
