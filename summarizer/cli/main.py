@@ -110,9 +110,8 @@ def _config_from(args: argparse.Namespace) -> Any:
 def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
     from ..ingest.fetch import Fetcher, is_url
     from ..ingest.gather import gather_story
-    from ..output.render import render
     from ..pipeline import Pipeline
-    from .console import output_format, preflight, write_output
+    from .console import preflight
 
     config = _config_from(args)
     preflight(config, args.output)  # before fetching and before the paid call
@@ -122,20 +121,27 @@ def cmd_summarize(args: argparse.Namespace, progress: Progress) -> int:
     pipeline = Pipeline(config=config, progress=progress)
     brief = pipeline.run(articles)
     progress.close()
+    _emit(brief, args, "summarize")
+    return 0
+
+
+def _emit(brief: Any, args: argparse.Namespace, command: str) -> None:
+    """Write the brief in the format asked for, and log what it cost."""
+    from ..output.render import render
+    from .console import output_format, write_output
+
     write_output(render(brief, output_format(args.format, args.output)), args.output)
     run = brief.run
-    log.info("%d call(s), %d+%d tokens, %d cache hit(s), %.1fs", run.llm_calls, run.prompt_tokens,
+    log.info("%s: %d call(s), %d+%d tokens, %d cache hit(s), %.1fs", command, run.llm_calls, run.prompt_tokens,
              run.completion_tokens, run.cache_hits, run.duration_s)
-    return 0
 
 
 def cmd_update(args: argparse.Namespace, progress: Progress) -> int:
     from ..ingest import load_articles
-    from ..output.render import render
     from ..output.saved import read_brief
     from ..pipeline import Pipeline
     from ..updates import Updater
-    from .console import output_format, preflight, write_output
+    from .console import preflight
 
     config = _config_from(args)
     preflight(config, args.output)
@@ -146,10 +152,7 @@ def cmd_update(args: argparse.Namespace, progress: Progress) -> int:
     updater = Updater(pipeline=Pipeline(config=config, progress=progress))
     updated = updater.run(brief, new, old, base=Path(args.brief).parent)
     progress.close()
-    write_output(render(updated, output_format(args.format, args.output)), args.output)
-    run = updated.run
-    log.info("update: %d call(s), %d+%d tokens, %d cache hit(s), %.1fs", run.llm_calls, run.prompt_tokens,
-             run.completion_tokens, run.cache_hits, run.duration_s)
+    _emit(updated, args, "update")
     return 0
 
 
