@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from digest_fake import extractive_answer
+from loopback import serve
 from test_cluster import SINEMA, TRIP
 
 from summarizer.backends.testing import FunctionBackend
@@ -207,13 +207,8 @@ ZERO_DATE_FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Zero
 
 @pytest.fixture
 def news_server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Feeds)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(_Feeds) as url:
+        yield url
 
 
 def test_a_bad_input_is_listed_and_the_site_is_built_from_the_rest(tmp_path, inputs, news_server):
