@@ -120,6 +120,7 @@ def test_repair_lets_the_cited_source_sentence_stand_in(arts):
     _, ref = _article(arts, "Putin did not deny the large-scale deployment of North Korean troops")
     repaired = truth.repair(_brief("Putin denied the large-scale deployment of North Korean troops.", ref), arts)
     assert repaired.summary[0].text == ref.text
+    assert repaired.summary[0].origin == "fact"  # a source sentence now, not the model's
     issue = next(i for i in repaired.grounding.issues if "contradicts" in i.detail)
     assert issue.action == "repaired" and "'deny'" in issue.detail
 

@@ -313,7 +313,7 @@ def _names(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]], articles: S
                for k, t in enumerate(mine[a : b + 1], a)):
             continue
         if not any(names_match(name, other) for other in runs):
-            out.append(Finding("name", f"names {name!r}, whom the sentences it cites do not name"))
+            out.append(Finding("name", f"names {name!r}, which none of the sentences it cites names"))
     return out
 
 

@@ -91,8 +91,9 @@ def findings(
 
 
 def _issues(found: Sequence[Finding], where: str, rules: Sequence[str] = tuple(CODES)) -> list[Issue]:
-    return [Issue(CODES[f.rule], where, f"contradicts the source sentences it cites: it {f.detail}")
-            for f in found if f.rule in rules]
+    details = dict.fromkeys((f.rule, f.detail) for f in found if f.rule in rules)  # a name met twice: once
+    return [Issue(CODES[rule], where, f"contradicts the source sentences it cites: it {detail}")
+            for rule, detail in details]
 
 
 def _cited(item: CitedSentence, ctx: Context) -> tuple[list[SentenceRef], list[str]]:
@@ -128,7 +129,7 @@ class MeaningCheck:
         if best is None:
             return None
         ctx.mark_repaired(where)
-        return CitedSentence(text=" ".join(best.text.split()), sources=[best.article_id], evidence=[best])
+        return CitedSentence(text=" ".join(best.text.split()), sources=[best.article_id], evidence=[best], origin="fact")
 
 
 class StanceMeaningCheck:
