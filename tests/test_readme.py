@@ -201,3 +201,71 @@ def test_the_architecture_page_describes_every_module():
         if f"`{path.relative_to(package).as_posix()}`" not in page
     ]
     assert not missing, f"add a row to docs/architecture.md for {missing}"
+
+
+# ----------------------------------------------------------------------------- commands the docs quote
+
+# A command the docs show: in a code block, or in backticks in the prose. Environment assignments
+# before it and a trailing comment are not part of it.
+_COMMAND = re.compile(r"^(?:[A-Z_]+=\S+\s+)*(?:python -m summarizer|summarizer)\s+(?P<args>[^`#\n]*)")
+
+
+def _code_lines(text: str) -> list[str]:
+    """The lines of the page's fenced code blocks."""
+    lines, inside = [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            inside = not inside
+        elif inside:
+            lines.append(line)
+    return lines
+
+
+def _quoted_commands(page: Path) -> list[str]:
+    lines = _code_lines(_text(page))
+    lines += re.findall(r"`((?:[A-Z_]+=\S+\s+)*(?:python -m summarizer|summarizer)\s[^`]*)`", _prose(page))
+    commands = []
+    for line in lines:
+        m = _COMMAND.match(line.strip())
+        # "…", "..." and "[optional]" stand for what the reader fills in: such a line is shown, not run.
+        placeholder = any(mark in m["args"] for mark in ("…", "...", "[", "<")) if m else True
+        if m and not placeholder and m["args"].strip() != "eval":
+            commands.append(m["args"].strip())
+    return commands
+
+
+def _parse(argv: list[str]) -> None:
+    """Parse ``argv`` as the command line would, without running it (argparse exits 2 on a bad one).
+    A command named alone ("`summarizer digest`" in the prose) must be one of the commands."""
+    from summarizer.cli.parser import build_parser
+
+    if len(argv) == 1:
+        commands = next(a for a in build_parser()._actions if a.dest == "command").choices
+        if argv[0] not in commands:
+            raise SystemExit(f"no command {argv[0]!r}")
+        return
+    if argv and argv[0] == "eval":
+        from summarizer_evals.__main__ import _parser as eval_parser
+
+        eval_parser().parse_args(argv[1:])
+    else:
+        build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
+def test_every_command_the_docs_quote_parses(page, capsys):
+    import shlex
+
+    bad = []
+    for args in _quoted_commands(page):
+        try:
+            _parse(shlex.split(args))
+        except SystemExit as exc:
+            bad.append(f"{args} -> {capsys.readouterr().err.strip().splitlines()[-1:] or exc.code}")
+    assert bad == []
+
+
+def test_the_command_check_notices_a_flag_that_does_not_exist(capsys):
+    with pytest.raises(SystemExit):
+        _parse(["summarize", "a.txt", "--no-such-flag"])
+    assert len(_quoted_commands(README)) >= 10
