@@ -13,6 +13,7 @@ the setting's flag and variable and what it accepts.
 
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -41,6 +42,9 @@ BackendName = Literal["auto", "openai", "local"]
 ENV_VARS: dict[str, tuple[str, str]] = {s.field: (s.env, s.help) for s in SETTINGS if s.env}
 CHOICES: dict[str, tuple[str, ...]] = {s.field: s.choices for s in SETTINGS if s.choices}
 MINIMUMS: dict[str, float] = {s.field: s.minimum for s in SETTINGS if s.minimum is not None}
+
+# Set while resolve() builds a Config from the environment it was given (see Config.__post_init__).
+_RESOLVED: contextvars.ContextVar[bool] = contextvars.ContextVar("summarizer_config_resolved", default=False)
 
 @dataclass(frozen=True)
 class Config:
@@ -72,8 +76,9 @@ class Config:
     def __post_init__(self) -> None:
         # A Config built in code still follows OPENAI_API_KEY / OPENAI_BASE_URL (and SUMMARIZER_PRICES)
         # when it is not given them, like the openai SDK; an explicit value beats the environment.
+        # resolve() has read its own environment already (which need not be os.environ).
         for setting in SETTINGS:
-            if setting.read_in_code:
+            if setting.read_in_code and not _RESOLVED.get():
                 object.__setattr__(self, setting.field, from_environment(setting.field, getattr(self, setting.field)))
         check(self)
 
@@ -115,7 +120,11 @@ def resolve(flags: Mapping[str, Any] | None = None, env: Mapping[str, str] | Non
         value = from_environment(setting.field, value, env)
         if value is not None:
             values[setting.field] = value
-    cfg = Config(**values)  # checks every value
+    token = _RESOLVED.set(True)
+    try:
+        cfg = Config(**values)  # checks every value
+    finally:
+        _RESOLVED.reset(token)
     if cfg.resolved_backend == "openai" and not cfg.api_key and not cfg.base_url:
         raise ConfigError(
             "the openai backend needs an API key or a base URL: set OPENAI_API_KEY (or --api-key), "

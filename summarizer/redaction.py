@@ -19,8 +19,10 @@ from urllib.parse import unquote, urlsplit
 
 __all__ = ["RedactingFilter", "add_secret", "add_url_secrets", "format_exception", "install", "redact"]
 
-_KEYLIKE = re.compile(r"(sk-[A-Za-z0-9_\-]{8,}|Bearer\s+[A-Za-z0-9_\-\.]{8,})")
+# A key-shaped token: "sk-" opening a word ("Minsk-ceasefire" and "task-force" are words, not keys).
+_KEYLIKE = re.compile(r"((?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{16,}|Bearer\s+[A-Za-z0-9_\-\.]{8,})")
 _MIN_SECRET = 4  # shorter strings would redact ordinary words
+_MIN_TOKEN = 8  # a URL's user name this long with no password is taken for a token
 
 _secrets: set[str] = set()
 _lock = threading.Lock()
@@ -44,8 +46,10 @@ def add_url_secrets(url: str | None) -> None:
         userinfo = urlsplit(url).netloc.rpartition("@")[0]
     except ValueError:
         return
-    password = userinfo.partition(":")[2]
-    for secret in (userinfo if password else "", password, unquote(password)):
+    user, _, password = userinfo.partition(":")
+    # "https://user:password@host" hides the password; "https://TOKEN@host" carries a token as the user.
+    whole = userinfo if password or len(user) >= _MIN_TOKEN else ""
+    for secret in (whole, unquote(whole), password, unquote(password)):
         add_secret(secret)
 
 

@@ -133,3 +133,9 @@ def test_models_lists_the_embedded_models(capsys):
     out = capsys.readouterr().out
     assert "qwen2.5-1.5b" in out and "qwen2.5-0.5b" in out
     assert any(state in out for state in ("ready", "installed", "missing"))
+
+
+def test_eval_after_the_global_options_is_the_eval_harness(capsys):
+    code = main(["-v", "eval", "quotes", "--dataset", "/nonexistent/basil.jsonl"])
+    assert "unknown command" not in capsys.readouterr().err
+    assert code == 3  # the harness's own answer: no such file

@@ -36,3 +36,12 @@ def test_casts_and_bad_values():
 def test_api_key_never_in_repr():
     cfg = Config(api_key="sk-secretsecretsecret")
     assert "secret" not in repr(cfg)
+
+
+def test_resolve_reads_only_the_environment_it_is_given(monkeypatch):
+    # A caller that isolates the environment must not get the process's key (and paid calls) anyway.
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-real-key-from-the-process-0000")
+    monkeypatch.setenv("SUMMARIZER_PRICES", '{"x": [1, 2]}')
+    cfg = resolve({}, env={})
+    assert cfg.api_key is None and cfg.prices is None and cfg.resolved_backend == "local"
+    assert Config().api_key == "sk-real-key-from-the-process-0000"  # built in code, it follows the SDK

@@ -250,3 +250,16 @@ def test_a_story_mixing_zoned_and_naive_dates_gets_its_page(tmp_path):
     report = digest(arts, site, pipeline=pipeline(tmp_path)[0])
     assert report.stories == 1 and not report.failed and report.pages == 1
     assert "4 Oct 2021" in (site / "index.html").read_text(encoding="utf-8")  # 00:00 UTC on the 5th is later
+
+
+def test_a_saved_brief_that_no_longer_reads_is_a_failed_story_not_a_traceback(tmp_path):
+    from summarizer.schema.article import Cluster
+    from summarizer.stories.digest import build_site
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "briefs.jsonl").write_text(json.dumps({"cluster_id": "c1", "brief": {"title": "x"}}) + "\n",
+                                       encoding="utf-8")
+    report = build_site([Cluster(id="c1", articles=[Article(id="a", text="Some text.")])], site)
+    assert "c1" in report.failed and report.pages == 0
+    assert "no longer reads as a brief" in (site / "index.html").read_text(encoding="utf-8")

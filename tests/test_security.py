@@ -353,3 +353,29 @@ def test_a_password_in_the_base_url_is_not_logged_at_vv(tmp_path, caplog):
               "--api-key", SECRET, "--no-cache", "-vv", "-o", str(tmp_path / "b.json")])
     assert "HTTP Request: POST" in caplog.text  # httpx logged each request's URL
     assert "Pa55" not in caplog.text and "alice:" not in caplog.text
+
+
+def test_a_token_as_the_base_urls_user_is_redacted_and_ordinary_words_are_not():
+    from summarizer import redaction
+
+    redaction.add_url_secrets("https://tok_abcdef123456@llm.example.com/v1")
+    assert "tok_abcdef123456" not in redaction.redact("GET https://tok_abcdef123456@llm.example.com/v1/models")
+    # "sk-" inside a word is not a key: a path like this stays readable in an error message
+    assert redaction.redact("Minsk-ceasefire/task-force-brief.json") == "Minsk-ceasefire/task-force-brief.json"
+    assert "sk-proj" not in redaction.redact("key sk-proj-abcdefghijklmnopqrstuvwx in the output")
+
+
+def test_a_second_batch_from_stdin_leaves_the_running_batchs_saved_input_alone(tmp_path, monkeypatch):
+    import io
+
+    from summarizer.batch.locking import OutputLock
+    from summarizer.cli.main import main
+
+    out = tmp_path / "briefs.jsonl"
+    saved = out.with_suffix(".input.jsonl")
+    saved.write_text('{"id": "first", "articles": []}\n', encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"id": "second", "articles": []}\n'))
+    with OutputLock(out):  # the first batch is still writing OUTPUT
+        code = main(["batch", "-", "-o", str(out), "--backend", "openai", "--base-url", "http://127.0.0.1:9/v1", "-q"])
+    assert code == errors.OutputInUseError("x").exit_code
+    assert "first" in saved.read_text(encoding="utf-8")

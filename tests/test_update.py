@@ -373,3 +373,19 @@ def test_an_update_rejects_its_model_sentences_by_the_policy_table(seed, tmp_pat
     assert verified(job, [fact, loaded]) == [fact]
     monkeypatch.setitem(POLICY, "loaded_language", replace(POLICY["loaded_language"], unusable=()))
     assert verified(job, [fact, loaded]) == [fact, loaded]
+
+
+def test_a_brief_kept_beside_its_articles_finds_them_from_any_folder(seed, tmp_path, monkeypatch):
+    # `summarize seed/00*.txt -o seed/brief.json` run from tmp_path records "seed/001_….txt"; an update
+    # run from the brief's own folder, or from anywhere else, finds each file beside the brief by name.
+    relative = [p.relative_to(tmp_path) for p in seed[:3]]
+    old = Pipeline(FunctionBackend(extractive_answer), config(tmp_path)).run(load_articles(*relative))
+    assert old.sources[0].source_path == str(relative[0])
+    folder = seed[0].parent
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for cwd in (folder, elsewhere):
+        monkeypatch.chdir(cwd)
+        updater = Updater(pipeline=Pipeline(FunctionBackend(copy_facts), config(tmp_path)))
+        new = updater.run(old, load_articles(seed[3]), None, base=folder)
+        assert [s.article_id for s in new.sources][:3] == [s.article_id for s in old.sources]

@@ -193,7 +193,12 @@ def cmd_batch(args: argparse.Namespace, progress: Progress) -> int:
     config = _config_from(args)
     preflight(config, args.output)
     pipeline = Pipeline(config=config, progress=None)
-    clusters = _stdin_to_file(args.output) if args.clusters == "-" else args.clusters
+    clusters = args.clusters
+    if clusters == "-":
+        from ..batch.locking import OutputLock
+
+        with OutputLock(args.output):  # a batch already writing OUTPUT keeps the stdin it saved
+            clusters = _stdin_to_file(args.output)
     report = run_batch(clusters, args.output, pipeline=pipeline, failures_path=args.failures,
                        concurrency=config.concurrency, progress=progress, retry_failed=args.retry_failed)
     progress.close()
@@ -315,8 +320,13 @@ def _eval(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["eval"]:  # the harness has its own parser; hand it the rest untouched
-        return _eval(argv[1:])
+    # The harness has its own parser: hand it what follows "eval", after the global options
+    # (-v, -q), which are applied here as for any command.
+    at = next((i for i, a in enumerate(argv) if not a.startswith("-")), len(argv))
+    if argv[at : at + 1] == ["eval"]:
+        front = parser.parse_args([*argv[:at], "schema"])  # the global options alone
+        _configure_logging(getattr(front, "verbose", 0), getattr(front, "quiet", False))
+        return _eval(argv[at + 1 :])
     args = parser.parse_args(argv)
     args.verbose = getattr(args, "verbose", 0)
     args.quiet = getattr(args, "quiet", False)

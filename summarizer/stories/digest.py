@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
+from pydantic import ValidationError
 
 from ..atomic import write_text
 from ..batch.run import BatchReport, SupportsArun, run_batch
@@ -214,7 +215,13 @@ def build_site(clusters: Sequence[Cluster], out_dir: str | os.PathLike[str], *,
     for cluster in clusters:
         brief, failure = None, None
         if cluster.id in briefs:
-            brief = StoryBrief.model_validate(briefs[cluster.id]["brief"])
+            try:
+                brief = StoryBrief.model_validate(briefs[cluster.id]["brief"])
+            except ValidationError as exc:  # a hand-edited line, or one saved by another version
+                message = "its saved brief no longer reads as a brief; rerun with --retry-failed after removing it"
+                report.failed[cluster.id] = f"unreadable saved brief: {exc.error_count()} problem(s)"
+                entries.append(_entry(cluster, None, message))
+                continue
             write_text(pages_dir / page_name(cluster.id), _story_page(brief))
             report.pages += 1
         else:

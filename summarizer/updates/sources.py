@@ -44,15 +44,19 @@ def _pick(source: Source, candidates: Sequence[Article]) -> Article | None:
 def reload_roots(base: Path | None = None) -> tuple[Path, ...]:
     """The folders a brief's recorded paths may be read from: the working directory and ``base``."""
     roots = [Path.cwd().resolve()]
-    if base is not None and base.resolve() not in roots:
+    if base is not None and base.resolve() not in roots:  # resolved: a linked brief's real folder
         roots.append(base.resolve())
     return tuple(roots)
 
 
 def _confined(path: str, roots: Sequence[Path]) -> Path | None:
-    """The file ``path`` names, if it resolves to one under a root (relative paths tried under each)."""
+    """The file ``path`` names, if it resolves to one under a root: a relative path is tried under each
+    root, and any path also by its file name in each root (a brief kept beside its articles records
+    them relative to wherever ``summarize`` ran)."""
     given = Path(path)
-    for candidate in [given] if given.is_absolute() else [root / given for root in roots]:
+    candidates = [given] if given.is_absolute() else [root / given for root in roots]
+    candidates += [root / given.name for root in roots if given.name]
+    for candidate in candidates:
         try:
             real = candidate.resolve()
         except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the path
