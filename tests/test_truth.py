@@ -246,6 +246,12 @@ def test_topics_are_checked_like_the_briefs_own_words(arts):
     assert sum(i.action == "dropped" and i.where.startswith("topics") for i in repaired.grounding.issues) == 3
 
 
+def test_an_acronym_topic_the_articles_write_is_kept(arts):
+    brief = _brief(topics=["UN", "EU"])  # the seed names the UN; no article names the EU
+    issues = [i for i in g.check(brief, arts) if i.where.startswith("topics")]
+    assert [i.where for i in issues] == ["topics[1]"]
+
+
 def test_a_topic_is_compared_by_its_words_leading_letters(arts):
     # "Vaccines" has no article word; "Deployments" meets "deployment", "Political" meets "politics".
     brief = _brief(topics=["Troop Deployments", "Russian Politics"])

@@ -22,8 +22,13 @@ PREFIX_LETTERS = 6  # compare words by this many leading letters
 MIN_TOPIC_SUPPORT = 0.5  # share of a topic's content words that must occur in the articles
 
 
+def _topic_words(text: str) -> list[str]:
+    """A topic's content words of three letters or more, and its capitalised acronyms ("AI", "EU")."""
+    return [w for w in letter_words(text, 2) if len(w) > 2 or w.isupper()]
+
+
 def _keys(text: str) -> frozenset[str]:
-    return frozenset(w.lower()[:PREFIX_LETTERS] for w in letter_words(text, 3))
+    return frozenset(w.lower()[:PREFIX_LETTERS] for w in _topic_words(text))
 
 
 @functools.lru_cache(maxsize=ARTICLE_CACHE)
@@ -38,9 +43,9 @@ class TopicCheck(NoRepair):
     order: ClassVar[int] = 30
 
     def check(self, item: Any, where: str, ctx: Context) -> list[Issue]:
-        words = [w.lower()[:PREFIX_LETTERS] for w in content(letter_words(str(item), 3))]
+        words = [w.lower()[:PREFIX_LETTERS] for w in content(_topic_words(str(item)))]
         if not words:
-            return [Issue("topic_unsourced", where, "names nothing: no word of three letters or more")]
+            return [Issue("topic_unsourced", where, "names nothing: no word of three letters or more, nor an acronym")]
         found: frozenset[str] = frozenset().union(*(_article_keys(a.title + "\n" + a.text) for a in ctx.articles))
         share = sum(w in found for w in words) / len(words)
         if share >= MIN_TOPIC_SUPPORT:

@@ -94,6 +94,7 @@ class Walker:
         summary = self._sentences("summary", list(brief.summary), said=said)
         if self.mode == "repair" and not summary:
             summary = [self._lead_fallback()]
+            said.add(" ".join(normalize(summary[0].text).casefold().split()))  # a key point may not repeat it
         key_points = self._sentences("key_points", brief.key_points, "key_point", said)
         perspectives = [p for i, x in enumerate(brief.perspectives) if (p := self._perspective(i, x))]
         disagreements = [d for i, x in enumerate(brief.disagreements) if (d := self._disagreement(i, x))]
