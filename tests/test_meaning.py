@@ -210,3 +210,38 @@ def test_a_repair_that_restores_a_sentence_the_summary_already_has_does_not_repe
     assert repaired.key_points == []
     dropped = [i for i in repaired.grounding.issues if i.action == "dropped" and "word for word" in i.detail]
     assert [(i.kind, i.where) for i in dropped] == [("redundant", "summary[1]")]
+
+
+@pytest.mark.parametrize(("sentence", "source"), [
+    # a denial verb is a negation cue only before "to"; elsewhere an ordinary verb
+    ("Oil prices fell 5% on Monday.", "Oil prices declined 5% on Monday."),
+    ("The court dismissed the appeal on Monday.", "The court rejected the appeal on Monday."),
+    # words with a second meaning are opposites only at the aligned place
+    ("At least five people were killed in the storm.", "The most powerful storm in years killed five people."),
+    ("A gunman fired shots close to the school.", "A gunman opened fire near the school."),
+    ("Police released new details about the 84-year-old victim.", "Police identified the victim as an 84-year-old man."),
+    ("Smith, a close ally of the mayor, resigned on Friday.", "Smith, who opened the inquiry, resigned on Friday."),
+    ("Two people were killed in the attack.", "Two people died and five others were injured in the attack, police said."),
+    # figures compared by value; a name the source holds elsewhere is reordering, not a swap
+    ("Unemployment rose to 5 percent in March.", "Unemployment rose to 5% in March."),
+    ("Police said 3,000 people attended the rally.", "Police said 3000 people attended the rally."),
+    ("Sunak, the party leader, promised tax cuts.", "After Truss quit, the party leader, Sunak, promised tax cuts."),
+    # passive to active: the "by" name is the doer; an adjective of the lexicon is no verb
+    ("Trump attacked Biden in a speech.", "Biden was attacked by Trump in a speech."),
+    ("Sunak, the new prime minister, said he would cut taxes.",
+     "After Truss resigned, the new prime minister, Sunak, said he would cut taxes."),
+    # a spelled count found where it stands, not at its first occurrence
+    ("Officials said 3 soldiers boarded the plane.",
+     "The search lasted three days. Officials said the plane crashed after three soldiers boarded it."),
+])
+def test_rewordings_of_the_source_pass(sentence, source):
+    assert contradictions(sentence, [source]) == []
+
+
+@pytest.mark.parametrize(("sentence", "source", "rule"), [
+    ("Smith declined to comment on the report.", "Smith commented on the report.", "negation"),
+    ("Five people were injured in the attack.", "Five people were killed in the attack.", "antonym"),
+    ("Biden attacked Trump in a speech.", "Biden was attacked by Trump in a speech.", "role"),
+])
+def test_reworded_rules_still_catch_their_change(sentence, source, rule):
+    assert rule in rules(sentence, source)

@@ -22,6 +22,7 @@ class Lexicon:
     opposites: dict[str, frozenset[str]]  # form -> the forms of its opposites
     aligned: dict[str, frozenset[str]]  # function-word opposites, compared only at the aligned place
     forms: dict[str, frozenset[str]]  # form -> every form of the same word
+    verbs: frozenset[str]  # the forms of the pairs' verbs (a side listing an "-ing" form), not "new" or "over"
 
 
 @functools.cache
@@ -37,15 +38,18 @@ def lexicon() -> Lexicon:
     negation = frozenset(w for line in sections.get("negation", []) for w in line.split())
     denial = {w: line.split()[0] for line in sections.get("denial", []) for w in line.split()}
     forms: dict[str, frozenset[str]] = {}
+    verbs: set[str] = set()
 
     def pairs(name: str) -> dict[str, frozenset[str]]:
         table: dict[str, set[str]] = {}
         for line in sections.get(name, []):
             left, right = (frozenset(side.split()) for side in line.split("|", 1))
+            verbs.update(*(side for side in (left, right) if any(w.endswith("ing") for w in side)))
             for a, b in ((left, right), (right, left)):
                 for w in a:
                     table.setdefault(w, set()).update(b)
                     forms[w] = forms.get(w, frozenset()) | a
         return {w: frozenset(v) for w, v in table.items()}
 
-    return Lexicon(negation, denial, pairs("opposites"), pairs("aligned"), forms)
+    opposites, aligned = pairs("opposites"), pairs("aligned")
+    return Lexicon(negation, denial, opposites, aligned, forms, frozenset(verbs))

@@ -2,7 +2,7 @@
 
 Rules over tokens (:mod:`summarizer.text.clauses`), each a kind of :class:`Finding`:
 
-* ``negation``: a clause with a negation cue ("not", "never", "without", "denied") whose aligned
+* ``negation``: a clause with a negation cue ("not", "never", "without", "declined to") whose aligned
   source clause has none, or the reverse; and a denial verb whose own polarity differs
   ("Putin denied" against "Putin did not deny").
 * ``antonym``: a word whose opposite (``data/antonyms.txt``) stands in the source while the word
@@ -22,7 +22,9 @@ a verbatim copy or a deletion-only compression of the cited sentences always pas
 
 from __future__ import annotations
 
+import bisect
 import calendar
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -32,7 +34,7 @@ from ..evidence.figures import unit_class
 from ..text.clauses import Token, clauses, names, swaps, tokens
 from ..text.lexicons import MONTHS, TITLE_WORDS, WEEKDAYS, demonyms
 from ..text.names import names_match
-from ..text.numbers import NUMBER_RE, number_kind, spelled_counts, value
+from ..text.numbers import NUMBER_RE, SPELLED_RE, number_kind, spelled_counts, value
 from ..text.opposites import lexicon
 from .doers import wrong_doer, wrong_subject
 
@@ -84,9 +86,16 @@ def contradictions(
 
 # ---------------------------------------------------------------------------------------- negation
 
+def _cue(toks: Sequence[Token], k: int) -> bool:
+    """Whether ``toks[k]`` denies what its clause says: a negation word ("not", "never"), or a denial
+    verb before "to" ("declined to comment", "failed to pass"; not "prices declined 5%")."""
+    lex = lexicon()
+    low = toks[k].low
+    return low in lex.negation or (low in lex.denial and k + 1 < len(toks) and toks[k + 1].low == "to")
+
+
 def _cued(clause: Sequence[Token]) -> bool:
-    negation = lexicon().negation
-    return any(t.low in negation for t in clause)
+    return any(_cue(clause, k) for k in range(len(clause)))
 
 
 def _aligned(clause: Sequence[Token], theirs: list[tuple[Token, ...]]) -> list[tuple[Token, ...]]:
@@ -124,11 +133,11 @@ def _scoped(negated: Sequence[Token], plain: Sequence[Token]) -> bool:
     """Whether what a negated clause denies stands in the other: the word a cue governs ("not
     [agree]"), else the clauses only overlap where nothing is denied ("Biden said on Monday" against
     "Biden on Monday said he did not agree")."""
-    negation = lexicon().negation
     heads = []
-    for k, t in enumerate(negated):
-        if t.low in negation:
-            head = next((u for u in negated[k + 1 :] if u.content and u.low not in negation), None)
+    for k in range(len(negated)):
+        if _cue(negated, k):
+            head = next((u for j, u in enumerate(negated[k + 1 :], k + 1) if u.content and not _cue(negated, j)
+                         and u.low != "to"), None)
             heads.append(head.stem if head else None)
     stems = {t.stem for t in plain}
     prefixes = {s[:5] for s in stems if len(s) >= 5}  # "deployment" meets "deploy"; "address" "addressing"
@@ -137,8 +146,7 @@ def _scoped(negated: Sequence[Token], plain: Sequence[Token]) -> bool:
 
 def _denied(toks: tuple[Token, ...], i: int) -> bool:
     """Whether the denial verb at ``i`` is itself negated ("did not deny")."""
-    negation = lexicon().negation
-    return any(t.low in negation and t.clause == toks[i].clause for t in toks[max(0, i - 3) : i])
+    return any(_cue(toks, k) and toks[k].clause == toks[i].clause for k in range(max(0, i - 3), i))
 
 
 def _denials(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[Finding]:
@@ -162,6 +170,7 @@ def _substitutions(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> 
     out = []
     runs = {k: (a, b, name) for a, b, name in names(mine) for k in range(a, b + 1)}
     written = {u.text for toks in theirs for u in toks if u.capital}
+    named = [name for toks in theirs for _, _, name in names(toks)]
     pairs = {(x.low, y.low) for toks in theirs for x, y in itertools.pairwise(toks)}
 
     def in_place(a: int, b: int) -> bool:
@@ -172,17 +181,24 @@ def _substitutions(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> 
     for i, there in swaps(mine, tuple(theirs)):
         t = mine[i]
         if t.text[0].isdigit():
-            other = next((u.text for u in there if u.text[0].isdigit() and u.low != t.low), None)
+            other = next((u.text for u in there if u.text[0].isdigit() and _amount(u.text) != _amount(t.text)), None)
             if other:
                 out.append(Finding("figure", f"gives {t.text!r} where its source gives {other!r}"))
         elif t.capital and t.low.strip(".") not in TITLE_WORDS:  # "Sen." for "Senate majority leader"
             others = [u.text for u in there if u.capital]
             a, b, run = runs.get(i, (i, i, t.text))
-            if "".join(w[0] for w in run.split()) in written or in_place(a, b):
+            if "".join(w[0] for w in run.split()) in written or in_place(a, b) or \
+                    any(names_match(run, name) for name in named):
                 continue  # the sources call it by its initials ("the IMF"), or have it in another order
             if others and not any(names_match(t.text, o) or _folded(t.text) == _folded(o) for o in others):
                 out.append(Finding("name", f"names {t.text!r} where its source names {others[0]!r}"))
     return out
+
+
+def _amount(figure: str) -> float | str:
+    """A figure token's value ("3,000" and "3000", "5%" and "5" alike), else its text."""
+    m = NUMBER_RE.fullmatch(figure)
+    return value(m) if m else figure
 
 
 def _antonyms(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[Finding]:
@@ -195,21 +211,40 @@ def _antonyms(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[
         if opposite & present and not own & present:
             hit = min(opposite & present)
             found[t.low] = Finding("antonym", f"says {t.text!r} where its source says {hit!r}")
+    own_stems = {t.stem for t in mine}
     for i, there in swaps(mine, tuple(theirs)):
         t = mine[i]
         opposite = lex.opposites.get(t.low, frozenset()) | lex.aligned.get(t.low, frozenset())
-        aligned_hit = next((u.text for u in there if u.low in opposite), None)
-        if aligned_hit is not None and t.low not in found:
-            found[t.low] = Finding("antonym", f"says {t.text!r} where its source says {aligned_hit!r}")
+        hit = next((u for u in there if u.low in opposite), None)
+        if hit is None or t.low in found:
+            continue
+        # the token alignment may pair words of different statements ("Two people were killed in the
+        # attack" against "Two people died and five others were injured in the attack"): the opposite
+        # counts only in a source clause whose other content words the sentence mostly has
+        there_clause = next(c for toks in theirs for c in clauses(toks) if hit in c)
+        other = {u.stem for u in there_clause if u.content and u != hit}
+        if len(other & own_stems) * 2 >= len(other):
+            found[t.low] = Finding("antonym", f"says {t.text!r} where its source says {hit.text!r}")
     return list(found.values())
 
 
 # ---------------------------------------------------------------------------------------- figures
 
+@functools.lru_cache(maxsize=64)
+def _starts(text: str) -> list[int]:
+    return [t.start for t in tokens(text)]
+
+
+def _at(text: str, offset: int) -> int:
+    """The index of the first token of ``text`` at or after ``offset`` (by bisection: whole articles
+    are scanned when a sentence cites no source sentence)."""
+    return bisect.bisect_left(_starts(text), offset)
+
+
 def _near(text: str, start: int, before: bool) -> str | None:
     """The content word next to the figure at ``start`` ("3,000 [troops]", "[age] of 84"), in its clause."""
     toks = tokens(text)
-    k = next((k for k, t in enumerate(toks) if t.start >= start), len(toks))
+    k = _at(text, start)
     if k >= len(toks):
         return None
     here = toks[max(0, k - 3) : k][::-1] if before else toks[k + 1 : k + 4]
@@ -224,8 +259,7 @@ def _near(text: str, start: int, before: bool) -> str | None:
 def _window(text: str, start: int, end: int) -> set[str]:
     """Stems and unit classes ("troops" for "soldiers") of the words around a source figure."""
     toks = tokens(text)
-    k = next((k for k, t in enumerate(toks) if t.start >= start), len(toks))
-    k_end = next((k for k, t in enumerate(toks) if t.start >= end), len(toks))
+    k, k_end = _at(text, start), _at(text, end)
     near = toks[max(0, k - NEAR) : k_end + NEAR]
     return {t.stem for t in near} | {c for t in near if (c := unit_class(t.low))}
 
@@ -251,9 +285,8 @@ def _figures(sentence: str, sources: Sequence[str]) -> list[Finding]:
             if number_kind(text, m) != "other":
                 plain = float(m.group("num").replace(",", ""))
                 occurrences.append(({plain, value(m)}, number_kind(text, m), _window(text, m.start(), m.end())))
-        for raw, values in spelled_counts(text):
-            at = text.lower().find(raw.lower())
-            occurrences.append((set(values), "count", _window(text, at, at + len(raw))))
+        for m, (_raw, values) in zip(SPELLED_RE.finditer(text), spelled_counts(text), strict=True):
+            occurrences.append((set(values), "count", _window(text, m.start(), m.end())))
     out = []
     for m in NUMBER_RE.finditer(sentence):
         kind = number_kind(sentence, m)

@@ -23,10 +23,15 @@ _AUXILIARY = frozenset(["will", "would", "can", "could", "did", "does", "do", "h
                         "might", "must", "should", "shall", "not", "n't", "never"])
 
 
+def _passive(toks: tuple[Token, ...], i: int) -> bool:
+    """Whether the verb ``toks[i]`` is passive (a form of "be" before it: "was attacked")."""
+    return i > 0 and toks[i - 1].low in _BE
+
+
 def _agents(toks: tuple[Token, ...], runs: list[tuple[int, int, str]], i: int) -> list[str]:
     """Who may be doing ``toks[i]`` in a source: every name before it; the name after "by" when it is
     passive; the name after a speech verb ("..., said Putin")."""
-    if i and toks[i - 1].low in _BE:
+    if _passive(toks, i):
         by = next((k for k in range(i + 1, min(len(toks), i + 6)) if toks[k].low == "by"), None)
         return [name for a, _, name in runs if by is not None and a == by + 1]
     found = [name for _, b, name in runs if b < i]
@@ -37,7 +42,7 @@ def _agents(toks: tuple[Token, ...], runs: list[tuple[int, int, str]], i: int) -
 
 def _doer(toks: tuple[Token, ...], runs: list[tuple[int, int, str]], i: int) -> str | None:
     """The name standing before the verb ``toks[i]`` in its clause (its subject or speaker, by word order)."""
-    if i and toks[i - 1].low in _BE:
+    if _passive(toks, i):
         return None  # passive: the subject is who it happened to
     before = [(b, name) for a, b, name in runs if b < i and toks[a].clause == toks[i].clause]
     if toks[i].low in _SPEECH and i + 1 < len(toks) and toks[i + 1].clause == toks[i].clause:
@@ -51,18 +56,22 @@ def _doer(toks: tuple[Token, ...], runs: list[tuple[int, int, str]], i: int) -> 
 
 
 def _verb(toks: tuple[Token, ...], i: int) -> bool:
-    """Whether ``toks[i]`` reads as a verb (without a parser): a past form, a speech verb, an opposite
-    or denial verb of the lexicon, or a word after an auxiliary ("will announce", "to suspend")."""
+    """Whether ``toks[i]`` reads as a verb (without a parser): a past form, a speech verb, a verb of the
+    lexicon (not its adjectives: "the new prime minister"), or a word after an auxiliary ("will announce")."""
     t = toks[i]
     lex = lexicon()
-    return (t.low.endswith("ed") or t.low in _SPEECH or t.low in lex.denial or t.low in lex.forms
+    return (t.low.endswith("ed") or t.low in _SPEECH or t.low in lex.denial or t.low in lex.verbs
             or (i > 0 and toks[i - 1].low in _AUXILIARY | _BE))
 
 
 def wrong_subject(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> str | None:
     """The name the sentence opens with (its subject) must stand before the sentence's first verb in a
     source sentence that has that verb, not only after it ("Essex, an MP from Amess, was stabbed" for
-    "MP Amess was stabbed ... in Essex"; "Russia accused Ukraine" for "Ukraine accused Russia")."""
+    "MP Amess was stabbed ... in Essex"; "Russia accused Ukraine" for "Ukraine accused Russia").
+
+    Where only one of the two verbs is passive, the subject of the active one is the passive one's
+    "by" name ("Trump attacked Biden" for "Biden was attacked by Trump"); with no "by", or with the
+    sentence passive, the source names no comparable subject and never contradicts."""
     runs = names(mine)
     if not runs or runs[0][0] > 2:
         return None
@@ -71,13 +80,19 @@ def wrong_subject(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> s
     if verb is None:
         return None
     stem = mine[verb].stem
+    passive = _passive(mine, verb)
     after_only = False
     for toks in theirs:
         their_runs = names(toks)
         for k, u in enumerate(toks):
             if u.stem != stem:
                 continue
-            before = [name for _, e, name in their_runs if e < k]
+            if passive == _passive(toks, k):
+                before = [name for _, e, name in their_runs if e < k]
+            elif passive:
+                return None
+            else:
+                before = _agents(toks, their_runs, k)  # the name after "by"
             if not before or any(names_match(subject, name) for name in before):
                 return None
             after_only = after_only or any(names_match(subject, name) for s, _, name in their_runs if s > k)
