@@ -170,7 +170,6 @@ def _substitutions(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> 
     out = []
     runs = {k: (a, b, name) for a, b, name in names(mine) for k in range(a, b + 1)}
     written = {u.text for toks in theirs for u in toks if u.capital}
-    named = [name for toks in theirs for _, _, name in names(toks)]
     pairs = {(x.low, y.low) for toks in theirs for x, y in itertools.pairwise(toks)}
 
     def in_place(a: int, b: int) -> bool:
@@ -187,8 +186,7 @@ def _substitutions(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> 
         elif t.capital and t.low.strip(".") not in TITLE_WORDS:  # "Sen." for "Senate majority leader"
             others = [u.text for u in there if u.capital]
             a, b, run = runs.get(i, (i, i, t.text))
-            if "".join(w[0] for w in run.split()) in written or in_place(a, b) or \
-                    any(names_match(run, name) for name in named):
+            if "".join(w[0] for w in run.split()) in written or in_place(a, b):
                 continue  # the sources call it by its initials ("the IMF"), or have it in another order
             if others and not any(names_match(t.text, o) or _folded(t.text) == _folded(o) for o in others):
                 out.append(Finding("name", f"names {t.text!r} where its source names {others[0]!r}"))
