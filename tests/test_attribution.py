@@ -50,11 +50,45 @@ def test_according_to_a_publication_is_no_speaker_and_the_quote_continues_its_sp
 
 def test_a_pronoun_resolves_to_the_subject_not_to_a_name_inside_the_quote():
     s = _speakers("Benjamin Netanyahu said on Friday that time was short.\n\n"
-                  "Netanyahu also made an appearance on NBC's \"Meet the Press\" last Sunday, urging Obama to take "
+                  "Mr. Netanyahu also made an appearance on NBC's \"Meet the Press\" last Sunday, urging Obama to take "
                   "a tougher line with Iran over its nuclear program.\n\n"
                   "\"President Obama has said that he is determined to prevent Iran from getting nuclear weapons,\" "
                   "he said on the Sunday morning show.", "President Barack Obama said he would wait.")
     assert s["President Obama has said that h"] == "Benjamin Netanyahu"
+
+
+def test_a_pronoun_whose_gender_no_honorific_confirms_has_no_speaker_among_two_persons():
+    s = _speakers("Senator Mary Smith thanked John Jones after the vote.\n\n"
+                  "“We have a lot of work to do on this bill,” he said.")
+    assert s["We have a lot of work to do on"] is None  # not Mary Smith, the subject
+
+
+def test_a_title_between_two_names_gives_the_quote_to_the_titled_one():
+    s = _speakers("“There is no reason to talk about this at all,” said Putin spokesman Dmitry Peskov.\n\n"
+                  "Later, said Kremlin spokesman Dmitry Peskov, “The talks are over for now, and that is final.”",
+                  "Vladimir Putin said nothing.")
+    assert s["There is no reason to talk abou"] == "Dmitry Peskov"  # not Vladimir Putin
+    assert s["The talks are over for now, an"] == "Dmitry Peskov"
+
+
+def test_a_country_after_a_preposition_is_no_lead_in_speaker():
+    s = _speakers("Asked about Ukraine, the foreign minister was blunt: “We will not negotiate under these "
+                  "conditions.”\n\nRussia’s neighbours said little.")
+    assert s["We will not negotiate under the"] is None  # not Ukraine
+
+
+def test_an_attributed_quote_survives_a_longer_unattributed_one():
+    s = _speakers("Vladimir Putin said: “We will win this war.”\n\n"
+                  "“We will win this war in the end and soon,” read a banner at the rally.")
+    assert s["We will win this war."] == "Vladimir Putin"
+    assert s["We will win this war in the en"] is None
+
+
+def test_a_repeated_quote_keeps_the_copy_with_a_speaker():
+    text = ("“We will not give up an inch of our land,” the banner read.\n\n"
+            "Volodymyr Zelensky said: “We will not give up an inch of our land.”")
+    (q,), _ = find_quotes([Article(id="a", text=text)])
+    assert q.speaker == "Volodymyr Zelensky"
 
 
 def test_a_pronoun_with_two_candidates_has_no_speaker():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer.evidence import attribution, collect, disagreements, figures
+from summarizer.evidence import attribution, collect, disagreements, figures, quotes
 from summarizer.schema import Article
 
 REPEATS = 300
@@ -60,3 +60,30 @@ def test_a_sentence_of_quotes_is_searched_for_according_to_once(monkeypatch):
     ev = collect([Article(id="a", title="Lead story", text=text, outlet="Outlet")])
     assert len(ev.quotes) == REPEATS
     assert counted.searches <= 3  # once per sentence (was once per quote, over the whole sentence)
+
+
+def test_a_quote_after_a_long_list_of_names_reads_a_bounded_window_for_its_subject(monkeypatch):
+    spans = []
+
+    class _Windowed:
+        def search(self, text, pos=0, endpos=None):
+            spans.append((endpos if endpos is not None else len(text)) - pos)
+            return real.search(text, pos, len(text) if endpos is None else endpos)
+
+    real = attribution._SUBJECT
+    monkeypatch.setattr(attribution, "_SUBJECT", _Windowed())
+    names = ", ".join(f"Alpha{i} Beta" for i in range(REPEATS))
+    ev = collect([Article(id="a", title="Lead story", outlet="Outlet",
+                          text=f"Officials in {names} reportedly wrote “we will hold the line whatever comes”.")])
+    assert len(ev.quotes) == 1
+    assert spans and max(spans) <= attribution.SUBJECT_WINDOW  # (was the whole prefix)
+
+
+def test_quote_deduplication_compares_a_quote_only_with_those_sharing_its_rarest_word(monkeypatch):
+    calls = []
+    real = quotes._holds
+    monkeypatch.setattr(quotes, "_holds", lambda longer, shorter: calls.append(1) or real(longer, shorter))
+    text = "".join(f"“we will hold the line at post {i} whatever comes.” " for i in range(REPEATS))
+    ev = collect([Article(id="a", title="Lead story", text=text, outlet="Outlet")])
+    assert len(ev.quotes) == REPEATS
+    assert len(calls) <= 2 * REPEATS  # (was every pair: REPEATS**2)

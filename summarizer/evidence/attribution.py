@@ -67,6 +67,16 @@ _AFTER_NAME_FIRST = re.compile(
     r"(?P<who>" + _NAMERUN + "|" + _PRONOUN + r")\s+" + AUX + r"(?:" + SPEECH_VERBS + r")\b"
 )
 _AFTER_VERB_FIRST = re.compile(r"(?:" + SPEECH_VERBS + r")\s+(?P<who>" + _NAMERUN + r")")
+# Function words: no verb after a subject, and no part of a job title.
+_NOT_VERBS = frozenset({
+    "to", "for", "and", "or", "of", "in", "on", "at", "with", "from", "by", "as", "that", "which", "who",
+    "but", "the", "a", "an", "into", "over", "about", "after", "before", "than", "when", "while",
+})
+# A job title between two names after the verb: "said Putin spokesman Dmitry Peskov" names the one the
+# title describes, the last. A function word ends the title: "said Trump in an interview on NBC" is Trump's.
+_TITLED = re.compile(
+    r"(?:\s+(?!(?:" + "|".join(sorted(_NOT_VERBS)) + r")\b)[a-z][\w\-]*){1,4}\s+(?P<who>" + _NAMERUN + r")"
+)
 _AFTER_FROM = re.compile(
     r"(?:" + SPEECH_VERBS + r")\s+(?:[a-z]+\s+){0,4}?(?:from|by)\s+(?P<who>" + _NAMERUN + r")"
 )
@@ -85,10 +95,10 @@ _OBLIQUE = re.compile(
 _VERB_AFTER = re.compile(
     r"(?:\s*,\s*(?:who|the|a|an|[a-z][\w\-]*|\d+)\b[^.;“”\"\n]*?,)?\s+(?:on\s+[A-Z]\w+\s+)?" + AUX + r"(?P<w>[a-z]+)\b"
 )
-_NOT_VERBS = frozenset({
-    "to", "for", "and", "or", "of", "in", "on", "at", "with", "from", "by", "as", "that", "which", "who",
-    "but", "the", "a", "an", "into", "over", "about", "after", "before", "than", "when", "while",
-})
+# Honorifics that tell a person's gender, and so which pronoun can stand for them (titles such as
+# "Sen." or "Senator" do not).
+_HONORIFIC_PRONOUNS = {"Mr": "he", "Mrs": "she", "Ms": "she", "Miss": "she"}
+SUBJECT_WINDOW = 300  # characters before a reporting verb searched for its subject
 CONTINUATION_WINDOW = 300  # characters from an attributed quote to a quote that continues it
 
 
@@ -162,9 +172,20 @@ class Attributor:
             if not window and last and last.speaker and last.start >= prev_start:
                 return last.speaker  # '“…,” he said in the ad. ¶ “…,” he said': nobody else since
         named = {n for s, e, n in window if not self._oblique(s, e)}
-        if len(named) > 1:  # "Netanyahu …, urging Obama to …": the one that reads as a subject
+        if len(named) > 1:  # "Mr. Netanyahu …, urging Obama to …": the one that reads as a subject
             named = {n for s, e, n in window if self._subject(s, e)}
+            # ... and only when the article's honorific for that one agrees with the pronoun: in
+            # "Senator Mary Smith thanked John Jones. … he said" the subject is not who "he" is.
+            pronoun = "she" if text[at : at + 3].lower() == "she" else "he"
+            if len(named) != 1 or pronoun not in self._genders(next(iter(named))):
+                return None
         return named.pop() if len(named) == 1 else None
+
+    def _genders(self, name: str) -> set[str]:
+        """The pronouns the article's honorifics give ``name``: "Mr. Netanyahu" -> {"he"}."""
+        surname = re.escape(name.split()[-1])
+        return {_HONORIFIC_PRONOUNS[m.group(1)]
+                for m in re.finditer(r"\b(" + "|".join(_HONORIFIC_PRONOUNS) + r")\.?\s+" + surname + r"\b", self.ix.text)}
 
     # ---------------------------------------------------------------- the rules
 
@@ -176,6 +197,8 @@ class Attributor:
         for rx in (_AFTER_NAME_FIRST, _AFTER_VERB_FIRST, _AFTER_FROM):
             m = rx.match(after)
             if m:
+                if rx is not _AFTER_NAME_FIRST:
+                    m = _TITLED.match(after, m.end()) or m
                 who = self._speaker(m.group("who"), base + m.start("who"))
                 # The cue is read: an unclear "he said" leaves the quote without a speaker.
                 return Cue(who, base, base + m.end(), "after") if who else Cue("", base, base + m.end(), "after")
@@ -190,12 +213,19 @@ class Attributor:
         v = verbs[-1]
         if re.search(r"\bto\s+$", before[: v.start()]):
             return None  # "was quick to retort:": the clause's subject, read as a lead-in
-        m = _SUBJECT.search(before[: v.start()])
+        # The subject and its appositive lie within SUBJECT_WINDOW of the verb: searching the whole
+        # prefix would re-scan it from every capitalised word (a long list of names is quadratic).
+        cut = max(0, v.start() - SUBJECT_WINDOW)
+        if cut:
+            cut = before.find(" ", cut, v.start()) + 1 or v.start()
+        m = _SUBJECT.search(before, cut, v.start())
         if m:
             at = floor + m.start("who")
             return Cue(self._speaker(m.group("who"), at) or "", at, floor + v.end(), "before")
-        m = _VERB_FIRST.match(before[v.end() :])
+        rest = before[v.end() :]
+        m = _VERB_FIRST.match(rest)
         if m and _INVERTS.fullmatch(v.group()):
+            m = _TITLED.match(rest, m.end()) or m  # "said Putin spokesman Dmitry Peskov, “…”"
             at = floor + v.end() + m.start("who")
             return Cue(self._speaker(m.group("who"), at) or "", floor + v.start(), at + len(m.group("who")), "before")
         if not re.search(r"[^\W\d_]", before[: v.start()].replace("and", "")):
@@ -232,6 +262,8 @@ class Attributor:
         ents += [em for em in gazetteer_pattern(ORGS).finditer(before)]
         if ents:
             first = min(ents, key=lambda em: em.start())
+            if not self._subject(floor + first.start(), floor + first.end()):
+                return None  # "Asked about Ukraine, the foreign minister was blunt:" names no speaker
             who = self._speaker(first.group(), floor + first.start())
             return Cue(who, floor + first.start(), floor + first.end(), "lead-in") if who else None
         return None

@@ -40,23 +40,44 @@ def _norm_words(text: str) -> str:
     return " ".join(w.lower() for w in words(text))
 
 
+def _holds(longer: str, shorter: str) -> bool:
+    """Whether the normalised words ``shorter`` run inside ``longer``."""
+    return f" {shorter} " in f" {longer} "
+
+
+def _distinct(cands: list[Candidate]) -> list[Candidate]:
+    """One article's quotes less those that add nothing: a repeat (headline + caption) keeps its first
+    copy with a speaker, or its first; a quote inside a longer one goes only when it has no speaker or
+    the longer one's, so a speaker is never lost to an unattributed banner or headline."""
+    norms = [_norm_words(c[2]) for c in cands]
+    first: dict[str, int] = {}
+    for i, n in enumerate(norms):
+        k = first.get(n)
+        if k is None or (cands[k][3] is None and cands[i][3] is not None):
+            first[n] = i
+    # Word -> the quotes that hold it: a quote is looked for only in those holding its rarest word,
+    # not in every quote of the article.
+    holders: dict[str, list[int]] = {}
+    for j, n in enumerate(norms):
+        for w in set(n.split()):
+            holders.setdefault(w, []).append(j)
+    out = []
+    for i, (n, cand) in enumerate(zip(norms, cands)):
+        if first[n] != i:
+            continue
+        pool = min((holders[w] for w in set(n.split())), key=len, default=[])
+        if any(norms[j] != n and _holds(norms[j], n) and cand[3] in (cands[j][3], None) for j in pool):
+            continue
+        out.append(cand)
+    return out
+
+
 def extract_quotes(indexes: Sequence[ArticleIndex]) -> tuple[list[QuoteCandidate], list[QuoteCandidate]]:
     real: list[tuple[str, Candidate]] = []
     frags: list[tuple[str, Candidate]] = []
     for ix in indexes:
         cands = _candidates(ix)
-        norms = [_norm_words(c[2]) for c in cands]
-        seen: set[str] = set()
-        for i, cand in enumerate(cands):
-            n = norms[i]
-            # Within one article, repeats (headline + caption) and quotes contained in a longer
-            # quote of the same speaker add nothing: keep the first, longest form.
-            if n in seen or any(
-                j != i and n != norms[j] and f" {n} " in f" {norms[j]} " and cands[j][3] in (cand[3], None)
-                for j in range(len(cands))
-            ):
-                continue
-            seen.add(n)
+        for cand in _distinct(cands):
             (real if len(words(cand[2])) >= MIN_QUOTE_WORDS else frags).append((ix.article.id, cand))
     quotes = [
         QuoteCandidate(i + 1, aid, t, s, e, who, ctx, cue=cue) for i, (aid, (s, e, t, who, ctx, cue)) in enumerate(real)
