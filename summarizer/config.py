@@ -72,13 +72,16 @@ class Config:
     synthesis: Literal["facts", "articles"] = "facts"
     prices: Mapping[str, tuple[float, float]] | None = None  # model -> (USD per 1M input, per 1M output)
     context_window: int | None = None  # tokens; None = known for the model, else 8,192
+    # Whether resolve() made it (from the environment it was given); set in __post_init__.
+    _resolved: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # A Config built in code still follows OPENAI_API_KEY / OPENAI_BASE_URL (and SUMMARIZER_PRICES)
         # when it is not given them, like the openai SDK; an explicit value beats the environment.
         # resolve() has read its own environment already (which need not be os.environ).
+        object.__setattr__(self, "_resolved", _RESOLVED.get())
         for setting in SETTINGS:
-            if setting.read_in_code and not _RESOLVED.get():
+            if setting.read_in_code and not self._resolved:
                 object.__setattr__(self, setting.field, from_environment(setting.field, getattr(self, setting.field)))
         check(self)
 
@@ -89,7 +92,12 @@ class Config:
         return "openai" if (self.api_key or self.base_url) else "local"
 
     def with_(self, **changes: Any) -> Config:
-        return replace(self, **changes)
+        """A copy with ``changes``; a Config that resolve() made reads no environment again."""
+        token = _RESOLVED.set(self._resolved)
+        try:
+            return replace(self, **changes)
+        finally:
+            _RESOLVED.reset(token)
 
 
 def check(cfg: Config) -> None:
@@ -108,7 +116,7 @@ def resolve(flags: Mapping[str, Any] | None = None, env: Mapping[str, str] | Non
     """
     env = os.environ if env is None else env
     flags = {k: v for k, v in (flags or {}).items() if v is not None}
-    known = {f.name for f in fields(Config)}
+    known = {f.name for f in fields(Config) if f.init}
     unknown = set(flags) - known
     if unknown:
         raise ConfigError(f"unknown configuration option(s): {', '.join(sorted(unknown))}")

@@ -44,4 +44,5 @@ def test_resolve_reads_only_the_environment_it_is_given(monkeypatch):
     monkeypatch.setenv("SUMMARIZER_PRICES", '{"x": [1, 2]}')
     cfg = resolve({}, env={})
     assert cfg.api_key is None and cfg.prices is None and cfg.resolved_backend == "local"
+    assert cfg.with_(timeout=5.0).api_key is None  # and a copy of it does not read it either
     assert Config().api_key == "sk-real-key-from-the-process-0000"  # built in code, it follows the SDK
