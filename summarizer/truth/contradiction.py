@@ -213,16 +213,16 @@ def _antonyms(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[
     for i, there in swaps(mine, tuple(theirs)):
         t = mine[i]
         opposite = lex.opposites.get(t.low, frozenset()) | lex.aligned.get(t.low, frozenset())
-        hit = next((u for u in there if u.low in opposite), None)
-        if hit is None or t.low in found:
+        match = next((u for u in there if u.low in opposite), None)
+        if match is None or t.low in found:
             continue
         # the token alignment may pair words of different statements ("Two people were killed in the
         # attack" against "Two people died and five others were injured in the attack"): the opposite
         # counts only in a source clause whose other content words the sentence mostly has
-        there_clause = next(c for toks in theirs for c in clauses(toks) if hit in c)
-        other = {u.stem for u in there_clause if u.content and u != hit}
+        there_clause = next(c for toks in theirs for c in clauses(toks) if match in c)
+        other = {u.stem for u in there_clause if u.content and u != match}
         if len(other & own_stems) * 2 >= len(other):
-            found[t.low] = Finding("antonym", f"says {t.text!r} where its source says {hit.text!r}")
+            found[t.low] = Finding("antonym", f"says {t.text!r} where its source says {match.text!r}")
     return list(found.values())
 
 
