@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from ..atomic import write_text
 from ..errors import InputError
+from ..jsoninput import parse_json
 from ..schema.brief import StoryBrief
 from .render import Format, render
 
@@ -50,6 +51,10 @@ def read_brief(path: str | Path) -> StoryBrief:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the brief ({getattr(exc, 'strerror', None) or exc})", path=name) from None
+    return _parse_brief(text, name)
+
+
+def _parse_brief(text: str, name: str) -> StoryBrief:
     try:
         return StoryBrief.model_validate_json(text)
     except ValidationError as exc:
@@ -69,8 +74,8 @@ class SavedBrief:
 
 def _is_batch_line(line: str) -> bool:
     try:
-        obj = json.loads(line)
-    except (json.JSONDecodeError, RecursionError):
+        obj = parse_json(line)
+    except json.JSONDecodeError:
         return False
     return isinstance(obj, dict) and "brief" in obj and "cluster_id" in obj
 
@@ -87,14 +92,14 @@ def read_saved(path: str | os.PathLike[str]) -> list[SavedBrief]:
         raise InputError(f"cannot read the file ({getattr(exc, 'strerror', None) or exc})", path=name) from None
     lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
     if not lines or not _is_batch_line(lines[0][1]):
-        return [SavedBrief(None, read_brief(Path(path)))]
+        return [SavedBrief(None, _parse_brief(text, name))]  # the text is read already
     found: dict[str, SavedBrief] = {}
     for n, line in lines:
         try:
-            record = json.loads(line)
+            record = parse_json(line)
             cluster_id = str(record["cluster_id"])
             found[cluster_id] = SavedBrief(cluster_id, StoryBrief.model_validate(record["brief"]))
-        except (json.JSONDecodeError, RecursionError) as exc:
+        except json.JSONDecodeError as exc:
             if n == lines[-1][0] and not text.endswith("\n"):
                 log.warning("%s: skipping a partial last line left by an interrupted run", name)
                 continue

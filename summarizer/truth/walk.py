@@ -94,7 +94,7 @@ class Walker:
         summary = self._sentences("summary", list(brief.summary), said=said)
         if self.mode == "repair" and not summary:
             summary = [self._lead_fallback()]
-            said.add(" ".join(normalize(summary[0].text).casefold().split()))  # a key point may not repeat it
+            said.add(normalize(summary[0].text, casefold=True))  # a key point may not repeat it
         key_points = self._sentences("key_points", brief.key_points, "key_point", said)
         perspectives = [p for i, x in enumerate(brief.perspectives) if (p := self._perspective(i, x))]
         disagreements = [d for i, x in enumerate(brief.disagreements) if (d := self._disagreement(i, x))]
@@ -148,7 +148,7 @@ class Walker:
         if kept is not DROP and self.mode == "repair":
             # A repair can restore the very source sentence coverage (or another repair) put in
             # already: checks see the item before its repair, so the repeat is caught here.
-            folded = " ".join(normalize(kept.text).casefold().split())
+            folded = normalize(kept.text, casefold=True)
             if folded in said:
                 self.ctx.note("repeated_sentence", where, "repeats an earlier sentence of the brief word for word",
                               "dropped")
