@@ -146,7 +146,7 @@ def test_pipeline_fuses_a_fact_sheet_and_covers_the_top_facts(arts, evidence, tm
 
     _ACTORS[:] = actors(evidence)
     backend = FunctionBackend(_fused_answer(5))
-    brief = Pipeline(backend, Config(cache_dir=tmp_path)).run(arts)
+    brief = Pipeline(backend, Config(cache_dir=tmp_path, draft="json")).run(arts)
     request = backend.requests[0]
     whole = sum(len(a.text) for a in arts)
     assert len(request.messages[-1]["content"]) < whole / 2  # the sheet, not the articles
@@ -185,7 +185,7 @@ def test_a_top_fact_the_model_put_in_a_key_point_moves_into_the_summary(arts, ev
             "perspectives": [], "topics": ["Russia-North Korea Relations"],
         })
 
-    brief = Pipeline(FunctionBackend(answer), Config(cache_dir=tmp_path)).run(arts)
+    brief = Pipeline(FunctionBackend(answer), Config(cache_dir=tmp_path, draft="json")).run(arts)
     texts = [s.text for s in brief.summary]
     assert texts.count(point) == 1 and texts.index(point) == 2  # the model's sentence, not a second copy
     assert point not in [p.text for p in brief.key_points]
@@ -210,7 +210,7 @@ def test_citing_a_fact_without_saying_it_does_not_cover_it(arts, evidence, tmp_p
     facts = evidence.facts
     # the first sentence cites facts 1-3 but states only fact 1
     answer = _answer_with([(_source_text(facts[0]), [1, 2, 3]), (_source_text(facts[3]), [4])])
-    brief = Pipeline(FunctionBackend(answer), Config(cache_dir=tmp_path)).run(arts)
+    brief = Pipeline(FunctionBackend(answer), Config(cache_dir=tmp_path, draft="json")).run(arts)
     details = [i.detail for i in brief.grounding.issues if i.kind == "coverage"]
     assert any("fact 2 of the sheet" in d for d in details) and any("fact 3 of the sheet" in d for d in details)
 
@@ -221,7 +221,7 @@ def test_a_summary_over_its_target_length_moves_its_last_sentences_to_the_key_po
     facts = evidence.facts[:9]
     answer = _answer_with([(_source_text(f), [n]) for n, f in enumerate(facts, 1)])
     backend = FunctionBackend(answer)
-    brief = Pipeline(backend, Config(cache_dir=tmp_path)).run(arts)
+    brief = Pipeline(backend, Config(cache_dir=tmp_path, draft="json")).run(arts)
     longest = 220  # the seed is a large cluster: 150-220 words
     written = sum(len(_source_text(f).split()) for f in facts)
     assert written > longest  # the draft was too long
@@ -252,7 +252,7 @@ def test_a_key_point_that_states_only_summary_facts_gives_way_to_a_fact_left_out
     # the model's key points repeat facts 1 and 2 in other words
     answer = _answer_with(summary, key_points=[(_source_text(facts[0]).replace("Thursday", "that day"), [1]),
                                                (_source_text(facts[1]), [2])])
-    brief = Pipeline(FunctionBackend(answer), Config(cache_dir=tmp_path)).run(arts)
+    brief = Pipeline(FunctionBackend(answer), Config(cache_dir=tmp_path, draft="json")).run(arts)
     dropped = [i for i in brief.grounding.issues if i.kind == "redundant" and i.action == "dropped"]
     assert dropped
     from summarizer.pipeline.coverage import KEY_POINTS

@@ -36,7 +36,7 @@ from ..text.lexicons import MONTHS, TITLE_WORDS, WEEKDAYS, demonyms
 from ..text.names import names_match
 from ..text.numbers import NUMBER_RE, SPELLED_RE, number_kind, spelled_counts, value
 from ..text.opposites import lexicon
-from .doers import wrong_doer, wrong_subject
+from .doers import swapped_names, wrong_doer, wrong_subject
 
 ALIGN_MIN = 2  # content words a sentence clause must share with a source clause to be aligned with it
 NEAR = 5  # tokens either side of a source figure in which the sentence's words about it must stand
@@ -350,5 +350,6 @@ def _names(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]], articles: S
 
 _TOKEN_RULES = {
     "negation": _negation, "antonym": _antonyms, "substitution": _substitutions,
-    "role": lambda mine, theirs: [Finding("role", d) for d in [wrong_doer(mine, theirs) or wrong_subject(mine, theirs)] if d],
+    "role": lambda mine, theirs: [Finding("role", d) for d in [
+        wrong_doer(mine, theirs) or wrong_subject(mine, theirs) or swapped_names(mine, theirs)] if d],
 }

@@ -5,15 +5,17 @@ said Putin"; never the subject of a passive). In a source sentence, anyone named
 be its doer. The rule flags a doer that the source sentence names only elsewhere ("Russia accused
 Ukraine" for "Ukraine accused Russia"), and a sentence that opens with a name the source has only
 after the sentence's first verb. A source that names no one before the verb ("he said") never
-contradicts: the pronoun may mean the sentence's doer.
+contradicts: the pronoun may mean the sentence's doer. And it flags two names that trade places
+around the same words ("Essex has died after being stabbed ... in Conservative MP Sir David Amess").
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ..text.clauses import Token, names
-from ..text.lexicons import SPEECH_VERBS
+from ..text.lexicons import SPEECH_VERBS, TITLE_WORDS
 from ..text.names import names_match
 from ..text.opposites import lexicon
 
@@ -126,4 +128,46 @@ def wrong_doer(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> str 
                     others.append(agents[-1])
         if others and not borne_out:
             return f"has {doer!r} {t.text!r}, where its source has {others[0]!r} do so"
+    return None
+
+
+# Words that join names without giving them roles: "Pfizer and BioNTech" is "BioNTech and Pfizer".
+_COORDINATION = frozenset(["and", "or", "nor", "&", ",", "as", "well", "both", "either", "neither", "the"])
+_OF = frozenset(["of", "a", "an", "'s", "’s"])
+SAME_MIDDLE = 2 / 3  # share of the words between two names that the source has between them too
+
+
+def _between(toks: tuple[Token, ...], first: tuple[int, int, str], second: tuple[int, int, str]) -> set[str]:
+    return {t.stem for t in toks[first[1] + 1 : second[0]]}
+
+
+def swapped_names(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> str | None:
+    """Two names of the sentence standing in the opposite order around the same words in a source
+    sentence, which never has them in the sentence's order ("A commission formed by Supreme Court to
+    study changes to President Biden" for "... formed by President Biden to study changes to the
+    Supreme Court"). Names joined only by "and" or a comma trade places freely."""
+    runs = names(mine)
+    if len(runs) < 2:
+        return None
+    their_runs = [(toks, names(toks)) for toks in theirs]
+    for first, second in itertools.combinations(runs, 2):
+        if names_match(first[2], second[2]):
+            continue
+        middle = _between(mine, first, second)
+        words = {t.low for t in mine[first[1] + 1 : second[0]]} - _COORDINATION - _OF
+        if not words or words <= TITLE_WORDS:
+            continue  # "Black Male Voter Project founder Robinson" for "Robinson, founder of the ...": one actor
+        if "by" in words:
+            continue  # "Biden was attacked by Trump" for "Trump attacked Biden": the passive swaps them
+        swapped = kept = False
+        for toks, runs_there in their_runs:
+            for x, y in itertools.combinations(runs_there, 2):
+                there = _between(toks, x, y)
+                same = len(middle & there) >= SAME_MIDDLE * len(middle) and "by" not in there
+                if names_match(x[2], first[2]) and names_match(y[2], second[2]):
+                    kept = True
+                elif same and names_match(x[2], second[2]) and names_match(y[2], first[2]):
+                    swapped = True
+        if swapped and not kept:
+            return f"puts {first[2]!r} and {second[2]!r} in each other's places"
     return None

@@ -9,14 +9,16 @@ cited source sentence must also be an exact span of its article.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+from ..evidence.facts import Fact
 from ..schema.article import Article
 from ..schema.draft import DRAFT_SENTENCE_CHARS
 from ..schema.parts import CitedSentence, SentenceRef, Statement
 from ..text.words import content_stems, words
 from .base import Context, Issue, NoRepair
+from .contradiction import RULES, contradictions
 from .facts import sentence_facts
 from .provenance import vocabulary
 
@@ -84,7 +86,9 @@ class EvidenceCheck:
         if not any(i.code == "evidence_unsupported" for i in issues):
             return item.model_copy(update={"evidence": refs}) if len(refs) != len(item.evidence) else item
         ctx.mark_repaired(where)
-        better = self._repoint(item.text, ctx)
+        # A sentence that reverses what it cites is not re-pointed: a swapped name or figure finds some
+        # other fact that holds it, and two facts together hold the words of almost any mix of them.
+        better = None if _contradicts(item.text, refs, ctx.by_id, REVERSALS) else self._repoint(item.text, ctx)
         if better is not None:
             ctx.note("citation_repaired", where, "re-pointed to the source sentences of "
                      + ", ".join(dict.fromkeys(r.article_id for r in better)) + ", which support it", "repaired")
@@ -101,19 +105,9 @@ class EvidenceCheck:
 
     @staticmethod
     def _repoint(text: str, ctx: Context) -> list[SentenceRef] | None:
-        """The facts (one, or two together) whose source sentences support the text, if any do."""
-        facts = ctx.evidence.facts if ctx.evidence is not None else []
-        scored = sorted(facts, key=lambda f: -support(text, [s.ref() for s in f.sentences])[1])[:6]
-        for f in scored:
-            refs = [s.ref() for s in f.sentences]
-            if _supported(text, refs):
-                return refs
-        for i, f in enumerate(scored):
-            for g in scored[i + 1 :]:
-                refs = [s.ref() for s in f.sentences + g.sentences]
-                if _supported(text, refs):
-                    return refs
-        return None
+        """The source sentences of the facts (one, or two together) that support the text, if any do."""
+        facts = supporting_facts(text, ctx.evidence.facts if ctx.evidence is not None else [], ctx.by_id)
+        return [s.ref() for f in facts for s in f.sentences] if facts else None
 
     @staticmethod
     def _closest(text: str, refs: Sequence[SentenceRef]) -> SentenceRef | None:
@@ -180,6 +174,36 @@ class CutOffCheck:
         renderings = EvidenceCheck._renderings(closest, ctx)
         return CitedSentence(text=" ".join(closest.text.split()), sources=_articles(renderings), evidence=renderings,
                               origin="fact")
+
+
+def supporting_facts(text: str, facts: Sequence[Fact], by_id: Mapping[str, Article]) -> list[Fact]:
+    """The fact, or two facts together, whose source sentences support ``text`` and which it does not
+    contradict (``[]`` when none do): how a sentence is cited when it was written without citations
+    (the model's prose), or re-pointed when the ones it gave do not hold it. ``by_id`` maps article
+    ids to articles (a date may come from an article's dateline). Six candidates at most, ranked by
+    the share of ``text``'s content words they hold: linear in the number of facts. A text that
+    contradicts the fact holding most of its words gets none: two facts together hold the words of
+    almost any mix of them ("did not grant" beside one fact's "granted" and another's "court")."""
+    scored = sorted(facts, key=lambda f: -support(text, [s.ref() for s in f.sentences])[1])[:6]
+    if scored and _contradicts(text, [s.ref() for s in scored[0].sentences], by_id, REVERSALS):
+        return []  # it reverses the fact it copies most from: no mix of others may bear it out
+    for group in [[f] for f in scored] + [[f, g] for i, f in enumerate(scored) for g in scored[i + 1 :]]:
+        refs = [s.ref() for f in group for s in f.sentences]
+        if _supported(text, refs) and not _contradicts(text, refs, by_id):
+            return group
+    return []
+
+
+# The rules that find a reversal, not material the source lacks (a name, figure or date that another
+# fact may supply): what a sentence may not do to the fact it copies most from.
+REVERSALS = ("negation", "antonym", "role", "substitution")
+
+
+def _contradicts(text: str, refs: Sequence[SentenceRef], by_id: Mapping[str, Article],
+                 rules: Sequence[str] = RULES) -> bool:
+    """Whether ``text`` says the opposite of ``refs`` (the rules of :mod:`~summarizer.truth.contradiction`)."""
+    articles = [by_id[a].text for a in dict.fromkeys(r.article_id for r in refs) if a in by_id]
+    return bool(refs) and bool(contradictions(text, [r.text for r in refs], articles, rules))
 
 
 def _articles(refs: Sequence[SentenceRef]) -> list[str]:
