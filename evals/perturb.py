@@ -146,7 +146,8 @@ def role(text: str, m: Material, rng: random.Random) -> str | None:
     if len(runs) < 2 or runs[0][0] > 40:
         return None
     (a0, a1), rest = runs[0], runs[1:]
-    first, later = text[a0:a1], [(s, e) for s, e in rest if re.search(r"\b[a-z]{3,}\b", text[a1:s])]
+    # a word that gives roles stands between them: "Pfizer and BioNTech" trade places with no change
+    first, later = text[a0:a1], [(s, e) for s, e in rest if re.search(r"\b(?!and\b|nor\b)[a-z]{3,}\b", text[a1:s])]
     later = [(s, e) for s, e in later if not names_match(first, text[s:e])]
     if not later:
         return None
@@ -227,8 +228,10 @@ _FACT = re.compile(r"^\[(\d+)\] \((?:[^()\n]|\([^()\n]*\))*\) (.+)$", re.MULTILI
 def scripted(kind: str, material: Material, seed: int, record: dict[str, Any]) -> Callable[[Any], dict[str, Any]]:
     """A model that copies the fact sheet into its draft, one sentence perturbed by ``kind``."""
 
-    def answer(request: Any) -> dict[str, Any]:
+    def answer(request: Any) -> dict[str, Any] | str:
         content = "\n".join(m.get("content", "") for m in request.messages if m.get("role") == "user")
+        if request.purpose == "prose":  # the headline, then the first facts copied as one paragraph
+            return _prose_answer(kind, material, seed, record, content)
         offered = [(int(n), t.strip()) for n, t in _FACT.findall(content)]
         if request.purpose.startswith("extract"):
             return {"facts": [t for _, t in offered[:4]], "actors": []}
@@ -253,8 +256,29 @@ def scripted(kind: str, material: Material, seed: int, record: dict[str, Any]) -
     return answer
 
 
-def pipeline_suite(cases: Iterable[Sequence[Article]], seed: int = 0) -> Tally:
-    """Run the pipeline per case and type with the scripted model; count perturbed sentences that ship."""
+_PROSE_FACTS = re.compile(r"^\d+\. (.+)$", re.MULTILINE)
+PROSE_COPIED = 4  # facts the scripted model copies into its paragraph
+
+
+def _prose_answer(kind: str, material: Material, seed: int, record: dict[str, Any], content: str) -> str:
+    listed = content.split("Facts, the most important first:", 1)[-1].split("\n\n", 1)[0]
+    picks = [t.strip() for t in _PROSE_FACTS.findall(listed)][:PROSE_COPIED]
+    rng = random.Random(f"{seed}:{kind}")
+    out = []
+    for t in picks:
+        changed = PERTURBATIONS[kind](t, material, rng) if "changed" not in record else None
+        if changed and changed != t and kind != "control":
+            record.update(changed=changed, original=t)
+            t = changed
+        out.append(t)
+    record.setdefault("copied", picks)
+    title = " ".join(picks[0].split()[:10]).rstrip(",.;:") if picks else "News"
+    return title + "\n\n" + " ".join(out)
+
+
+def pipeline_suite(cases: Iterable[Sequence[Article]], seed: int = 0, draft: str = "prose") -> Tally:
+    """Run the pipeline per case and type with the scripted model; count perturbed sentences that ship.
+    ``draft`` is the pipeline's: the model's prose, or its JSON draft."""
     from summarizer.backends.testing import FunctionBackend
     from summarizer.config import Config
     from summarizer.pipeline import Pipeline
@@ -266,7 +290,7 @@ def pipeline_suite(cases: Iterable[Sequence[Article]], seed: int = 0) -> Tally:
             record: dict[str, Any] = {}
             with tempfile.TemporaryDirectory() as tmp:
                 backend = FunctionBackend(scripted(kind, material, seed, record))
-                brief = Pipeline(backend, Config(cache_dir=Path(tmp), use_cache=False)).run(list(articles))
+                brief = Pipeline(backend, Config(cache_dir=Path(tmp), use_cache=False, draft=draft)).run(list(articles))
             shipped = {" ".join(s.text.split()) for s in [*brief.summary, *brief.key_points]}
             if kind == "control":
                 for t in record.get("copied", []):
@@ -288,7 +312,8 @@ def saved_briefs(folder: Path, cases: Mapping[str, Sequence[Article]]) -> list[t
     return out
 
 
-def run(dataset: str, briefs: Path | None, pipeline: bool, limit: int | None = None, seed: int = 0) -> dict[str, Any]:
+def run(dataset: str, briefs: Path | None, pipeline: bool, limit: int | None = None, seed: int = 0,
+        draft: str = "prose") -> dict[str, Any]:
     """The suite on a dataset: strict validation of the saved briefs in ``briefs`` (when given), and
     the pipeline with a scripted model (when ``pipeline``). Per type: tried, shipped, rate."""
     from .datasets import load_dataset
@@ -301,7 +326,8 @@ def run(dataset: str, briefs: Path | None, pipeline: bool, limit: int | None = N
         result["strict"] = strict.rows()
         result["strict_examples"] = {k: v[:5] for k, v in strict.examples.items()}
     if pipeline:
-        piped = pipeline_suite(cases.values(), seed)
+        piped = pipeline_suite(cases.values(), seed, draft)
+        result["draft"] = draft
         result["pipeline"] = piped.rows()
         result["pipeline_examples"] = {k: v[:5] for k, v in piped.examples.items()}
     return result
