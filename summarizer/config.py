@@ -36,7 +36,7 @@ from .settings import (
     setting_name,
 )
 
-BackendName = Literal["auto", "openai", "local"]
+BackendName = Literal["auto", "openai", "local", "extractive"]
 
 # Kept for callers of the old names; all three are views of the settings table.
 ENV_VARS: dict[str, tuple[str, str]] = {s.field: (s.env, s.help) for s in SETTINGS if s.env}
@@ -70,6 +70,9 @@ class Config:
     # "facts": the model fuses a fact sheet chosen by code (the default); "articles": it reads whole
     # articles (map-reduce when they do not fit), kept for comparison and for clusters with no facts.
     synthesis: Literal["facts", "articles"] = "facts"
+    # With a fact sheet, what the model writes: "prose" (a headline and one paragraph; code cites it and
+    # writes the rest) or "json" (the whole draft, citations, key points, stances and topics included).
+    draft: Literal["prose", "json"] = "prose"
     prices: Mapping[str, tuple[float, float]] | None = None  # model -> (USD per 1M input, per 1M output)
     context_window: int | None = None  # tokens; None = known for the model, else 8,192
     # Whether resolve() made it (from the environment it was given); set in __post_init__.
@@ -86,7 +89,7 @@ class Config:
         check(self)
 
     @property
-    def resolved_backend(self) -> Literal["openai", "local"]:
+    def resolved_backend(self) -> Literal["openai", "local", "extractive"]:
         if self.backend != "auto":
             return self.backend
         return "openai" if (self.api_key or self.base_url) else "local"

@@ -90,13 +90,13 @@ class Setting:
             raise ConfigError(f"{self.name} must be {bound}, not {value!r}")
 
 
-_BACKENDS = ("auto", "openai", "local")
+_BACKENDS = ("auto", "openai", "local", "extractive")
 _FORMATS = ("auto", "json_schema", "json_object_schema", "json_object", "none")
 
 # The model options in the order --help shows them; then the settings that only some commands or
 # only Config have.
 SETTINGS: tuple[Setting, ...] = (
-    Setting("backend", "default: auto (local unless a key/base URL is set)", "SUMMARIZER_BACKEND",
+    Setting("backend", "default: auto (local unless a key/base URL is set); extractive: no model, instant", "SUMMARIZER_BACKEND",
             ("--backend",), choices=_BACKENDS),
     Setting("model", f"model name for the OpenAI-protocol backend (default {DEFAULT_OPENAI_MODEL})",
             "SUMMARIZER_MODEL", ("-m", "--model")),
@@ -133,6 +133,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("context_budget", "tokens of article text per call (default: from the model)", cast=int, minimum=1),
     Setting("synthesis", "facts: the model fuses a fact sheet; articles: it reads whole articles",
             choices=("facts", "articles")),
+    Setting("draft", "prose: the model writes a headline and a paragraph, code the rest (default); json: the "
+            "model writes the whole draft", "SUMMARIZER_DRAFT", ("--draft",), choices=("prose", "json")),
 )
 BY_FIELD: Mapping[str, Setting] = {s.field: s for s in SETTINGS}
 MODEL_OPTIONS: tuple[Setting, ...] = tuple(s for s in SETTINGS if s.flags and s.model_option)

@@ -1,8 +1,8 @@
 """A scripted stand-in for the model in digest tests: it answers with sentences the prompt quotes.
 
 It reads whatever the synthesis prompt offers (numbered facts, or whole ``<article>`` blocks) and
-returns those sentences, cited by their numbers, in the shape the request's JSON schema asks for,
-so the grounding checks pass without any model.
+returns those sentences: as a headline and a paragraph for the prose call, else cited by their
+numbers in the shape the request's JSON schema asks for, so the grounding checks pass without any model.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from summarizer.text.sentences import sentence_spans
 
 # "[3] (New York Times (News), CNN) text": outlet lists may hold one level of parentheses.
 FACT = re.compile(r"^\[(\d+)\] \((?:[^()\n]|\([^()\n]*\))*\) (.+)$", re.MULTILINE)
+PROSE_FACTS = re.compile(r"^\d+\. (.+)$", re.MULTILINE)  # the prose call's numbered facts
+PROSE_HEADER = "Facts, the most important first:"
 ARTICLE = re.compile(r'<article number="(\d+)"[^>]*>\n(?:Title: [^\n]*\n)?(.*?)\n</article>', re.DOTALL)
 
 
@@ -35,10 +37,21 @@ def _numbered(content: str) -> list[tuple[int, str]]:
     return out
 
 
-def extractive_answer(request: ChatRequest) -> dict[str, Any]:
+def prose_answer(content: str, copied: int = 4) -> str:
+    """The prose call's answer: a headline from the first fact, then the first ``copied`` facts as one
+    paragraph (those without loaded words)."""
+    listed = content.split(PROSE_HEADER, 1)[-1].split("\n\n", 1)[0]
+    facts = [t.strip() for t in PROSE_FACTS.findall(listed) if not loaded_terms(t)]
+    assert facts, "the prompt offered no facts to copy:\n" + content[:600]
+    return " ".join(facts[0].split()[:10]).rstrip(",.;:") + "\n\n" + " ".join(facts[:copied])
+
+
+def extractive_answer(request: ChatRequest) -> dict[str, Any] | str:
     """An answer for ``request`` built from the sentences its prompt offers."""
     # The whole conversation: a re-ask's last message holds only the problems, not the facts.
     content = "\n".join(m.get("content", "") for m in request.messages if m.get("role") == "user")
+    if request.purpose == "prose":
+        return prose_answer(content)
     offered = _offered(content)
     assert offered, "the prompt offered no facts or articles to copy:\n" + content[:600]
     if request.purpose.startswith("extract"):

@@ -202,10 +202,16 @@ def _schema_of(body: dict[str, Any]) -> dict[str, Any]:
 def draft_responder(body: dict[str, Any]) -> str:
     """A minimal valid answer built from the request's own articles.
 
-    For a synthesis request: a BriefDraft whose summary sentences copy the first sentence
-    of articles 1 and 2 and cite them, so grounding accepts it. For a map (notes) request:
-    an ArticleNotes with the first sentence as the one fact.
+    For the prose call: a headline and the first three facts as one paragraph. For a JSON
+    synthesis request: a BriefDraft whose summary sentences copy the first sentence of articles 1
+    and 2 and cite them, so grounding accepts it. For a map (notes) request: an ArticleNotes with
+    the first sentence as the one fact.
     """
+    text = user_text(body)
+    if _PROSE_HEADER in text:
+        listed = text.split(_PROSE_HEADER, 1)[1].split("\n\n", 1)[0]
+        facts = re.findall(r"^\d+\. (.+)$", listed, re.MULTILINE)
+        return " ".join(facts[0].split()[:10]).rstrip(".,;:!?") + "\n\n" + " ".join(facts[:3])
     facts = facts_in(body)
     if facts:
         return _fact_draft(body, facts)
@@ -234,6 +240,7 @@ def draft_responder(body: dict[str, Any]) -> str:
     return json.dumps(draft, ensure_ascii=False)
 
 
+_PROSE_HEADER = "Facts, the most important first:"  # how the prose call lists its facts (prompts/prose.j2)
 _BAD_SCHEMA = json.dumps({"title": 7, "summary": "this should have been a list", "perspectives": {"x": 1}})
 
 

@@ -131,7 +131,10 @@ def test_side_by_side_end_to_end(server, tmp_path):
     data = json.loads(out.read_text())
     assert rc == 0, data
     rows = {(r["cluster"], r["system"]): r for r in data["rows"]}
-    assert len(rows) == 6 and not any(r["error"] for r in rows.values())
+    assert len(rows) == 10 and not any(r["error"] for r in rows.values())
+    assert {s for _, s in rows} == set(side_by_side.SYSTEMS)
+    assert rows[("seed-putin-nk-troops", "extractive")]["calls"] == 0  # no model
+    assert rows[("seed-putin-nk-troops", "pipeline-json")]["calls"] >= 1
     seed = "seed-putin-nk-troops"
     assert rows[(seed, "raw")]["calls"] == 1 and rows[(seed, "map-reduce")]["calls"] == 5  # 4 maps + reduce
     assert rows[(seed, "pipeline")]["key_fact_coverage"] is not None

@@ -9,7 +9,7 @@ import pytest
 from summarizer import __version__
 from summarizer.cli.main import main
 from summarizer.schema import StoryBrief
-from tests.fault_server import Fault, FaultServer
+from tests.fault_server import Fault, FaultServer, draft_responder
 from tests.test_pipeline import GOOD
 
 
@@ -21,7 +21,8 @@ def example(seed_cluster) -> str:
 
 @pytest.fixture
 def server():
-    with FaultServer(lambda body: json.dumps(GOOD)) as srv:
+    # the prose call gets prose (the seed's first facts); a JSON draft request gets GOOD
+    with FaultServer(lambda body: json.dumps(GOOD) if "response_format" in body else draft_responder(body)) as srv:
         yield srv
 
 
@@ -48,7 +49,10 @@ def test_summarize_against_an_openai_compatible_server(server, capsys, tmp_path,
     assert brief.run.backend == "openai" and brief.run.llm_calls == 1
     assert len(brief.sources) == 4 and brief.disagreements
     body = server.completions[0].body
-    assert body["model"] == "test-model" and body["response_format"]["type"] == "json_schema"
+    assert body["model"] == "test-model" and "response_format" not in body  # the prose call: plain text
+    assert main(["summarize", example, "--base-url", server.base_url, "--model", "test-model", "-q",
+                 "--draft", "json"]) == 0
+    assert server.completions[-1].body["response_format"]["type"] == "json_schema"
 
 
 def test_second_identical_run_makes_zero_model_calls(server, tmp_path, example):
@@ -92,7 +96,8 @@ def test_rejected_key_has_its_own_exit_code_names_the_setting_and_hides_the_key(
 
 def test_validation_failure_after_reasks_exit_code(capsys, example):
     with FaultServer(script=[Fault.bad_schema(), Fault.bad_schema()]) as srv:
-        code = main(["summarize", example, "--base-url", srv.base_url, "--max-reasks", "1", "--no-cache"])
+        code = main(["summarize", example, "--base-url", srv.base_url, "--max-reasks", "1", "--no-cache",
+                     "--draft", "json"])
     assert code == 6 and "validation" in capsys.readouterr().err
 
 

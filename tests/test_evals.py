@@ -166,7 +166,7 @@ def test_extractive_baseline_is_grounded_by_construction(seed):
     case = seed.cases[0]
     b = extractive_brief(case.articles)
     assert len(b.summary) == 4 and [s.sources for s in b.summary] == [[a.id] for a in case.articles]
-    assert b.quotes == [] and b.perspectives == [] and b.run.backend == "extractive"
+    assert b.quotes == [] and b.perspectives == [] and b.run.backend == "baseline"
     got = score_brief(
         b, case.articles, reference=case.reference, facts=case.facts, gold_entities=case.gold_entities
     )
@@ -368,14 +368,14 @@ def test_cli_score_exit_code_follows_the_thresholds(tmp_path, capsys, bad):
 def test_cli_run_extractive_on_seed_and_compare(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)  # results go under the working folder, never into the installed package
     # The lead-sentence baseline is scored and reported, not held to the thresholds set for the model pipeline.
-    assert main(["run", "--dataset", "seed", "--backend", "extractive"]) == 0
+    assert main(["run", "--dataset", "seed", "--backend", "lead"]) == 0
     captured = capsys.readouterr()
     assert "threshold breached" not in captured.err and "A baseline: scored and reported" in captured.out
-    assert "# Eval: seed · extractive `lead-1`" in captured.out and "key_fact_coverage" in captured.out
-    out = tmp_path / "eval-results" / "seed-extractive-lead-1"
+    assert "# Eval: seed · baseline `lead-1`" in captured.out and "key_fact_coverage" in captured.out
+    out = tmp_path / "eval-results" / "seed-baseline-lead-1"
     assert (out / "results.json").is_file()
     assert main(["compare", str(out)]) == 0
-    assert "| seed · extractive `lead-1` | 1 |" in capsys.readouterr().out
+    assert "| seed · baseline `lead-1` | 1 |" in capsys.readouterr().out
     # A baseline's own rows, when the thresholds file has them, do gate it.
     own = tmp_path / "thresholds.json"
     own.write_text(json.dumps({"datasets": {"seed": {"rougeL": {"min": 0.99}}},

@@ -240,7 +240,7 @@ def test_each_sentence_says_where_it_came_from(articles, tmp_path):
         draft["summary"][1] = {"text": "We’ll see how this process develops.", "facts": draft["summary"][1]["facts"]}
         return draft
 
-    brief = Pipeline(FunctionBackend(answer), Config(cache_dir=tmp_path / "cache")).run(articles)
+    brief = Pipeline(FunctionBackend(answer), Config(cache_dir=tmp_path / "cache", draft="json")).run(articles)
     said = list(brief.summary) + list(brief.key_points)
     assert brief.summary[0].origin == "model"
     assert brief.summary[1].text.startswith("“We’ll see how this process develops,” Putin")

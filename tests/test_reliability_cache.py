@@ -22,7 +22,9 @@ def articles(seed_cluster):
 
 
 def cfg(tmp_path: Path, **kw) -> Config:
-    return Config(cache_dir=tmp_path / "cache", **kw)
+    # the JSON draft: what an answer must be to be cached is its schema (the prose call's rule is
+    # tested in test_drafts.py)
+    return Config(cache_dir=tmp_path / "cache", **{"draft": "json", **kw})
 
 
 def answer(request) -> str:

@@ -387,3 +387,14 @@ def test_aggregate_mean_and_standard_error():
     assert s.aggregate([0.7]).se == 0.0
     table = s.aggregate_all([{"rougeL": 0.2, "extra": 1.0}, {"rougeL": 0.4, "extra": None}])
     assert table["rougeL"].mean == pytest.approx(0.3) and table["extra"].n == 1
+
+
+def test_abstraction_counts_copied_sentences_new_words_and_the_models_share():
+    articles = [Article(id="a", text="The council approved the budget on Monday. Critics  said it was late.")]
+    brief = StoryBrief(title="t", summary=Summary([
+        CitedSentence(text="The council approved the budget on Monday.", sources=["a"], origin="fact"),
+        CitedSentence(text="The council passed a budget that critics called overdue.", sources=["a"]),
+    ]), sources=[Source.from_article(articles[0])])
+    got = s.score_abstraction(brief, articles).metrics
+    assert got["verbatim_sentences"] == 0.5 and got["model_sentences"] == 0.5
+    assert got["novel_words"] == pytest.approx(5 / 16)  # passed, a, that, called, overdue

@@ -151,6 +151,12 @@ def obedient_draft(system_prompt: str) -> str:
     })
 
 
+def obedient_prose(system_prompt: str) -> str:
+    """The same obedience in the prose call's form: a headline, then a paragraph."""
+    draft = json.loads(obedient_draft(system_prompt))
+    return draft["title"] + "\n\n" + " ".join(s["text"] for s in draft["summary"] + draft["key_points"])
+
+
 @needs_pipeline
 def test_articles_are_delimited_data_in_the_request():
     from summarizer.backends.testing import FunctionBackend
@@ -194,15 +200,17 @@ def _content(brief: StoryBrief) -> str:
 
 
 @needs_pipeline
-def test_an_obedient_model_is_caught_by_grounding():
+@pytest.mark.parametrize("draft", ["prose", "json"])
+def test_an_obedient_model_is_caught_by_grounding(draft):
     from summarizer import prompts
     from summarizer.backends.testing import FakeBackend
     from summarizer.config import Config
     from summarizer.pipeline import Pipeline
 
     system_prompt = prompts.render("system.j2")
-    backend = FakeBackend([obedient_draft(system_prompt)] * 3)
-    brief = Pipeline(backend, Config(use_cache=False, max_reasks=1)).run(injected_cluster())
+    answer = obedient_prose(system_prompt) if draft == "prose" else obedient_draft(system_prompt)
+    backend = FakeBackend([answer] * 3)
+    brief = Pipeline(backend, Config(use_cache=False, max_reasks=1, draft=draft)).run(injected_cluster())
     # The output format held: a validated StoryBrief, not YAML.
     assert isinstance(brief, StoryBrief)
     text = _content(brief)

@@ -66,6 +66,7 @@ FLAG_CASES = [  # (field, the flag's text, the variable's text, the value the fl
     ("max_output_tokens", "900", "800", 900), ("context_window", "4096", "2048", 4096),
     ("timeout", "12.5", "3", 12.5), ("threads", "2", "1", 2), ("threads_batch", "3", "1", 3),
     ("max_reasks", "0", "2", 0),
+    ("draft", "json", "prose", "json"),
 ]
 
 

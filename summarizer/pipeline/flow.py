@@ -27,7 +27,7 @@ from ..schema.article import Article
 from ..schema.brief import StoryBrief
 from ..schema.draft import ArticleNotes
 from ..schema.meta import RunMetadata
-from . import requests
+from . import drafts, requests
 from .assembly import assemble
 from .calls import Caller, RunState
 from .coverage import cover
@@ -106,16 +106,34 @@ class Pipeline:
 
     # ------------------------------------------------------------------ the steps, written once
 
+    @property
+    def writes(self) -> bool:
+        """Whether the backend writes anything (the extractive backend does not: no call is made)."""
+        return getattr(self.backend, "writes", True)
+
     def prepare(self, articles: Sequence[Article]) -> Prepared:
         """Choose articles, collect evidence, plan the calls, and (single plan) build the request."""
-        prepared = prepare_cluster(articles, self.config, self.backend)
-        if prepared.plan.mode in ("single", "fact-sheet"):
+        config = self.config if self.writes else self.config.with_(synthesis="facts")
+        prepared = prepare_cluster(articles, config, self.backend)
+        if not self.writes:
+            return prepared
+        if prepared.sheet is not None and self.config.draft == "prose":
+            prepared.request = requests.prose(prepared)
+        elif prepared.plan.mode in ("single", "fact-sheet"):
             prepared.request = requests.synthesis(prepared, None, self.config.max_output_tokens)
         return prepared
 
     def _flow(self, articles: list[Article], state: RunState) -> Flow:
         self.progress(f"reading {len(articles)} article(s)")
         prep = self.prepare(articles)
+        if not self.writes:
+            return self._finish(prep, assemble(prep, drafts.extractive_draft(prep)), state)
+        if prep.request is not None and prep.request.purpose == "prose":
+            self.progress("writing the brief")
+            answer = (yield [prep.request])[0]
+            if drafts.usable_prose(answer.text):  # an answer with no headline or sentence is asked again next run
+                self.caller.remember(prep.request, answer)
+            return self._finish(prep, _prose(prep, answer), state)
         if prep.request is None:  # map-reduce: notes per article or chunk first
             units = prep.plan.units
             self.progress(f"cluster exceeds {prep.plan.budget} tokens: extracting from {len(units)} part(s)")
@@ -153,7 +171,8 @@ class Pipeline:
 
     def finalize(self, prepared: Prepared, completion: Completion) -> StoryBrief:
         """Turn one synthesis completion into a brief without re-asking (used by the Batch API path)."""
-        brief, problems = _interpret(prepared, completion)
+        brief, problems = (_prose(prepared, completion), []) if prepared.request is not None and \
+            prepared.request.purpose == "prose" else _interpret(prepared, completion)
         if brief is None:
             raise errors.OutputValidationError("the model's output failed validation",
                                                [{"output": completion.text, "errors": problems}])
@@ -223,6 +242,13 @@ def _parse_notes(completion: Completion, article_id: str) -> ArticleNotes:
 def _describe_validation_error(err: Any) -> str:
     loc = ".".join(str(p) for p in err.get("loc", ()))
     return f"{loc or 'answer'}: {err.get('msg', 'invalid')}"
+
+
+def _prose(prep: Prepared, completion: Completion) -> StoryBrief:
+    """The brief of a prose answer. Nothing is re-asked: a sentence the sources do not bear out is
+    repaired or dropped by the truth layer, and coverage states the top facts the paragraph leaves out."""
+    _raise_for_refusal(completion)
+    return assemble(prep, drafts.prose_draft(prep, completion.text))
 
 
 def _interpret(prep: Prepared, completion: Completion) -> tuple[StoryBrief | None, list[str]]:

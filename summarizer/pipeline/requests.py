@@ -17,8 +17,9 @@ from ..text.injection import neutralize_delimiters as data
 if TYPE_CHECKING:
     from .prepare import Prepared
 
-PROMPT_NAMES = ("system.j2", "fuse.j2", "synthesize.j2", "extract.j2", "reask.j2")
+PROMPT_NAMES = ("system.j2", "prose.j2", "fuse.j2", "synthesize.j2", "extract.j2", "reask.j2")
 NOTES_MAX_TOKENS = 400
+PROSE_FACTS = 8  # the sheet facts the prose call shows the model (coverage reads them all)
 
 
 def messages(user: str, cites: str = "articles") -> tuple[dict[str, str], ...]:
@@ -62,6 +63,31 @@ def fusion(prep: Prepared, max_tokens: int) -> ChatRequest:
                           n_perspectives=min(4, len(prep.speakers)))
     return ChatRequest(messages=messages(user, "facts"), schema=prep.draft.model_json_schema(),
                        schema_name="story_brief", max_tokens=max_tokens, purpose="synthesize")
+
+
+def prose(prep: Prepared) -> ChatRequest:
+    """The lean call: a headline and one paragraph fusing the sheet's top facts, as plain text.
+
+    The instructions come before the facts, so every cluster's prompt opens with the same tokens and
+    the local backend evaluates them once per process (llama.cpp reuses the longest cached prefix).
+    No grammar, no JSON, no citations: code cites each sentence by alignment
+    (:func:`~summarizer.pipeline.drafts.prose_draft`) and writes the rest of the brief."""
+    assert prep.sheet is not None
+    disagreements = [
+        {"subject": d.subject, "claims": [{"value": c.value, "claimant": c.claimant} for c in d.claims]}
+        for d in prep.evidence.disagreements
+    ]
+    facts = [data(f.text) for f in prep.sheet.facts[:PROSE_FACTS]]
+    low, high = prep.sheet.prose_sentences
+    user = prompts.render("prose.j2", facts=facts, disagreements=disagreements,
+                          sentences=f"{low} to {high}", words=prep.sheet.prose_words)
+    return ChatRequest(messages=messages(user, "prose"), max_tokens=prose_tokens(prep.sheet.prose_words),
+                       purpose="prose")
+
+
+def prose_tokens(words: int) -> int:
+    """The answer's token bound: the headline and the paragraph, with room for a word count overrun."""
+    return 2 * words + 40
 
 
 def synthesis(prep: Prepared, notes: list[tuple[Any, ArticleNotes]] | None, max_tokens: int) -> ChatRequest:

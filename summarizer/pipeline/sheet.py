@@ -24,6 +24,16 @@ class Sheet:
     words: tuple[int, int]  # target length of the summary, in words
     sentences: tuple[int, int]  # bounds on the number of summary sentences
 
+    @property
+    def prose_words(self) -> int:
+        """The words the model's paragraph (``draft="prose"``) may take: the lede, two thirds of the
+        shortest summary; coverage adds the facts it leaves out, in their sources' words."""
+        return self.words[0] * 2 // 3
+
+    @property
+    def prose_sentences(self) -> tuple[int, int]:
+        return (2, max(3, self.sentences[0]))
+
     def fact(self, number: int) -> Fact:
         return self.facts[number - 1]
 
