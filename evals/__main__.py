@@ -68,10 +68,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--limit", type=bounded(int, 1, 1_000_000), default=None, help="only the first N clusters")
     r.add_argument(
         "--backend",
-        choices=("local", "openai", "extractive", "lexrank"),
+        choices=("local", "openai", "extractive", "lead", "lexrank"),
         default="local",
         help="local (embedded llama.cpp, default), openai (any OpenAI-protocol server), "
-        "extractive (the lead-sentence baseline, no model) or lexrank (the top-ranked fact sentences, no model)",
+        "extractive (the pipeline's instant brief, no model), and the baselines lead (each article's lead sentence) "
+        "and lexrank (the top-ranked fact sentences, in rank order)",
     )
     r.add_argument(
         "--model", default=None, help="local: qwen2.5-1.5b (default) or qwen2.5-0.5b; openai: the model name"
@@ -87,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--synthesis", choices=("facts", "articles"), default=None,
         help="facts (the model fuses a fact sheet; default) or articles (whole articles: the ablation)",
+    )
+    r.add_argument(
+        "--draft", choices=("prose", "json"), default=None,
+        help="prose (the model writes a headline and a paragraph; default) or json (the whole draft: the ablation)",
     )
     common(r)
 
@@ -109,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="a folder of saved eval records (<out>/briefs) to perturb and re-validate strictly")
     m.add_argument("--pipeline", action="store_true", help="also run the pipeline with a scripted model (no model)")
     m.add_argument("--limit", type=int, default=None, help="only the first N clusters")
+    m.add_argument("--draft", choices=("prose", "json"), default="prose",
+                   help="the pipeline's draft for --pipeline: the model's prose (default) or its JSON")
     m.add_argument("--json", type=Path, default=None, help="write the full result (with examples) here")
     return p
 
@@ -118,14 +125,15 @@ def _slug(text: str) -> str:
 
 
 def _generator(args: argparse.Namespace) -> runner.Generator:
-    if args.backend == "extractive":
-        return runner.extractive_generator()
+    if args.backend == "lead":
+        return runner.lead_generator()
     if args.backend == "lexrank":
         return runner.lexrank_generator()
     from summarizer.backends.factory import make_backend
     from summarizer.config import resolve
 
-    flags: dict[str, Any] = {"backend": args.backend, "use_cache": not args.no_cache, "synthesis": args.synthesis}
+    flags: dict[str, Any] = {"backend": args.backend, "use_cache": not args.no_cache, "synthesis": args.synthesis,
+                             "draft": args.draft}
     if args.backend == "local":
         flags["local_model"] = args.model
     else:
@@ -186,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "perturb":
             from . import perturb
 
-            result = perturb.run(args.dataset, args.briefs, args.pipeline, args.limit)
+            result = perturb.run(args.dataset, args.briefs, args.pipeline, args.limit, draft=args.draft)
             if args.json:
                 args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
             print(perturb.table(result))

@@ -81,7 +81,7 @@ def extractive_brief(articles: Sequence[Article], *, per_article: int | None = N
         sources=[Source.from_article(a) for a in articles],
         run=RunMetadata(
             model=f"lead-{k}",
-            backend="extractive",
+            backend="baseline",
             plan="extractive",
             duration_s=time.perf_counter() - started,
         ),
@@ -121,6 +121,6 @@ def lexrank_brief(articles: Sequence[Article]) -> StoryBrief:
         summary=Summary(sentences),
         sources=[Source.from_article(a) for a in articles],
         coverage=build_coverage(facts, unique),  # deterministic, so this row measures it without a model
-        run=RunMetadata(model="lexrank", backend="extractive", plan="extractive",
+        run=RunMetadata(model="lexrank", backend="baseline", plan="extractive",
                         duration_s=time.perf_counter() - started),
     )

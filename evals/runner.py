@@ -36,7 +36,7 @@ TOLERANCE = 1e-9  # so a rate of exactly 1.0 passes 'min 1.0' despite float sums
 RESULTS_DIR = Path("eval-results")
 # Backends whose runs are baselines (no model). The thresholds' "datasets" rows are the model
 # pipeline's and do not gate them; a "baselines" row (by the baseline's model label, then dataset) does.
-BASELINE_BACKENDS = frozenset({"extractive"})
+BASELINE_BACKENDS = frozenset({"baseline"})
 
 Progress = Callable[[str], None]
 
@@ -66,12 +66,12 @@ def code_fingerprint(*globs: str) -> str:
     return h.hexdigest()[:12]
 
 
-def extractive_generator() -> Generator:
+def lead_generator() -> Generator:
     """The lead-sentence baseline; no model."""
     from .baselines import extractive_brief
 
     return Generator(
-        backend="extractive",
+        backend="baseline",
         model="lead-1",
         make=lambda case: extractive_brief(case.articles),
         fingerprint=code_fingerprint("evals/baselines.py"),
@@ -83,7 +83,7 @@ def lexrank_generator() -> Generator:
     from .baselines import lexrank_brief
 
     return Generator(
-        backend="extractive",
+        backend="baseline",
         model="lexrank",
         make=lambda case: lexrank_brief(case.articles),
         fingerprint=code_fingerprint("evals/baselines.py", "summarizer/evidence/*.py", "summarizer/text/*.py"),

@@ -78,6 +78,9 @@ METRICS: dict[str, Metric] = {
     "summary_words": Metric("words in the summary"),
     "summary_sentences": Metric("sentences in the summary"),
     "compression": Metric("summary words / source words", "none", True),
+    "verbatim_sentences": Metric("summary sentences that stand verbatim in an article", "none", True),
+    "novel_words": Metric("summary words no article has (human summaries: about a third)", "none", True),
+    "model_sentences": Metric("summary sentences the model wrote that the truth layer kept", "none", True),
     "llm_calls": Metric("model calls", "lower"),
     "prompt_tokens": Metric("prompt tokens", "lower"),
     "completion_tokens": Metric("completion tokens", "lower"),
@@ -497,6 +500,23 @@ def score_length(brief: StoryBrief, articles: Sequence[Article]) -> Scored:
     )
 
 
+def score_abstraction(brief: StoryBrief, articles: Sequence[Article]) -> Scored:
+    """How much the summary copies: the share of its sentences that stand verbatim in an article
+    (spacing and case aside), the share of its words no article has (human summaries: about a third
+    on the dev set), and the share of its sentences the model wrote that survived the truth layer."""
+    sentences = list(brief.summary)
+    if not sentences:
+        return Scored({"verbatim_sentences": None, "novel_words": None, "model_sentences": None})
+    corpus = " ".join(" ".join(a.text.split()) for a in articles).casefold()
+    vocabulary = {w.casefold() for a in articles for w in words(a.text)}
+    mine = [w.casefold() for w in words(brief.summary.text)]
+    return Scored({
+        "verbatim_sentences": sum(" ".join(s.text.split()).casefold() in corpus for s in sentences) / len(sentences),
+        "novel_words": sum(w not in vocabulary for w in mine) / len(mine) if mine else None,
+        "model_sentences": sum(s.origin == "model" for s in sentences) / len(sentences),
+    })
+
+
 def score_cost(brief: StoryBrief) -> Scored:
     """LLM calls, tokens and wall time, as the pipeline recorded them."""
     r = brief.run
@@ -539,6 +559,7 @@ def score_brief(
         score_framing(brief, articles, reference),
         score_support(brief, articles),
         score_length(brief, articles),
+        score_abstraction(brief, articles),
         score_cost(brief),
     ):
         out.merge(part)
