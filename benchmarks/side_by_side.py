@@ -4,10 +4,13 @@
     python benchmarks/side_by_side.py --no-cache --clusters 10 --json out.json
     python benchmarks/side_by_side.py --backend openai --base-url http://127.0.0.1:8080/v1 --no-cache
 
-Three systems summarize each cluster, through one backend object (the model is loaded once):
+Five systems summarize each cluster, through one backend object (the model is loaded once):
 
 * ``pipeline``: :class:`summarizer.pipeline.Pipeline` with the default configuration (fact sheet,
-  grounding, re-asks);
+  the model's prose, grounding);
+* ``pipeline-json``: the same with ``draft="json"``: the model writes the whole draft as JSON under
+  a grammar (citations, key points, stances, topics), with re-asks;
+* ``extractive``: the same pipeline with the extractive backend: no model call;
 * ``raw``: one chat call with every article and a plain request for a neutral summary (plain
   text, no JSON, no schema): ``benchmarks/prompts/system.j2`` + ``raw.j2``;
 * ``map-reduce``: LangChain's map-reduce chain, written out: one summary call per article
@@ -41,7 +44,7 @@ import harness
 from summarizer.errors import SummarizerError
 
 PROMPTS = ROOT / "benchmarks" / "prompts"
-SYSTEMS = ("pipeline", "raw", "map-reduce")
+SYSTEMS = ("pipeline", "pipeline-json", "extractive", "raw", "map-reduce")
 MAX_TOKENS = 600  # a ~185-word summary is ~250 tokens; room for a model that runs long
 METRICS = ("rouge1", "rougeL", "rougeLsum", "key_fact_coverage", "hallucinated_numbers", "hallucinated_names",
            "hallucination_rate")
@@ -88,13 +91,13 @@ def _chat(backend: Any, user: str, purpose: str) -> Any:
     return backend.complete(request)
 
 
-def run_pipeline(backend: Any, config: Any, articles: list[Any]) -> Result:
+def run_pipeline(backend: Any, config: Any, articles: list[Any], system: str = "pipeline") -> Result:
     from summarizer.pipeline import Pipeline
 
     t0 = time.perf_counter()
     brief = Pipeline(backend, config).run(articles)
     r = brief.run
-    return Result("pipeline", " ".join(s.text for s in brief.summary), r.llm_calls, r.prompt_tokens,
+    return Result(system, " ".join(s.text for s in brief.summary), r.llm_calls, r.prompt_tokens,
                   r.completion_tokens, time.perf_counter() - t0)
 
 
@@ -150,7 +153,11 @@ def score(result: Result, case: Any) -> dict[str, float | None]:
 def compare(backend: Any, config: Any, cases: list[Any], progress: Any = None) -> list[dict[str, Any]]:
     """Run the three systems on every case; one row per (case, system)."""
     rows: list[dict[str, Any]] = []
-    runners = {"pipeline": lambda arts: run_pipeline(backend, config, arts),
+    from summarizer.backends.extractive import ExtractiveBackend
+
+    runners = {"pipeline": lambda arts: run_pipeline(backend, config.with_(draft="prose"), arts),
+               "pipeline-json": lambda arts: run_pipeline(backend, config.with_(draft="json"), arts, "pipeline-json"),
+               "extractive": lambda arts: run_pipeline(ExtractiveBackend(), config, arts, "extractive"),
                "raw": lambda arts: run_raw(backend, arts),
                "map-reduce": lambda arts: run_map_reduce(backend, arts)}
     for case in cases:
@@ -224,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     harness.add_backend_args(ap)
     args = ap.parse_args(argv)
     config = harness.config_from(args)
-    backend = harness.make_backend(config)  # one backend, one model load, for all three systems
+    backend = harness.make_backend(config)  # one backend, one model load, for every system
     rows = compare(backend, config, load_cases(args.clusters),
                    progress=lambda m: print(m, file=sys.stderr, flush=True))
     table = summarize_rows(rows)
