@@ -256,7 +256,7 @@ def scripted(kind: str, material: Material, seed: int, record: dict[str, Any]) -
     return answer
 
 
-_PROSE_FACTS = re.compile(r"^\d+\. (.+)$", re.MULTILINE)
+_PROSE_FACTS = re.compile(r"^- (.+)$", re.MULTILINE)
 PROSE_COPIED = 4  # facts the scripted model copies into its paragraph
 
 

@@ -16,7 +16,7 @@ from summarizer.text.sentences import sentence_spans
 
 # "[3] (New York Times (News), CNN) text": outlet lists may hold one level of parentheses.
 FACT = re.compile(r"^\[(\d+)\] \((?:[^()\n]|\([^()\n]*\))*\) (.+)$", re.MULTILINE)
-PROSE_FACTS = re.compile(r"^\d+\. (.+)$", re.MULTILINE)  # the prose call's numbered facts
+PROSE_FACTS = re.compile(r"^- (.+)$", re.MULTILINE)  # the prose call's listed facts
 PROSE_HEADER = "Facts, the most important first:"
 ARTICLE = re.compile(r'<article number="(\d+)"[^>]*>\n(?:Title: [^\n]*\n)?(.*?)\n</article>', re.DOTALL)
 

@@ -210,7 +210,7 @@ def draft_responder(body: dict[str, Any]) -> str:
     text = user_text(body)
     if _PROSE_HEADER in text:
         listed = text.split(_PROSE_HEADER, 1)[1].split("\n\n", 1)[0]
-        facts = re.findall(r"^\d+\. (.+)$", listed, re.MULTILINE)
+        facts = re.findall(r"^- (.+)$", listed, re.MULTILINE)
         return " ".join(facts[0].split()[:10]).rstrip(".,;:!?") + "\n\n" + " ".join(facts[:3])
     facts = facts_in(body)
     if facts:

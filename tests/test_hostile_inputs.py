@@ -54,7 +54,7 @@ def test_fifty_copies_of_one_article_are_one_source_sent_once(tmp_path):
     assert len(brief.sources) == 50
     assert sum(1 for s in brief.sources if s.duplicate_of) == 49
     prompt = fake.requests[0].messages[1]["content"]
-    facts = [line.split(". ", 1)[1] for line in prompt.splitlines() if re.match(r"\d+\. ", line)]
+    facts = [line[2:] for line in prompt.splitlines() if line.startswith("- ")]
     assert facts and len(set(facts)) == len(facts)  # one source, each of its facts once
 
 
