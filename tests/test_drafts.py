@@ -134,3 +134,10 @@ def test_a_usable_prose_answer_is_cached_and_an_unusable_one_is_asked_again(seed
     again = _pipeline(FakeBackend([]), tmp_path).run(articles)  # the usable answer was: no call
     assert len(good.requests) == 1 and first.run.cache_hits == 0
     assert again.run.cache_hits == 1 and str(again.summary) == str(first.summary)
+
+
+def test_an_answer_cut_off_at_its_token_bound_loses_its_unfinished_sentence(seed_cluster, tmp_path):
+    prep = _prepared(seed_cluster, tmp_path)
+    text = f"Headline\n{prep.sheet.facts[0].text} Putin said on Thursday that the"
+    assert len(prose_draft(prep, text).summary) == 2
+    assert [line.text for line in prose_draft(prep, text, cut_off=True).summary] == [prep.sheet.facts[0].text]

@@ -29,6 +29,7 @@ from .prepare import Prepared
 MAX_TOPICS = 3
 MAX_TITLE_WORDS = 16  # the prompt asks for 12; a headline a few words over it still reads as one
 MIN_TITLE_WORDS = 4
+_FINISHED = re.compile(r"[.!?…][\"”’')\]]*$")
 _NOT_PROSE = re.compile(r"[{}\[\]<>]")
 _CLAUSE_END = re.compile(r"\s*(?:[,;:]|\s[–—-]\s)\s*")
 # How a small model labels what it writes, though asked not to ("Headline:", "**Summary**", "# ").
@@ -113,16 +114,20 @@ def parse_prose(text: str) -> tuple[str, list[str]]:
     return title, [" ".join(body[s:e].split()) for s, e in sentence_spans(body) if body[s:e].strip()]
 
 
-def prose_draft(prep: Prepared, text: str) -> CodeDraft:
+def prose_draft(prep: Prepared, text: str, cut_off: bool = False) -> CodeDraft:
     """The draft the model's prose describes: each sentence cited to the sheet facts that support it.
 
     A sentence no fact supports is cited to the fact that holds most of its words; the truth layer
-    then repairs it (that fact's source sentence stands in) or drops it, and says so."""
+    then repairs it (that fact's source sentence stands in) or drops it, and says so. ``cut_off``: the
+    answer stopped at its token bound, so a last sentence with no closing punctuation was never
+    finished and is left out (coverage states the facts it would have)."""
     assert prep.sheet is not None
     facts = prep.sheet.facts
     number = {id(f): n for n, f in enumerate(facts, 1)}
     by_id = {a.id: a for a in prep.all_articles}
     title, sentences = parse_prose(text)
+    if cut_off and sentences and not _FINISHED.search(sentences[-1]):
+        sentences = sentences[:-1]
     lines = []
     for sentence in sentences:
         found = supporting_facts(sentence, facts, by_id) or _closest(sentence, facts)

@@ -248,7 +248,7 @@ def _prose(prep: Prepared, completion: Completion) -> StoryBrief:
     """The brief of a prose answer. Nothing is re-asked: a sentence the sources do not bear out is
     repaired or dropped by the truth layer, and coverage states the top facts the paragraph leaves out."""
     _raise_for_refusal(completion)
-    return assemble(prep, drafts.prose_draft(prep, completion.text))
+    return assemble(prep, drafts.prose_draft(prep, completion.text, cut_off=completion.finish_reason == "length"))
 
 
 def _interpret(prep: Prepared, completion: Completion) -> tuple[StoryBrief | None, list[str]]:
