@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..evidence.facts import neutral_rendering
 from ..schema.meta import WhatsNew
 from ..schema.parts import (
     CitedSentence,
@@ -162,7 +163,16 @@ class Walker:
         return kept  # type: ignore[no-any-return]
 
     def _lead_fallback(self) -> CitedSentence:
-        """No summary sentence survived: the lead sentence of the first original article stands in."""
+        """No summary sentence survived: the top fact's source sentence stands in (with its renderings as
+        evidence), else the lead sentence of the first original article."""
+        for fact in self.ctx.evidence.facts[:1] if self.ctx.evidence is not None else []:
+            for rendering in fact.sentences:
+                if neutral_rendering(rendering.text):
+                    self.ctx.note("summary_fallback", "summary", "no summary sentence was supported; "
+                                  "used the top fact's source sentence", "repaired")
+                    refs = [rendering.ref()] + [x.ref() for x in fact.sentences if x is not rendering]
+                    return CitedSentence(text=" ".join(rendering.text.split()), sources=fact.articles,
+                                         evidence=refs, origin="fact")
         for art in self.ctx.articles:
             if art.duplicate_of:
                 continue
@@ -171,7 +181,9 @@ class Walker:
                 if len(sentence.split()) >= 8 and not injection_markers(sentence):
                     self.ctx.note("summary_fallback", "summary", "no summary sentence was supported; "
                                   f"used the lead sentence of article {art.id}", "repaired")
-                    return CitedSentence(text=re.sub(r"\s+", " ", sentence), sources=[art.id], origin="fact")
+                    ref = SentenceRef(article_id=art.id, start=s, end=e, text=sentence)
+                    return CitedSentence(text=re.sub(r"\s+", " ", sentence), sources=[art.id], evidence=[ref],
+                                         origin="fact")
         art = self.ctx.articles[0]
         self.ctx.note("summary_fallback", "summary",
                       f"no summary sentence was supported; used the title of article {art.id}", "repaired")
