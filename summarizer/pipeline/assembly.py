@@ -190,7 +190,8 @@ def _evidence_of(prep: Prepared, actor: str) -> list[Any]:
 
 def _top_up(prep: Prepared, chosen: list[Perspective]) -> list[Perspective]:
     """Code adds the most reported actors the model left out, up to MIN_PERSPECTIVES: each rests on
-    its quotes and reported-speech sentences (no stance is written for them)."""
+    its quotes and reported-speech sentences, with the role the articles give them (no stance is
+    written for them)."""
     out = list(chosen)
     for actor in prep.speakers:
         if len(out) >= MIN_PERSPECTIVES:
@@ -204,7 +205,8 @@ def _top_up(prep: Prepared, chosen: list[Perspective]) -> list[Perspective]:
         if statements or evidence:
             sources = sorted({r.article_id for st in statements for r in st.renderings}
                              | {e.article_id for e in evidence}, key=lambda i: prep.numbers.get(i, 0))
-            out.append(Perspective(actor=actor, statements=statements, evidence=evidence, sources=sources))
+            out.append(Perspective(actor=actor, role=role_of(actor, [a.text for a in prep.articles]),
+                                   statements=statements, evidence=evidence, sources=sources))
     return out
 
 
