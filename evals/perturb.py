@@ -38,7 +38,7 @@ TYPES = ("control", "negation", "antonym", "figure", "entity", "role", "date")
 PER_BRIEF = 3  # perturbed sentences tried per brief and type
 
 _AUX = re.compile(r"\b(is|are|was|were|has|have|had|will|would|can|could|should|may|might|must)\b")
-_NEGATED = re.compile(r"\b(?:not|never)\s+|(?<=\w)n['’]t\b")
+_NEGATED = re.compile(r"\b(?:not|never|no)\s+|(?<=\w)n['’]t\b")  # "no" too: "not no longer" is no reversal
 _PAST = re.compile(r"\b([a-z]{3,}?)(ed)\b")
 _OPPOSITES = [
     ("rose", "fell"), ("rise", "fall"), ("increased", "decreased"), ("increase", "decrease"), ("higher", "lower"),
