@@ -413,7 +413,7 @@ def test_readers_see_the_source_sentence_behind_each_summary_sentence():
 
 def test_every_footnote_definition_is_a_block_of_its_own():
     """CommonMark footnotes: each ``[^n]: `` definition starts its own line, after a blank one. Glued onto
-    one line (trim_blocks ate the newline), a renderer showed the first of the shipped example's four."""
+    one line (trim_blocks ate the newline), a renderer showed only the first of the shipped example's."""
     from pathlib import Path
 
     example = Path(__file__).resolve().parent.parent / "examples" / "output" / "putin-nk-troops.json"
@@ -422,7 +422,7 @@ def test_every_footnote_definition_is_a_block_of_its_own():
     refs = set(re.findall(r"\[\^(s\d+)\](?!:)", md))
     starts = {n: re.match(r"\[\^(s\d+)\]: \S", line) for n, line in enumerate(lines)}
     defs = {n: m.group(1) for n, m in starts.items() if m}
-    assert len(refs) == 4 and sorted(defs.values()) == sorted(refs)
+    assert len(refs) >= 4 and sorted(defs.values()) == sorted(refs)
     assert all(lines[n - 1] == "" for n in defs)
     assert not any(re.search(r"\S\[\^s\d+\]: ", line) for line in lines)
 
