@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..schema.article import Article
-from ..schema.parts import SentenceRef
+from ..schema.parts import CitedSentence, Origin, SentenceRef
 from ..text.injection import injection_markers
 from ..text.lexicons import SPEECH_VERBS
 from ..text.loaded import find_loaded
@@ -126,6 +126,20 @@ def neutral_rendering(text: str) -> bool:
     outlet's loaded words ("fumed", "far-left") must not become the brief's voice.
     """
     return not _DANGLING_START.match(text.lstrip("“\"‘' ")) and not find_loaded(text)
+
+
+def fact_sentence(fact: Fact, origin: Origin = "fact") -> CitedSentence | None:
+    """A fact's own source sentence, cited to every outlet that reports it.
+
+    The rendering chosen is the first that stands on its own and is neutral (:func:`neutral_rendering`);
+    the others are its evidence too. None when no rendering qualifies. ``origin`` says why it is in
+    the brief (``"coverage"`` when coverage adds it).
+    """
+    for s in fact.sentences:
+        if neutral_rendering(s.text):
+            refs = [s.ref()] + [x.ref() for x in fact.sentences if x is not s]
+            return CitedSentence(text=" ".join(s.text.split()), sources=fact.articles, evidence=refs, origin=origin)
+    return None
 
 
 def article_sentences(articles: Sequence[Article]) -> list[Sentence]:

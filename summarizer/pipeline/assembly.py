@@ -12,8 +12,6 @@ import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from ..evidence import Fact
-from ..evidence.facts import neutral_rendering
 from ..evidence.outlets import build_coverage
 from ..evidence.players import key_players, story_location
 from ..evidence.speech import same_actor as _reported_same
@@ -88,20 +86,6 @@ def _mentions(article: Article, actor: str) -> bool:
     """The article names the actor (by their last significant name token, e.g. a surname)."""
     tokens = name_tokens(actor)
     return bool(tokens) and re.search(rf"\b{re.escape(tokens[-1])}\b", article.text, re.IGNORECASE) is not None
-
-
-def fact_sentence(fact: Fact, origin: Origin = "fact") -> CitedSentence | None:
-    """A fact's own source sentence, cited to every outlet that reports it.
-
-    The rendering chosen is the first that stands on its own and is neutral
-    (:func:`~summarizer.evidence.facts.neutral_rendering`). None when no rendering qualifies.
-    ``origin`` says why it is in the brief (``"coverage"`` when coverage adds it).
-    """
-    for s in fact.sentences:
-        if neutral_rendering(s.text):
-            refs = [s.ref()] + [x.ref() for x in fact.sentences if x is not s]
-            return CitedSentence(text=" ".join(s.text.split()), sources=fact.articles, evidence=refs, origin=origin)
-    return None
 
 
 def model_sentence(text: str, sources: Sequence[str], evidence: Sequence[SentenceRef] = (), *,

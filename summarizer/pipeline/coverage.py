@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 
 from .. import truth
 from ..evidence import Fact
+from ..evidence.facts import fact_sentence
 from ..evidence.statements import similar_remarks
 from ..schema.brief import StoryBrief
 from ..schema.meta import GroundingIssue
 from ..schema.parts import CitedSentence, Summary
 from ..text.sentences import quote_spans
 from ..text.words import content_stems
-from .assembly import fact_sentence
 from .prepare import Prepared
 from .sheet import Sheet
 

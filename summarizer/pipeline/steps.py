@@ -34,10 +34,11 @@ from pydantic import ValidationError
 from .. import errors, truth
 from ..backends.base import ChatBackend
 from ..config import Config
+from ..evidence.facts import fact_sentence
 from ..ingest.records import check_article_size
 from ..schema.article import Article
 from ..schema.brief import StoryBrief
-from .assembly import ChosenActor, disagreement_lines, fact_sentence, model_sentence, perspectives
+from .assembly import ChosenActor, disagreement_lines, model_sentence, perspectives
 from .calls import Caller, RunState
 from .coverage import says
 from .prepare import Prepared, prepare

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..evidence.facts import neutral_rendering
+from ..evidence.facts import fact_sentence
 from ..schema.meta import WhatsNew
 from ..schema.parts import (
     CitedSentence,
@@ -166,13 +166,11 @@ class Walker:
         """No summary sentence survived: the top fact's source sentence stands in (with its renderings as
         evidence), else the lead sentence of the first original article."""
         for fact in self.ctx.evidence.facts[:1] if self.ctx.evidence is not None else []:
-            for rendering in fact.sentences:
-                if neutral_rendering(rendering.text):
-                    self.ctx.note("summary_fallback", "summary", "no summary sentence was supported; "
-                                  "used the top fact's source sentence", "repaired")
-                    refs = [rendering.ref()] + [x.ref() for x in fact.sentences if x is not rendering]
-                    return CitedSentence(text=" ".join(rendering.text.split()), sources=fact.articles,
-                                         evidence=refs, origin="fact")
+            top = fact_sentence(fact)
+            if top is not None:
+                self.ctx.note("summary_fallback", "summary", "no summary sentence was supported; "
+                              "used the top fact's source sentence", "repaired")
+                return top
         for art in self.ctx.articles:
             if art.duplicate_of:
                 continue
