@@ -8,7 +8,6 @@ grounding and validation on the input, not a model's skill.
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 

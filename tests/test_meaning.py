@@ -249,9 +249,10 @@ def test_reworded_rules_still_catch_their_change(sentence, source, rule):
 # Two names trading places around the same words (real dev sentences, perturbed), and the orders that
 # say the same thing: an appositive turned into a title, names joined by "and", a passive.
 @pytest.mark.parametrize(("sentence", "source", "swapped"), [
-    ("Essex has died after being stabbed multiple times at his constituency surgery in Conservative MP Sir "
-     "David Amess.", "Conservative MP Sir David Amess has died after being stabbed multiple times at his "
-     "constituency surgery in Essex.", True),
+    (("Essex has died after being stabbed multiple times at his constituency surgery in Conservative MP Sir "
+      "David Amess."),
+     ("Conservative MP Sir David Amess has died after being stabbed multiple times at his "
+      "constituency surgery in Essex."), True),
     ("A commission formed by Supreme Court to study potential changes to the President Biden expressed concerns.",
      "A commission formed by President Biden to study potential changes to the Supreme Court expressed concerns.",
      True),
