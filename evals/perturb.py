@@ -261,7 +261,9 @@ PROSE_COPIED = 4  # facts the scripted model copies into its paragraph
 
 
 def _prose_answer(kind: str, material: Material, seed: int, record: dict[str, Any], content: str) -> str:
-    listed = content.split("Facts, the most important first:", 1)[-1].split("\n\n", 1)[0]
+    from summarizer.pipeline.requests import PROSE_HEADER
+
+    listed = content.split(PROSE_HEADER, 1)[-1].split("\n\n", 1)[0]
     picks = [t.strip() for t in _PROSE_FACTS.findall(listed)][:PROSE_COPIED]
     rng = random.Random(f"{seed}:{kind}")
     out = []

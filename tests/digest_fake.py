@@ -11,13 +11,14 @@ import re
 from typing import Any
 
 from summarizer.backends.base import ChatRequest
+from summarizer.pipeline import requests
 from summarizer.text.loaded import loaded_terms
 from summarizer.text.sentences import sentence_spans
 
 # "[3] (New York Times (News), CNN) text": outlet lists may hold one level of parentheses.
 FACT = re.compile(r"^\[(\d+)\] \((?:[^()\n]|\([^()\n]*\))*\) (.+)$", re.MULTILINE)
 PROSE_FACTS = re.compile(r"^- (.+)$", re.MULTILINE)  # the prose call's listed facts
-PROSE_HEADER = "Facts, the most important first:"
+PROSE_HEADER = requests.PROSE_HEADER
 ARTICLE = re.compile(r'<article number="(\d+)"[^>]*>\n(?:Title: [^\n]*\n)?(.*?)\n</article>', re.DOTALL)
 
 

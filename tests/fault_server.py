@@ -240,7 +240,9 @@ def draft_responder(body: dict[str, Any]) -> str:
     return json.dumps(draft, ensure_ascii=False)
 
 
-_PROSE_HEADER = "Facts, the most important first:"  # how the prose call lists its facts (prompts/prose.j2)
+# how the prose call lists its facts (summarizer.pipeline.requests.PROSE_HEADER); written out, as the
+# server knows nothing of its client
+_PROSE_HEADER = "Facts, the most important first:"
 _BAD_SCHEMA = json.dumps({"title": 7, "summary": "this should have been a list", "perspectives": {"x": 1}})
 
 

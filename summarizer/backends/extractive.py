@@ -4,7 +4,7 @@ With ``--backend extractive`` (``Config(backend="extractive")``) the pipeline ma
 The summary is the cluster's top-ranked facts in their sources' own words, with the coverage step's
 length rule; key points, perspectives, coverage, timeline and entities are built by code as in
 every brief, and the truth layer checks the result like any other. The title is the headline of the
-article that reports the lead fact (see :func:`summarizer.pipeline.assembly.extractive_draft`).
+article that reports the lead fact (see :func:`summarizer.pipeline.drafts.extractive_draft`).
 
 It costs no model load and tens of milliseconds per cluster: the mode for a thousand stories in a
 minute. Its measured quality is in ``docs/quality.md``.

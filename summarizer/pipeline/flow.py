@@ -128,7 +128,7 @@ class Pipeline:
         prep = self.prepare(articles)
         if not self.writes:
             return self._finish(prep, assemble(prep, drafts.extractive_draft(prep)), state)
-        if prep.request is not None and prep.request.purpose == "prose":
+        if prep.request is not None and _is_prose(prep):
             self.progress("writing the brief")
             answer = (yield [prep.request])[0]
             if drafts.usable_prose(answer.text):  # an answer with no headline or sentence is asked again next run
@@ -171,8 +171,8 @@ class Pipeline:
 
     def finalize(self, prepared: Prepared, completion: Completion) -> StoryBrief:
         """Turn one synthesis completion into a brief without re-asking (used by the Batch API path)."""
-        brief, problems = (_prose(prepared, completion), []) if prepared.request is not None and \
-            prepared.request.purpose == "prose" else _interpret(prepared, completion)
+        brief, problems = (_prose(prepared, completion), []) if _is_prose(prepared) else \
+            _interpret(prepared, completion)
         if brief is None:
             raise errors.OutputValidationError("the model's output failed validation",
                                                [{"output": completion.text, "errors": problems}])
@@ -242,6 +242,10 @@ def _parse_notes(completion: Completion, article_id: str) -> ArticleNotes:
 def _describe_validation_error(err: Any) -> str:
     loc = ".".join(str(p) for p in err.get("loc", ()))
     return f"{loc or 'answer'}: {err.get('msg', 'invalid')}"
+
+
+def _is_prose(prep: Prepared) -> bool:
+    return prep.request is not None and prep.request.purpose == "prose"
 
 
 def _prose(prep: Prepared, completion: Completion) -> StoryBrief:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 PROMPT_NAMES = ("system.j2", "prose.j2", "fuse.j2", "synthesize.j2", "extract.j2", "reask.j2")
 NOTES_MAX_TOKENS = 400
 PROSE_FACTS = 8  # the sheet facts the prose call shows the model (coverage reads them all)
+PROSE_HEADER = "Facts, the most important first:"  # the line before the prose call's facts
 
 
 def messages(user: str, cites: str = "articles") -> tuple[dict[str, str], ...]:
@@ -45,6 +46,14 @@ def _disagreements(prep: Prepared) -> list[dict[str, Any]]:
     ]
 
 
+def _claims(prep: Prepared) -> list[dict[str, Any]]:
+    """Each disagreement's subject and its claims (figure, claimant), as the fact-sheet prompts list them."""
+    return [
+        {"subject": d.subject, "claims": [{"value": c.value, "claimant": c.claimant} for c in d.claims]}
+        for d in prep.evidence.disagreements
+    ]
+
+
 def fusion(prep: Prepared, max_tokens: int) -> ChatRequest:
     """The one call that writes the brief from the fact sheet: the model fuses facts chosen by code."""
     assert prep.sheet is not None
@@ -54,11 +63,7 @@ def fusion(prep: Prepared, max_tokens: int) -> ChatRequest:
         {"number": n, "outlets": len(f.articles), "text": data(f.text)}
         for n, f in enumerate(prep.sheet.facts, 1)
     ]
-    disagreements = [
-        {"subject": d.subject, "claims": [{"value": c.value, "claimant": c.claimant} for c in d.claims]}
-        for d in prep.evidence.disagreements
-    ]
-    user = prompts.render("fuse.j2", facts=facts, actors=prep.speakers, disagreements=disagreements,
+    user = prompts.render("fuse.j2", facts=facts, actors=prep.speakers, disagreements=_claims(prep),
                           words=prep.sheet.words, sentences=prep.sheet.sentences,
                           n_perspectives=min(4, len(prep.speakers)))
     return ChatRequest(messages=messages(user, "facts"), schema=prep.draft.model_json_schema(),
@@ -73,13 +78,9 @@ def prose(prep: Prepared) -> ChatRequest:
     No grammar, no JSON, no citations: code cites each sentence by alignment
     (:func:`~summarizer.pipeline.drafts.prose_draft`) and writes the rest of the brief."""
     assert prep.sheet is not None
-    disagreements = [
-        {"subject": d.subject, "claims": [{"value": c.value, "claimant": c.claimant} for c in d.claims]}
-        for d in prep.evidence.disagreements
-    ]
     facts = [data(f.text) for f in prep.sheet.facts[:PROSE_FACTS]]
     low, high = prep.sheet.prose_sentences
-    user = prompts.render("prose.j2", facts=facts, disagreements=disagreements,
+    user = prompts.render("prose.j2", facts=facts, header=PROSE_HEADER, disagreements=_claims(prep),
                           sentences=f"{low} to {high}", words=prep.sheet.prose_words)
     return ChatRequest(messages=messages(user, "prose"), max_tokens=prose_tokens(prep.sheet.prose_words),
                        purpose="prose")
