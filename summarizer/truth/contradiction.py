@@ -68,9 +68,11 @@ def contradictions(
     ``rules`` names the rules to apply (all by default).
     """
     mine = tokens(sentence)
-    theirs = [tokens(s) for s in sources]
-    if not mine or not theirs:
+    if not mine or not sources:
         return []
+    # Sources are tokenised only for the rules that read tokens: the figure rule alone is asked about
+    # whole articles (a sentence that cites no source sentence), and reads them through an index.
+    theirs = [tokens(s) for s in sources] if set(rules) - {"figure", "date"} else []
     found = []
     for rule in rules:
         if rule == "figure":
@@ -276,22 +278,32 @@ def _about(sentence: str, m: re.Match[str]) -> str | None:
     return _near(sentence, m.start(), True)
 
 
+@functools.lru_cache(maxsize=1024)  # a coverage sentence may cite hundreds of articles
+def _source_figures(text: str) -> dict[float, list[tuple[str, int, int]]]:
+    """Each value a figure of a source text can mean (digits and words), with that figure's (kind,
+    start, end). Cached and keyed by value: when a sentence cites no source sentence its whole
+    articles are the sources, and a check then costs one scan of each article, not one per sentence."""
+    out: dict[float, list[tuple[str, int, int]]] = {}
+    found = [({float(m.group("num").replace(",", "")), value(m)}, kind, m.start(), m.end())
+             for m in NUMBER_RE.finditer(text) if (kind := number_kind(text, m)) != "other"]
+    found += [(set(values), "count", m.start(), m.end())
+              for m, (_raw, values) in zip(SPELLED_RE.finditer(text), spelled_counts(text), strict=True)]
+    for values, kind, start, end in found:
+        for v in values:
+            out.setdefault(v, []).append((kind, start, end))
+    return out
+
+
 def _figures(sentence: str, sources: Sequence[str]) -> list[Finding]:
-    occurrences: list[tuple[set[float], str, set[str]]] = []
-    for text in sources:
-        for m in NUMBER_RE.finditer(text):
-            if number_kind(text, m) != "other":
-                plain = float(m.group("num").replace(",", ""))
-                occurrences.append(({plain, value(m)}, number_kind(text, m), _window(text, m.start(), m.end())))
-        for m, (_raw, values) in zip(SPELLED_RE.finditer(text), spelled_counts(text), strict=True):
-            occurrences.append((set(values), "count", _window(text, m.start(), m.end())))
+    indexes = [(text, _source_figures(text)) for text in sources]
     out = []
     for m in NUMBER_RE.finditer(sentence):
         kind = number_kind(sentence, m)
         if kind == "other":
             continue
         mine = {float(m.group("num").replace(",", "")), value(m)}
-        same = [(k, w) for v, k, w in occurrences if v & mine]
+        hits = {(text, hit) for text, index in indexes for v in mine for hit in index.get(v, ())}
+        same = [(k, _window(text, start, end)) for text, (k, start, end) in hits]
         if not same:
             out.append(Finding("figure", f"gives {m.group().strip()!r}, which the sentences it cites do not"))
             continue
@@ -303,18 +315,25 @@ def _figures(sentence: str, sources: Sequence[str]) -> list[Finding]:
 
 # ---------------------------------------------------------------------------------------- dates
 
-def _calendar_words(text: str) -> tuple[set[str], set[str]]:
-    """(months, weekdays) named in ``text``, months by their first three letters."""
+@functools.lru_cache(maxsize=1024)
+def _calendar_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(months, weekdays) named in ``text``, months by their first three letters. Cached: the cited
+    articles' words are asked for every sentence that cites them."""
     months = {m.group(1)[:3].lower() for m in _MONTH_RE.finditer(text) if m.group(1) != "May"}
     if _MAY_DATE.search(text):
         months.add("may")
-    return months, {m.group(1).lower() for m in _WEEKDAY_RE.finditer(text)}
+    return frozenset(months), frozenset(m.group(1).lower() for m in _WEEKDAY_RE.finditer(text))
+
+
+def _calendar_union(texts: Sequence[str]) -> tuple[frozenset[str], frozenset[str]]:
+    words = [_calendar_words(t) for t in texts]
+    return frozenset().union(*(m for m, _ in words)), frozenset().union(*(d for _, d in words))
 
 
 def _dates(sentence: str, sources: Sequence[str], articles: Sequence[str]) -> list[Finding]:
     mine = _calendar_words(sentence)
-    cited = _calendar_words(" ".join(sources))
-    whole = _calendar_words(" ".join(articles))
+    cited = _calendar_union(sources)
+    whole = _calendar_union(articles)
     out = []
     for kind, own, there, anywhere in zip(("month", "weekday"), mine, cited, whole, strict=True):
         for word in sorted(own - there):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -18,7 +19,14 @@ def entity_in_sources(name: str, articles: Sequence[Article], folded_texts: Sequ
     needle = normalize(name, casefold=True)
     # Callers that check many names pass the context's folded texts (folded once per brief).
     texts = folded_texts if folded_texts is not None else (folded(a.text)[0] for a in articles)
-    return any(occurs_bounded(needle, text) for text in texts)
+    return any(_occurs(needle, text) for text in texts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _occurs(needle: str, text: str) -> bool:
+    # One brief's entities are checked by every pass of the truth layer (check, repair, the final
+    # validation): against a multi-megabyte article each search is a scan, so each is made once.
+    return occurs_bounded(needle, text)
 
 
 class EntityCheck(NoRepair):
