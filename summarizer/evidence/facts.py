@@ -24,6 +24,7 @@ import numpy as np
 
 from ..schema.article import Article
 from ..schema.parts import CitedSentence, Origin, SentenceRef
+from ..text.fitness import unfit
 from ..text.injection import injection_markers
 from ..text.lexicons import SPEECH_VERBS
 from ..text.loaded import find_loaded
@@ -79,11 +80,12 @@ class Fact:
 
 
 def _usable(text: str, n_words: int) -> bool:
-    """A whole prose sentence: not a caption, not cut off ("..." ends an excerpt), not instructions,
-    and in the outlet's own voice (not a piece of a quote that runs over several sentences)."""
+    """A whole prose sentence: not cut off ("..." ends an excerpt), not instructions, in the outlet's
+    own voice (not a piece of a quote that runs over several sentences), and not the page's furniture
+    (a caption, a credit, a prompt, a correction note: :func:`summarizer.text.fitness.unfit`)."""
     return (MIN_WORDS <= n_words <= MAX_WORDS and not injection_markers(text)
             and re.search(r"[.!?\"”’)]$", text) is not None and not text.rstrip("\"”’) ").endswith(("...", "…"))
-            and not _inside_quote(text))
+            and not _inside_quote(text) and unfit(text) is None)
 
 
 # A dateline ("WASHINGTON —", "KYIV, Ukraine (AP) —") or a section label ("Driving the news:",

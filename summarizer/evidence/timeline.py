@@ -26,6 +26,7 @@ import numpy as np
 from ..schema.article import Article
 from ..schema.parts import EventDate, TimelineEvent
 from ..text.dates import BOUNDARY, DateMention, article_dates, is_dateline, mentions_in, overlap
+from ..text.fitness import has_finite_verb
 from ..text.lexicons import SPEECH_VERBS
 from ..text.names import inner_name_words, name_words
 from .facts import Fact, Sentence, article_sentences, similarity_matrix
@@ -42,10 +43,6 @@ _REPORTING = re.compile(rf"\b(?:{SPEECH_VERBS}|mentioned|asserted|reported|repor
                         r"showed|shows|estimated|estimates|alleged|revealed|believes|believed)\b")
 _THAT = re.compile(r"[^.;]{0,80}?\bthat\b")
 _NAME = re.compile(r"(?<!^)(?<![.!?“\"]\s)\b[A-Z][a-z]+|\b[A-Z]{2,}\b")
-# A finite verb, roughly: without one a line is a caption ("Soldiers receiving gear, October 2024.").
-_VERB = re.compile(rf"(?<![\w-])(?:{SPEECH_VERBS}|[a-z]{{3,}}ed|is|was|were|are|has|have|had|did|does|will|would|"
-                   r"could|can|may|might|met|sent|spoke|began|went|came|took|held|made|gave|fell|won|lost|left|"
-                   r"struck|hit|saw|seen|told|passed|arrived)\b")
 _DANGLING = re.compile(r"^[“\"‘']?(?:He|She|It|They|This|That|These|Those|His|Her|Their)\b")
 
 
@@ -76,7 +73,7 @@ def dated_sentences(articles: Sequence[Article], facts: Sequence[Fact] = ()) -> 
         art = arts[s.article_id]
         pub = pubs[art.id][0]
         usable = [m for m in by_article[s.article_id] if s.start <= m.start < s.end and _event_date(m, art.text, pub)]
-        if not usable or not _NAME.search(s.text) or not _VERB.search(s.text):
+        if not usable or not _NAME.search(s.text) or not has_finite_verb(s.text):
             continue  # an event names an actor and says what happened
         m = min(usable, key=lambda x: (_PRECISION_RANK[x.precision or "year"], x.start))
         role, clause = _role(s, m)
