@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from summarizer.schema import Article, StoryBrief
+from summarizer.text.fitness import unfit
 
 from .datasets import DATA_DIR, ENTITY_KINDS, Fact, Reference
 from .matching import SourceIndex, find_verbatim, match_entities, names_in, numbers_in, words
@@ -81,6 +82,9 @@ METRICS: dict[str, Metric] = {
     "verbatim_sentences": Metric("summary sentences that stand verbatim in an article", "none", True),
     "novel_words": Metric("summary words no article has (human summaries: about a third)", "none", True),
     "model_sentences": Metric("summary sentences the model wrote that the truth layer kept", "none", True),
+    "unfit_sentences": Metric(
+        "captions, credits, prompts, correction notes, appeals or verbless lines among the brief's sentences", "lower"
+    ),
     "llm_calls": Metric("model calls", "lower"),
     "prompt_tokens": Metric("prompt tokens", "lower"),
     "completion_tokens": Metric("completion tokens", "lower"),
@@ -517,6 +521,38 @@ def score_abstraction(brief: StoryBrief, articles: Sequence[Article]) -> Scored:
     })
 
 
+def reader_sentences(brief: StoryBrief) -> list[tuple[str, str]]:
+    """(where, text) of every sentence the brief gives a reader as a statement of the story: summary,
+    key points, timeline events, what's new, and each outlet's and stance's coverage sentences."""
+    out = [(f"summary[{i}]", s.text) for i, s in enumerate(brief.summary)]
+    out += [(f"key_points[{i}]", s.text) for i, s in enumerate(brief.key_points)]
+    out += [(f"timeline[{i}]", e.text) for i, e in enumerate(brief.timeline)]
+    if brief.whats_new is not None:
+        out += [(f"whats_new[{i}]", s.text) for i, s in enumerate(brief.whats_new.summary)]
+    if brief.coverage is not None:
+        for o in brief.coverage.outlets:
+            for part in ("angle", "leads", "only_here"):
+                out += [(f"coverage.{o.article_id}.{part}", r.text) for r in getattr(o, part)]
+        for st in brief.coverage.stances:
+            out += [(f"coverage.{st.stance}.{part}", r.text) for part in ("emphasis", "only_this_side")
+                    for r in getattr(st, part)]
+            if st.summary is not None:
+                out.append((f"coverage.{st.stance}.summary", st.summary.text))
+    return out
+
+
+def score_fitness(brief: StoryBrief) -> Scored:
+    """Sentences of the brief that are the page's furniture, not the story (:mod:`summarizer.text.fitness`).
+
+    The pipeline keeps such sentences out of its facts with the same rules, so this counts those that
+    reach a brief some other way (the model's text, a fallback, an older or third-party brief), not how
+    much furniture the rules miss; docs/quality.md says what a reading of the briefs found."""
+    found = [(where, rule, text) for where, text in dict.fromkeys(reader_sentences(brief))
+             if (rule := unfit(text)) is not None]
+    return Scored({"unfit_sentences": float(len(found))},
+                  {"unfit": [{"where": w, "rule": r, "text": t} for w, r, t in found]} if found else {})
+
+
 def score_cost(brief: StoryBrief) -> Scored:
     """LLM calls, tokens and wall time, as the pipeline recorded them."""
     r = brief.run
@@ -560,6 +596,7 @@ def score_brief(
         score_support(brief, articles),
         score_length(brief, articles),
         score_abstraction(brief, articles),
+        score_fitness(brief),
         score_cost(brief),
     ):
         out.merge(part)
