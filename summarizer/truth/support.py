@@ -187,11 +187,24 @@ def supporting_facts(text: str, facts: Sequence[Fact], by_id: Mapping[str, Artic
     scored = sorted(facts, key=lambda f: -support(text, [s.ref() for s in f.sentences])[1])[:6]
     if scored and _contradicts(text, [s.ref() for s in scored[0].sentences], by_id, REVERSALS):
         return []  # it reverses the fact it copies most from: no mix of others may bear it out
+    # A sentence that fuses two facts is cited to both: a pair replaces the best single fact when it
+    # holds clearly more of the sentence's words (PAIR_GAIN), since half of a fused sentence's words
+    # come from its larger fact alone and that fact's renderings need not hold the rest.
+    best: list[Fact] = []
+    best_share = 0.0
     for group in [[f] for f in scored] + [[f, g] for i, f in enumerate(scored) for g in scored[i + 1 :]]:
         refs = [s.ref() for f in group for s in f.sentences]
-        if _supported(text, refs) and not _contradicts(text, refs, by_id):
-            return group
-    return []
+        missing, share = support(text, refs)
+        if missing or share < MIN_SUPPORT or (best and share < best_share + PAIR_GAIN):
+            continue
+        if not _contradicts(text, refs, by_id):
+            best, best_share = group, share
+            if share >= 1.0:
+                break  # every word held: nothing can do better
+    return best
+
+
+PAIR_GAIN = 0.1  # share of a sentence's content words a second fact must add to be cited too
 
 
 # The rules that find a reversal, not material the source lacks (a name, figure or date that another
