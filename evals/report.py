@@ -30,6 +30,7 @@ KEY_METRICS = (
     "rouge2",
     "rougeL",
     "rougeLsum",
+    "rouge1_gain",
     "framing_rougeL",
     "framing_headline_rougeL",
     "sentence_support_rate",
@@ -56,6 +57,7 @@ SHORT = {
     "framing_headline_rougeL": "headlines R-L",
     "llm_calls": "calls",
     "duration_s": "time s",
+    "rouge1_gain": "R-1 over LexRank",
 }
 
 

@@ -65,6 +65,10 @@ METRICS: dict[str, Metric] = {
     "rouge2": Metric("ROUGE-2 F1 vs reference summary", "higher"),
     "rougeL": Metric("ROUGE-L F1 vs reference summary", "higher"),
     "rougeLsum": Metric("ROUGE-Lsum F1 vs reference summary (sentence-split)", "higher"),
+    "lexrank_rouge1": Metric("ROUGE-1 F1 of the LexRank-style selection cut to this summary's word count", "none"),
+    "lexrank_rougeLsum": Metric("ROUGE-Lsum F1 of the LexRank-style selection cut to this summary's word count", "none"),
+    "rouge1_gain": Metric("rouge1 minus lexrank_rouge1: what the brief adds over extraction at equal length", "higher"),
+    "rougeLsum_gain": Metric("rougeLsum minus lexrank_rougeLsum", "higher"),
     "framing_rouge1": Metric("ROUGE-1 F1 of the per-stance coverage sentences vs the reference framing", "higher"),
     "framing_rougeL": Metric("ROUGE-L F1 of the per-stance coverage sentences vs the reference framing", "higher"),
     "framing_headline_rouge1": Metric("baseline: ROUGE-1 F1 of each stance's headline vs the reference framing"),
@@ -427,6 +431,50 @@ def score_rouge(summary: str, reference: Reference | None) -> Scored:
     return Scored({k: s[k].fmeasure for k in ROUGE_KEYS})
 
 
+def lexrank_at_length(articles: Sequence[Article], n_words: int) -> str:
+    """The LexRank-style selection (the pipeline's fact ranking, each fact's own sentence, in rank order)
+    cut to exactly ``n_words`` words: extraction at the brief's own length, since ROUGE F1 moves with
+    length and a longer summary is not a better one."""
+    from summarizer.evidence.facts import fact_sentence, find_facts
+
+    unique = [a for a in articles if not a.duplicate_of] or list(articles)
+    picked: list[str] = []
+    count = 0
+    for fact in find_facts(unique):
+        if count >= n_words:
+            break
+        sentence = fact_sentence(fact)
+        if sentence is not None:
+            picked.append(sentence.text)
+            count += len(sentence.text.split())
+    out: list[str] = []
+    left = n_words
+    for text in picked:
+        toks = text.split()
+        out.append(" ".join(toks[:left]))
+        left -= len(toks[:left])
+        if left <= 0:
+            break
+    return " ".join(out)
+
+
+def score_extraction_gain(brief: StoryBrief, articles: Sequence[Article], reference: Reference | None) -> Scored:
+    """ROUGE of the LexRank-style selection at this summary's word count, and the brief's gain over it."""
+    keys = ("lexrank_rouge1", "lexrank_rougeLsum", "rouge1_gain", "rougeLsum_gain")
+    n = len(brief.summary.text.split())
+    if reference is None or not reference.summary.strip() or not n:
+        return Scored(dict.fromkeys(keys))
+    mine = score_rouge(brief.summary.text, reference).metrics
+    theirs = score_rouge(lexrank_at_length(articles, n), reference).metrics
+    if theirs["rouge1"] is None or mine["rouge1"] is None:
+        return Scored(dict.fromkeys(keys))
+    return Scored({
+        "lexrank_rouge1": theirs["rouge1"], "lexrank_rougeLsum": theirs["rougeLsum"],
+        "rouge1_gain": mine["rouge1"] - theirs["rouge1"],
+        "rougeLsum_gain": (mine["rougeLsum"] or 0.0) - (theirs["rougeLsum"] or 0.0),
+    })
+
+
 FRAMING_KEYS = ("rouge1", "rougeL")
 
 
@@ -592,6 +640,7 @@ def score_brief(
         score_entities(brief, articles, reference, gold_entities),
         score_neutrality(brief, reference),
         score_rouge(brief.summary.text, reference),
+        score_extraction_gain(brief, articles, reference),
         score_framing(brief, articles, reference),
         score_support(brief, articles),
         score_length(brief, articles),
