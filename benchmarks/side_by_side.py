@@ -65,10 +65,10 @@ def render(name: str, **variables: Any) -> str:
 
 def target_words(articles: list[Any]) -> int:
     """The pipeline's target summary length (the middle of the fact sheet's range)."""
-    from summarizer.pipeline.sheet import SMALL_CLUSTER_WORDS
+    from summarizer.pipeline.sheet import summary_length
 
-    small = sum(len(a.text.split()) for a in articles) < SMALL_CLUSTER_WORDS
-    return 125 if small else 185
+    low, high = summary_length(sum(len(a.text.split()) for a in articles))[0]
+    return (low + high) // 2
 
 
 @dataclass

@@ -99,12 +99,11 @@ def lexrank_brief(articles: Sequence[Article]) -> StoryBrief:
     from summarizer.evidence.facts import find_facts
     from summarizer.evidence.outlets import build_coverage
     from summarizer.pipeline.assembly import fact_sentence
-    from summarizer.pipeline.sheet import SMALL_CLUSTER_WORDS
+    from summarizer.pipeline.sheet import summary_length
 
     started = time.perf_counter()
     unique = [a for a in articles if not a.duplicate_of] or list(articles)
-    small = sum(len(a.text.split()) for a in unique) < SMALL_CLUSTER_WORDS
-    target = 100 if small else 150
+    target = summary_length(sum(len(a.text.split()) for a in unique))[0][0]
     sentences: list[CitedSentence] = []
     words = 0
     facts = find_facts(unique)

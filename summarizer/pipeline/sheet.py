@@ -16,6 +16,7 @@ from ..schema.article import Article
 SHEET_TOKENS = 1200  # fact text per synthesis call
 MAX_FACTS = 18
 SMALL_CLUSTER_WORDS = 600  # three short excerpts, as in the dev set
+FULL_CLUSTER_WORDS = 2500  # several full-length articles
 
 
 @dataclass(frozen=True)
@@ -50,5 +51,20 @@ def build_sheet(facts: Sequence[Fact], articles: Sequence[Article], count: Calla
         used += cost
     if not chosen:
         return None
-    small = sum(len(a.text.split()) for a in articles) < SMALL_CLUSTER_WORDS
-    return Sheet(chosen, (100, 150) if small else (150, 220), (4, 7) if small else (5, 9))
+    return Sheet(chosen, *summary_length(sum(len(a.text.split()) for a in articles)))
+
+
+def summary_length(source_words: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(words, sentences) bounds of the summary of a cluster of ``source_words`` words: the first tier
+    whose size the cluster is under (:data:`LENGTHS`)."""
+    return next((words, sentences) for limit, words, sentences in LENGTHS if source_words < limit)
+
+
+# The summary's length follows the cluster: (cluster words under, summary words, summary sentences).
+# Human summaries run about 100 words for three 90-word excerpts (AllSides) and about 215 for three
+# or more full articles (Multi-News, median 1,928 words).
+LENGTHS: tuple[tuple[float, tuple[int, int], tuple[int, int]], ...] = (
+    (SMALL_CLUSTER_WORDS, (100, 150), (4, 7)),
+    (FULL_CLUSTER_WORDS, (150, 220), (5, 9)),
+    (float("inf"), (200, 260), (6, 10)),
+)
