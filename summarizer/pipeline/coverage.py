@@ -22,6 +22,7 @@ from ..evidence.statements import similar_remarks
 from ..schema.brief import StoryBrief
 from ..schema.meta import GroundingIssue
 from ..schema.parts import CitedSentence, Summary
+from ..text.compression import compress
 from ..text.sentences import quote_spans
 from ..text.words import content_stems
 from .prepare import Prepared
@@ -99,6 +100,16 @@ def _surviving(brief: StoryBrief, prep: Prepared) -> list[CitedSentence]:
     ]
 
 
+def coverage_sentence(fact: Fact) -> CitedSentence | None:
+    """A fact as coverage states it: its source sentence compressed by deletion (where a statement was
+    made, asides, connectives: :mod:`summarizer.text.compression`), so more facts fit the same words."""
+    sentence = fact_sentence(fact, "coverage")
+    if sentence is None:
+        return None
+    short = compress(sentence.text)
+    return sentence if short == sentence.text else sentence.model_copy(update={"text": short})
+
+
 def _uncovered(prep: Prepared, said: list[CitedSentence], common: frozenset[str]) -> Iterator[tuple[int, CitedSentence]]:
     """The sheet's facts that nothing in ``said`` states, as (rank, source sentence), best first.
 
@@ -107,7 +118,7 @@ def _uncovered(prep: Prepared, said: list[CitedSentence], common: frozenset[str]
     for rank, fact in enumerate(prep.sheet.facts, 1):
         if said_by(fact, said, common):
             continue
-        sentence = fact_sentence(fact, "coverage")
+        sentence = coverage_sentence(fact)
         if sentence is not None:
             yield rank, sentence
 
@@ -164,7 +175,7 @@ def _fill_summary(d: _Draft, sheet: Sheet) -> None:
         if said_by(fact, d.stated, d.common):
             continue
         point = next((p for p in d.kept if says(p, fact, d.common)), None)
-        sentence = point or fact_sentence(fact, "coverage")
+        sentence = point or coverage_sentence(fact)
         if sentence is None:
             continue
         if point is not None:
