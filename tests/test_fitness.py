@@ -34,6 +34,11 @@ FURNITURE = [
     ("caption", "Donald Trump before opening the Nasdaq on September 20, 2005."),
     ("caption", "North Korean soldiers receiving military-issued gear at a base in Russia, October 2024."),
     ("caption", "President Trump speaks at a rally in Tampa, Florida, July 31, 2018."),
+    ("credit", "In this Saturday, July 1, 2017, photo, people line up at the NuLeaf marijuana dispensary in Las Vegas."),
+    ("credit", "A photo from the 1998 excavation, with the brachiosaur foot bones below a tail of a Camarasaurus."),
+    ("credit", "(AP) — The Latest on the April Fools' Day storm to hit northern New England."),
+    ("question", "Will the league sanction the organization in some way?"),
+    ("question", "Did you approach Spirit owner Bill Lynch before kickoff?"),
     ("verbless", "HQ Trivia Co-Founder and CEO Colin Kroll Dead at 34 of Apparent Drug Overdose"),
     ("verbless", "MPAA Rating: R. Running time: 91 MIN."),
     ("verbless", "Presiding Judges Yitzhak Raveh, Benjamin Halevi, and Moshe Landau"),
@@ -52,12 +57,15 @@ STORY = [
     "She's currently free on a $100,000 bond and forbidden from contacting the child.",
     "Prodigy, one-half of the legendary '90s rap group Mobb Deep, died Tuesday (June 20) at age 42.",
     "The treaty was signed on March 15, 2016.",
-    "Will the league sanction the organization in some way?",
     "Putin did not deny that North Korean troops were in Russia.",
     "The teacher, identified as 29-year-old Geraldine Alcorn, is facing a number of charges.",
     # a photo is the story's subject, not its credit
     "The senator posted a photo of the letter on Twitter on Monday.",
     "Police said they had received more than 200 calls about the case.",
+    "Megan Rapinoe, the Seattle Reign star, first knelt for the national anthem Sunday during her game at Chicago.",
+    "The video shows a Mercedes SUV speeding off after the collision.",
+    # a question someone asked, reported
+    "The reporter asked whether the league would sanction the team."
 ]
 
 

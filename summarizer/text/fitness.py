@@ -25,10 +25,14 @@ __all__ = ["FINITE_VERB", "RULES", "Rule", "has_finite_verb", "unfit"]
 FINITE_VERB = re.compile(
     rf"(?<![\w-])(?:(?:co|re|un|pre|over|under|out|mis)-)?(?:{SPEECH_VERBS}|[a-z]{{2,}}ed|"
     r"(?i:is|was|were|are|am|has|have|had|did|does|do|will|would|could|can|may|might|must|should|shall)|"
-    r"met|sent|spoke|began|went|came|took|held|made|gave|fell|won|lost|left|struck|hit|saw|seen|told|passed|"
-    r"arrived|became|brought|bought|built|caught|chose|drove|ate|fled|found|fought|grew|heard|kept|knew|led|"
-    r"meant|paid|ran|rose|sold|stood|thought|threw|wrote|shot|got|put|set|let|cut|quit|hurt|beat|broke|spent|"
-    r"felt|dealt|underwent|overcame|withdrew|forgot|hid|lay|rode|sang|sank|slid|spun|stole|swore|tore|woke|wore|"
+    r"arose|awoke|bore|beat|became|began|bent|bet|bit|bled|blew|bred|brought|built|burnt|burst|bought|cast|"
+    r"caught|chose|clung|came|cost|crept|cut|dealt|dug|drew|dreamt|drank|drove|ate|fell|fed|felt|fought|found|"
+    r"fled|flung|flew|forbade|forgot|forgave|froze|got|gave|went|grew|hung|heard|hid|hit|held|hurt|kept|knelt|"
+    r"knew|laid|led|leapt|learnt|left|lent|let|lay|lit|lost|made|meant|met|paid|put|quit|rode|rang|rose|ran|"
+    r"sought|sold|sent|set|shook|shed|shone|shot|shut|sang|sank|sat|slept|slid|slung|spoke|sped|spent|spun|spat|"
+    r"split|spread|sprang|stood|stole|stuck|stung|struck|strove|swore|swept|swam|swung|took|taught|tore|thought|"
+    r"threw|thrust|understood|underwent|overcame|withdrew|woke|wore|wove|wept|won|wound|wrote|seen|told|passed|"
+    r"arrived|"
     r"say|face|agree|disagree|come|go|want|need|remain|continue|believe|include|show|expect|plan|hope|live|"
     r"work|tend|seem|appear|know|think|get|make|take|give|keep|call|urge|argue|claim|deny|fear|hold|oppose|"
     r"support|warn|(?:I|[Ww]e|[Yy]ou|[Tt]hey|He|She|It)\s+[a-z]{2,})\b"
@@ -57,7 +61,9 @@ _MONTH = rf"(?:{MONTHS})\.?"
 _CREDIT = re.compile(
     r"Getty Images|\bAP Photo\b|\bAFP Photo\b|\bREUTERS/|/REUTERS\b|/AFP\b|/AP\b|\bFILE PHOTO\b|\bFile Photo\b|"
     r"\b(?:Photo|Photograph|Image|Picture|Video) (?:by|courtesy of|credit)\b|\b(?:Photo|Image|Credit)s?:|"
-    r"\btoggle caption\b|\bImage caption\b|\bcaption\b.{0,40}\bhide\b|\[h/t\b|\bvia Getty\b|/Shutterstock\b",
+    r"\btoggle caption\b|\bImage caption\b|^In this\b[^.]{0,60}\b(?:file )?(?:photo|image|picture)\b|"
+    r"^(?:A|An)\s+(?:photo|photograph|image|picture|screenshot|rendering|illustration)\s+(?:from|of|taken|shows)\b|"
+    r"^\(AP\)\s*[—–-]\s*The Latest\b|^The Latest on\b|\bcaption\b.{0,40}\bhide\b|\[h/t\b|\bvia Getty\b|/Shutterstock\b",
     re.IGNORECASE,
 )
 # A caption describes a picture in the present tense and ends with when it was taken:
@@ -135,6 +141,8 @@ RULES: tuple[Rule, ...] = (
          "a correction or update note speaks about the article itself"),
     Rule("appeal", lambda t: _APPEAL.search(t) is not None,
          "a request to call a number is addressed to the reader; the story is what happened"),
+    Rule("question", lambda t: t.rstrip().endswith("?"),
+         "a question asks; a brief states what happened (a question someone asked is reported, not posed)"),
     Rule("caption", _caption,
          "a named subject in the present tense closed by a date describes a picture; stories are told in the past"),
     Rule("verbless", _verbless,
