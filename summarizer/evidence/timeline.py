@@ -43,7 +43,8 @@ _REPORTING = re.compile(rf"\b(?:{SPEECH_VERBS}|mentioned|asserted|reported|repor
                         r"showed|shows|estimated|estimates|alleged|revealed|believes|believed)\b")
 _THAT = re.compile(r"[^.;]{0,80}?\bthat\b")
 _NAME = re.compile(r"(?<!^)(?<![.!?“\"]\s)\b[A-Z][a-z]+|\b[A-Z]{2,}\b")
-_DANGLING = re.compile(r"^[“\"‘']?(?:He|She|It|They|This|That|These|Those|His|Her|Their)\b")
+_DANGLING = re.compile(r"^(?:He|She|It|They|This|That|These|Those|His|Her|Their)\b")
+_QUOTE_MARKS = "“\"‘'"
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,11 @@ def dated_sentences(articles: Sequence[Article], facts: Sequence[Fact] = ()) -> 
         usable = [m for m in by_article[s.article_id] if s.start <= m.start < s.end and _event_date(m, art.text, pub)]
         if not usable or not _NAME.search(s.text) or not has_finite_verb(s.text):
             continue  # an event names an actor and says what happened
+        if _DANGLING.match(s.text) or s.text[:1] in _QUOTE_MARKS:
+            continue  # "This event has been ...", "“Kursk is ...,” X noted": it leans on its article, or is a remark
         m = min(usable, key=lambda x: (_PRECISION_RANK[x.precision or "year"], x.start))
         role, clause = _role(s, m)
-        rank = score.get(s.id, 0.0) + 1.0 / (1 + s.index) - 0.5 * bool(_DANGLING.match(s.text))
+        rank = score.get(s.id, 0.0) + 1.0 / (1 + s.index)
         out.append(Dated(s, m, role, clause, rank, frozenset(name_words(clause) & distinctive)))
     return sorted(out, key=lambda d: -d.rank)
 
