@@ -98,3 +98,11 @@ def test_furniture_never_becomes_a_fact_sentence() -> None:
     found = [s.text for s in article_sentences([Article(id="a", text=text)])]
     assert found == ["The city council approved the budget on Tuesday after a long debate.",
                      "The mayor said the plan would add 200 teachers to the schools."]
+
+
+def test_an_update_line_is_the_story_s_latest_state_and_keeps_its_sentence() -> None:
+    text = ("The girl is still missing, police said on Monday night after a long search. "
+            "UPDATE: The missing girl was located safe on Tuesday morning, police said.")
+    found = [s.text for s in article_sentences([Article(id="a", text=text)])]
+    assert found[-1] == "The missing girl was located safe on Tuesday morning, police said."
+    assert unfit("UPDATE: The missing girl was located safe on Tuesday morning, police said.") is None

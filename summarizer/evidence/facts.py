@@ -93,6 +93,9 @@ def _usable(text: str, n_words: int) -> bool:
 # the fact: the sentence starts after it, so its text (still a verbatim span) reads on its own.
 _DATELINE = re.compile(r"^[A-Z]{3,}[A-Z .'’-]*(?:,\s*[A-Z][\w.'’ ]{1,25})?\s*(?:\([^)]{1,20}\))?\s*[—–]\s*(?=\S)")
 _LABEL = re.compile(r"^([A-Z][a-z'’]*(?: [a-z'’]+){1,3}):\s+(?=[A-Z“\"‘'])")
+# "UPDATE:" opens the latest state of the story ("UPDATE: The girl was located Tuesday"): the sentence
+# is kept (it supersedes what the article said before), its label is not.
+_UPDATE = re.compile(r"^(?:UPDATE|Update|UPDATED|Updated)\b(?:\s*\([^)]{0,40}\))?(?:\s+\d{1,2}:\d{2}\s*[ap]\.?m\.?)?\s*[:—–-]\s+(?=\S)")
 _SPEECH_WORD = re.compile(r"\b(?:" + SPEECH_VERBS + r"|saying|asking|telling)\b")
 # First person outside quotation marks: the words of a speaker whose quote the splitter cut into
 # sentences ("Our caucus held together."), which out of context read as the brief's own voice.
@@ -102,7 +105,7 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
 def _lead_in(text: str) -> int:
     """How many characters of dateline or section label open ``text``."""
-    m = _DATELINE.match(text)
+    m = _DATELINE.match(text) or _UPDATE.match(text)
     if m:
         return m.end()
     m = _LABEL.match(text)

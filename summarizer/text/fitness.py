@@ -94,7 +94,7 @@ _PROMPT = re.compile(
     r"[Ss]ubscribers? only)"
 )
 _CORRECTION = re.compile(
-    r"^(?:UPDATE|Update|UPDATED|Updated|CORRECTION|Correction|Clarification|CLARIFICATION|Editor'?’?s [Nn]ote)\b"
+    r"^(?:CORRECTION|Correction|Clarification|CLARIFICATION|Editor'?’?s [Nn]ote)\b"
     r"\s*(?:\([^)]{0,40}\))?\s*[:—–-]|"
     r"\b[Aa]n earlier version of this (?:story|article|report|post)\b|"
     r"\bThis (?:story|article|report|post) (?:has been|was) (?:updated|corrected|amended)\b"
