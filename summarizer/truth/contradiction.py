@@ -15,6 +15,7 @@ Rules over tokens (:mod:`summarizer.text.clauses`), each a kind of :class:`Findi
   "Ukraine accused Russia".
 * ``name``: a name none of the cited sentences holds (any spelling of it, or its country), or one
   put at the aligned place of another name (``substitution``, which also finds a figure put for another).
+* ``quote``: words in quotation marks that the cited sentences and articles do not hold word for word.
 
 Deletions, reordering and function words never count. The rules are deliberately conservative:
 a verbatim copy or a deletion-only compression of the cited sentences always passes.
@@ -34,8 +35,10 @@ from ..evidence.figures import unit_class
 from ..text.clauses import Token, clauses, names, swaps, tokens
 from ..text.lexicons import MONTHS, TITLE_WORDS, WEEKDAYS, demonyms
 from ..text.names import names_match
+from ..text.normalize import folded, normalize
 from ..text.numbers import NUMBER_RE, SPELLED_RE, number_kind, spelled_counts, value
 from ..text.opposites import lexicon
+from ..text.sentences import quote_spans
 from .doers import swapped_names, wrong_doer, wrong_subject
 
 ALIGN_MIN = 2  # content words a sentence clause must share with a source clause to be aligned with it
@@ -55,7 +58,7 @@ class Finding:
     detail: str
 
 
-RULES = ("negation", "antonym", "figure", "date", "role", "name", "substitution")
+RULES = ("negation", "antonym", "figure", "date", "role", "name", "substitution", "quote")
 
 
 def contradictions(
@@ -72,11 +75,13 @@ def contradictions(
         return []
     # Sources are tokenised only for the rules that read tokens: the figure rule alone is asked about
     # whole articles (a sentence that cites no source sentence), and reads them through an index.
-    theirs = [tokens(s) for s in sources] if set(rules) - {"figure", "date"} else []
+    theirs = [tokens(s) for s in sources] if set(rules) - {"figure", "date", "quote"} else []
     found = []
     for rule in rules:
         if rule == "figure":
             found += _figures(sentence, sources)
+        elif rule == "quote":
+            found += _quotes(sentence, [*sources, *articles])
         elif rule == "date":
             found += _dates(sentence, sources, articles)
         elif rule == "name":
@@ -119,7 +124,8 @@ def _aligned(clause: Sequence[Token], theirs: list[tuple[Token, ...]]) -> list[t
 
 def _negation(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[Finding]:
     out: list[Finding] = []
-    for clause in clauses(mine):
+    parts = clauses(mine)
+    for k, clause in enumerate(parts):
         aligned = _aligned(clause, theirs)
         # a cue the sentence adds always counts (it may negate a verb the model reworded); a cue only
         # the source has counts when the sentence states what that cue denies
@@ -127,8 +133,21 @@ def _negation(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[
             words = " ".join(t.text for t in clause)
             said = "denies" if _cued(clause) else "affirms"
             out.append(Finding("negation", f"{said} what its source states: {words!r}"))
+        elif not aligned and _cued(clause) and k + 1 < len(parts) and _denies_next(clause, parts[k + 1], theirs):
+            out.append(Finding("negation", f"denies what its source states: {' '.join(t.text for t in clause)!r}"))
     out += _denials(mine, theirs)
     return out
+
+
+def _denies_next(clause: Sequence[Token], following: Sequence[Token], theirs: list[tuple[Token, ...]]) -> bool:
+    """A negated clause too short to align on its own ("The pill is not given" | "as four pills taken
+    twice a day"), read with the clause after it: it denies what the source states when the source
+    clauses that align with the pair hold no cue, in themselves or in the clause just before them."""
+    aligned = _aligned([*clause, *following], theirs)
+    if not aligned:
+        return False
+    before = {c: p for toks in theirs for p, c in itertools.pairwise([(), *clauses(toks)])}
+    return all(not _cued(c) and not _cued(before.get(c, ())) for c in aligned)
 
 
 def _scoped(negated: Sequence[Token], plain: Sequence[Token]) -> bool:
@@ -310,6 +329,27 @@ def _figures(sentence: str, sources: Sequence[str]) -> list[Finding]:
         about = _about(sentence, m)
         if not any((about is None or about in window) and (k == kind or "count" in (k, kind)) for k, window in same):
             out.append(Finding("figure", f"gives {m.group().strip()!r} about something else than its source does"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------- quotes
+
+MIN_QUOTED_WORDS = 3  # a shorter quoted span is a term ("so-called 'hunters'"), not someone's words
+_QUOTE_BREAK = re.compile(r"\s*(?:…|\.\.\.|\[[^\]]*\])\s*")  # an ellipsis or an editor's [insertion] joins pieces
+
+
+def _quotes(sentence: str, texts: Sequence[str]) -> list[Finding]:
+    """Someone's words in quotation marks must stand word for word in the cited sentences or articles:
+    a quote is evidence in itself, so a word changed inside it ("not", an opposite) reverses a person."""
+    out = []
+    for o, c in quote_spans(sentence):
+        for piece in _QUOTE_BREAK.split(sentence[o + 1 : c]):
+            piece = piece.strip(" ,.;:!?")
+            if len(piece.split()) < MIN_QUOTED_WORDS:
+                continue
+            needle = normalize(piece, casefold=True)
+            if not any(needle in folded(t)[0] for t in texts):
+                out.append(Finding("quote", f"quotes {piece[:60]!r}, which the articles it cites do not say word for word"))
     return out
 
 

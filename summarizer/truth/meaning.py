@@ -8,7 +8,7 @@ sentences it cites and applies the rules of :mod:`summarizer.truth.contradiction
 stance is held to the same rules against its actor's quotes and reported speech.
 
 Each rule has its own issue code (``meaning_negation``, ``meaning_antonym``, ``meaning_figure``,
-``meaning_date``, ``meaning_role``, ``meaning_name``). Repair lets the cited source sentence that
+``meaning_date``, ``meaning_role``, ``meaning_name``, ``meaning_quote``). Repair lets the cited source sentence that
 best supports the sentence stand in for it (as :mod:`~summarizer.truth.support` does); a stance
 that contradicts its actor's words is cleared. Strict validation
 (``StoryBrief.model_validate(..., context={"articles": ...})``) rejects a brief with any of them.
@@ -37,6 +37,7 @@ from typing import Any, ClassVar, Literal, Protocol
 from ..schema.parts import CitedSentence, SentenceRef
 from .base import Context, Issue
 from .contradiction import RULES, Finding, contradictions
+from .quotes import find_normalized
 from .support import support, verbatim
 
 # one code per kind of finding (the substitution rule finds figures and names put for others)
@@ -102,6 +103,16 @@ def _cited(item: CitedSentence, ctx: Context) -> tuple[list[SentenceRef], list[s
     return refs, [ctx.by_id[a].text for a in ids if a in ctx.by_id]
 
 
+def _recited(item: CitedSentence, ctx: Context) -> CitedSentence | None:
+    """``item`` cited to the first article of the cluster that holds it word for word, if one does."""
+    for article in ctx.articles:
+        span = find_normalized(item.text, article, None)
+        if span is not None:
+            ref = SentenceRef(article_id=article.id, start=span[0], end=span[1], text=article.text[span[0] : span[1]])
+            return item.model_copy(update={"sources": [article.id], "evidence": [ref]})
+    return None
+
+
 class MeaningCheck:
     """A sentence against the source sentences it cites, by meaning (see the module docstring)."""
 
@@ -120,6 +131,11 @@ class MeaningCheck:
         # The item as the checks before this one left it: another source sentence may stand in, or
         # its citations may have been re-pointed to other source sentences, which it must not reverse.
         now = self.check(item, where, ctx)
+        if now and {i.code for i in now} == {"meaning_quote"} and (found := _recited(item, ctx)) is not None:
+            for i in issues + [i for i in now if i not in issues]:
+                ctx.record(i, "repaired")
+            ctx.mark_repaired(where)
+            return found  # the sentence stands word for word in another article: cited to it
         refs, _ = _cited(item, ctx)
         best = max(refs, key=lambda r: support(item.text, [r])[1], default=None) if now else None
         for i in issues + [i for i in now if i not in issues]:

@@ -101,6 +101,7 @@ POLICY: dict[str, Rule] = {
     "quote_speaker": Rule("quote_speaker", fatal=True, strict=EVERYWHERE),
     # claims, entities and the brief's structure
     "claim_uncited": Rule("citation_dangling", fatal=True),
+    "disagreement_line": Rule("citation_unsupported", fatal=True, strict=EVERYWHERE),
     "claims_too_few": Rule("citation_unsupported"),
     "entity_unsupported": Rule("entity_unsupported", fatal=True),
     "perspective_empty": Rule("citation_unsupported"),
@@ -125,6 +126,7 @@ POLICY: dict[str, Rule] = {
     "meaning_date": Rule("citation_unsupported", strict=EVERYWHERE),
     "meaning_role": Rule("citation_unsupported", strict=EVERYWHERE),
     "meaning_name": Rule("citation_unsupported", strict=EVERYWHERE),
+    "meaning_quote": Rule("citation_unsupported", strict=EVERYWHERE),
 }
 
 

@@ -44,7 +44,9 @@ class QuoteResult:
     detail: str = ""
 
 
-def _find_normalized(needle: str, article: Article, near: int | None) -> tuple[int, int] | None:
+def find_normalized(needle: str, article: Article, near: int | None) -> tuple[int, int] | None:
+    """(start, end) in ``article`` of ``needle`` compared normalized and case-folded (quote marks, dashes,
+    spacing), nearest ``near`` when it occurs more than once; None when it does not occur."""
     norm_needle = normalize(needle, casefold=True)
     if not norm_needle:
         return None
@@ -104,13 +106,13 @@ def verify_quote(quote: Quote, articles: Sequence[Article]) -> QuoteResult:
     text = _clean_quote_text(quote.text)
     variants = [text] + ([text[:-1].rstrip()] if text[-1:] in ".!?" else [])
     for variant in variants:
-        if cited is not None and (span := _find_normalized(variant, cited, quote.start)):
+        if cited is not None and (span := find_normalized(variant, cited, quote.start)):
             return QuoteResult(
                 "snapped", fixed(cited, *span), "matched after normalising quote marks, dashes and spaces"
             )
     for variant in variants:
         for art in others:
-            if span := _find_normalized(variant, art, None):
+            if span := find_normalized(variant, art, None):
                 return QuoteResult(
                     "recited", fixed(art, *span), f"found in article {art.id}, not {quote.article_id}"
                 )
