@@ -22,13 +22,13 @@ from ..text.names import name_tokens, names_match
 from ..text.numbers import figures
 from ..text.roles import role_of
 from ..text.words import pieces, strip_possessives
+from ..truth.claims import disagreement_sentence
 from .prepare import Prepared
 
 MIN_SENTENCE_WORDS = 4  # "President Putin in article 1" says nothing
 MAX_STATEMENTS_PER_ACTOR = 3
 MAX_REPORTED_PER_ACTOR = 2
 MIN_PERSPECTIVES = 4  # with a fact sheet, code tops the model's choice up to this many actors
-DIFFER = "Sources differ on the"  # how the attributed line of a disagreement opens (disagreement_sentence)
 
 # Prompt scaffolding a small model sometimes copies into its answer: article numbers, and the fact
 # sheet's outlet counts ("according to two outlets", a number no article gives).
@@ -59,13 +59,6 @@ def mentions_claims(summary: Sequence[CitedSentence], d: Disagreement) -> bool:
     """True when the summary already states at least two of the disputed figures."""
     said = set().union(*(_values(s.text) for s in summary)) if summary else set()
     return sum(1 for c in d.claims if _values(c.value) & said) >= 2
-
-
-def disagreement_sentence(d: Disagreement) -> CitedSentence:
-    """One attributed sentence listing each side's figure (``origin="disagreement"``)."""
-    parts = [f"{c.value} according to {' and '.join(x.strip() for x in c.claimant.split(';'))}" for c in d.claims]
-    sources = list(dict.fromkeys(s for c in d.claims for s in c.sources))
-    return CitedSentence(text=f"{DIFFER} {d.subject}: {'; '.join(parts)}.", sources=sources, origin="disagreement")
 
 
 def disagreement_lines(summary: Sequence[CitedSentence], disagreements: Sequence[Disagreement]) -> list[CitedSentence]:
