@@ -157,13 +157,14 @@ def swapped_names(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> s
         words = {t.low for t in mine[first[1] + 1 : second[0]]} - _COORDINATION - _OF
         if not words or words <= TITLE_WORDS:
             continue  # "Black Male Voter Project founder Robinson" for "Robinson, founder of the ...": one actor
-        if "by" in words:
-            continue  # "Biden was attacked by Trump" for "Trump attacked Biden": the passive swaps them
+        # "Biden was attacked by Trump" for "Trump attacked Biden": a passive swaps them, so the words
+        # between must be a passive in both sentences or in neither.
+        passive = "by" in words
         swapped = kept = False
         for toks, runs_there in their_runs:
             for x, y in itertools.combinations(runs_there, 2):
                 there = _between(toks, x, y)
-                same = len(middle & there) >= SAME_MIDDLE * len(middle) and "by" not in there
+                same = len(middle & there) >= SAME_MIDDLE * len(middle) and ("by" in there) == passive
                 if names_match(x[2], first[2]) and names_match(y[2], second[2]):
                     kept = True
                 elif same and names_match(x[2], second[2]) and names_match(y[2], first[2]):
