@@ -146,8 +146,12 @@ def role(text: str, m: Material, rng: random.Random) -> str | None:
     if len(runs) < 2 or runs[0][0] > 40:
         return None
     (a0, a1), rest = runs[0], runs[1:]
-    # a word that gives roles stands between them: "Pfizer and BioNTech" trade places with no change
-    first, later = text[a0:a1], [(s, e) for s, e in rest if re.search(r"\b(?!and\b|nor\b)[a-z]{3,}\b", text[a1:s])]
+    # a word that gives roles stands between them: "Pfizer and BioNTech", or the items of a list
+    # ("the World Road Transport Organization, the International Air Transport Association"), trade
+    # places with no change of meaning
+    first = text[a0:a1]
+    later = [(s, e) for s, e in rest
+             if any(w not in STOPWORDS for w in re.findall(r"\b[a-z]{3,}\b", text[a1:s]))]
     later = [(s, e) for s, e in later if not names_match(first, text[s:e])]
     if not later:
         return None
