@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from summarizer import truth
-from summarizer.schema import Article, CitedSentence, SentenceRef, StoryBrief
+from summarizer.schema import Article, CitedSentence, SentenceRef, StoryBrief, Summary
 from summarizer.truth import meaning
 from summarizer.truth.contradiction import contradictions
 from summarizer.truth.meaning import Verdict
@@ -261,6 +261,11 @@ def test_reworded_rules_still_catch_their_change(sentence, source, rule):
      False),
     ("BioNTech and Pfizer said the vaccine works.", "Pfizer and BioNTech said the vaccine works.", False),
     ("Biden was criticized by Trump at the rally.", "Trump criticized Biden at the rally.", False),
+    # a passive in both, the names traded: the source's words in the other order
+    ("Sen. Bernie Sanders was criticized by Sen. Joe Manchin over the bill.",
+     "Sen. Joe Manchin was criticized by Sen. Bernie Sanders over the bill.", True),
+    ("Sen. Bernie Sanders criticized Sen. Joe Manchin over the bill.",
+     "Sen. Joe Manchin was criticized by Sen. Bernie Sanders over the bill.", False),
 ])
 def test_names_that_trade_places_are_a_role_change(sentence, source, swapped):
     assert ("role" in rules(sentence, source)) is swapped
@@ -275,3 +280,79 @@ def test_a_sentence_that_reverses_its_fact_is_not_repointed_to_others_that_hold_
     fact = next(f for f in evidence.facts if " not " in f.text)
     assert supporting_facts(fact.text, evidence.facts, by_id)  # as written: its own fact holds it
     assert supporting_facts(fact.text.replace(" not ", " ", 1), evidence.facts, by_id) == []
+
+
+# Dev sentences (AllSides, a fused sentence the default model wrote from three outlets' sentences):
+# a negated clause too short to align alone is read with the clause after it.
+PILL_SOURCES = (
+    ("The pill, called molnupiravir, cut the risk of hospitalization or death in patients with mild to moderate "
+    "COVID-19 by about 50 percent in a late-stage trial."),
+    ("It was created by researchers at Emory University in Atlanta and is given as four pills taken twice a day "
+    "for five days."),
+)
+PILL = ("The pill is given as four pills taken twice a day for five days and cut the risk of hospitalization or "
+        "death in patients with mild to moderate COVID-19 by about 50 percent in a late-stage trial.")
+
+
+def test_a_short_negated_clause_is_read_with_the_clause_after_it():
+    assert "negation" in rules(PILL.replace(" is given", " is not given"), *PILL_SOURCES)
+    assert not rules(PILL, *PILL_SOURCES)  # the model's own fusion passes
+    # the source negates the same pair of clauses: no finding
+    same = "The pill is not given as four pills taken twice a day for five days, researchers said."
+    assert not rules("The pill is not given as four pills taken twice a day for five days.", same)
+
+
+# A quote inside a sentence is someone's words: word for word, or the sentence says what they did not.
+ROGAN = ('"You\'re probably the only one at CNN who\'s glad … The rest of them are all lying about me taking horse '
+         'medication," Rogan said.')
+ROGAN_SOURCE = ('"You\'re probably the only one at CNN who\'s glad that I got better," Rogan told Gupta. '
+                '"The rest of them are all lying about me taking horse medication."')
+
+
+@pytest.mark.parametrize(("sentence", "flagged"), [
+    (ROGAN, False),  # pieces joined by an ellipsis, each verbatim
+    (ROGAN.replace("are all lying", "are not all lying"), True),
+    (ROGAN.replace("horse medication", "cattle medication"), True),
+    ('Rogan called the coverage "all lying," he said.', False),  # two words: a term, not a quote
+])
+def test_quoted_words_stand_word_for_word_in_the_sources(sentence, flagged):
+    assert ("quote" in rules(sentence, ROGAN_SOURCE)) is flagged
+
+
+def test_a_verbatim_quote_cited_to_the_wrong_article_is_cited_to_the_one_that_has_it():
+    articles = [
+        Article(id="left", text="Taiwan will not bow to pressure, President Tsai Ing-wen said Sunday."),
+        Article(id="center", text=("“We will do our utmost to prevent the status quo from being unilaterally "
+                                   "altered,” President Tsai said.")),
+    ]
+    ref = SentenceRef(article_id="left", start=0, end=len(articles[0].text), text=articles[0].text)
+    text = "“We will do our utmost to prevent the status quo from being unilaterally altered,” President Tsai said."
+    brief = _brief(text, ref)
+    with pytest.raises(ValidationError, match="word for word"):
+        StoryBrief.model_validate(brief.model_dump(), context={"articles": articles})
+    repaired = truth.repair(brief, articles)
+    assert repaired.summary[0].text == text and repaired.summary[0].sources == ["center"]
+    StoryBrief.model_validate(repaired.model_dump(), context={"articles": articles})
+
+
+def test_a_disagreement_line_must_be_its_disagreement_s_own_rendering(arts):
+    from summarizer.schema.parts import Claim, Disagreement
+    from summarizer.truth.claims import disagreement_sentence
+
+    d = Disagreement(subject="number of North Korean soldiers", claims=[
+        Claim(value="3,000 troops", claimant="South Korean intelligence", sources=["001"]),
+        Claim(value="approximately 12,000 troops", claimant="Local reports", sources=["002"]),
+    ])
+    line = disagreement_sentence(d)
+    _, ref = _article(arts, "Putin did not deny the large-scale deployment of North Korean troops")
+    first = CitedSentence(text=ref.text + ".", sources=[ref.article_id], evidence=[ref])
+
+    def brief(*summary: CitedSentence) -> StoryBrief:
+        return StoryBrief(title="Putin and the North Korean troops", summary=Summary(list(summary)),
+                          disagreements=[d])
+
+    StoryBrief.model_validate(brief(first, line).model_dump(), context={"articles": arts})
+    changed = line.model_copy(update={"text": line.text.replace("number of North Korean soldiers", "number of dead")})
+    with pytest.raises(ValidationError, match="not the line of any of the brief's disagreements"):
+        StoryBrief.model_validate(brief(first, changed).model_dump(), context={"articles": arts})
+    assert [s.text for s in truth.repair(brief(first, changed), arts).summary] == [first.text]  # dropped
