@@ -195,7 +195,20 @@ def _substitutions(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> 
         return (a > 0 and (mine[a - 1].low, mine[a].low) in pairs) or \
             (b + 1 < len(mine) and (mine[b].low, mine[b + 1].low) in pairs)
 
-    for i, there in swaps(mine, tuple(theirs)):
+    swapped = swaps(mine, tuple(theirs))
+    changed = {i for i, _ in swapped}
+
+    def block(i: int) -> tuple[int, int]:
+        """The run of changed words around ``i``: where a name was put in, not the whole capitalised run
+        it joined ("President Joe Biden’s [Democratic Reps] Commission")."""
+        a = b = i
+        while a - 1 in changed:
+            a -= 1
+        while b + 1 in changed:
+            b += 1
+        return a, b
+
+    for i, there in swapped:
         t = mine[i]
         if t.text[0].isdigit():
             other = next((u.text for u in there if u.text[0].isdigit() and _amount(u.text) != _amount(t.text)), None)
@@ -203,8 +216,8 @@ def _substitutions(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> 
                 out.append(Finding("figure", f"gives {t.text!r} where its source gives {other!r}"))
         elif t.capital and t.low.strip(".") not in TITLE_WORDS:  # "Sen." for "Senate majority leader"
             others = [u.text for u in there if u.capital]
-            a, b, run = runs.get(i, (i, i, t.text))
-            if "".join(w[0] for w in run.split()) in written or in_place(a, b):
+            run = runs.get(i, (i, i, t.text))[2]
+            if "".join(w[0] for w in run.split()) in written or in_place(*block(i)):
                 continue  # the sources call it by its initials ("the IMF"), or have it in another order
             if others and not any(names_match(t.text, o) or _folded(t.text) == _folded(o) for o in others):
                 out.append(Finding("name", f"names {t.text!r} where its source names {others[0]!r}"))
