@@ -96,9 +96,8 @@ def lexrank_brief(articles: Sequence[Article]) -> StoryBrief:
     centrality, outlet count, position, headlines, diversity), so this row is also the selection
     the model's brief must never fall below. Its length is the pipeline's target length.
     """
-    from summarizer.evidence.facts import find_facts
+    from summarizer.evidence.facts import fact_sentence, find_facts
     from summarizer.evidence.outlets import build_coverage
-    from summarizer.pipeline.assembly import fact_sentence
     from summarizer.pipeline.sheet import summary_length
 
     started = time.perf_counter()

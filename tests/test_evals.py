@@ -178,6 +178,21 @@ def test_extractive_baseline_is_grounded_by_construction(seed):
     assert 0 < got.metrics["rouge1"] < 1
 
 
+def test_lexrank_baseline_takes_the_top_facts_to_the_pipeline_s_length(seed):
+    from evals.baselines import lexrank_brief
+    from evals.scorers import lexrank_at_length
+
+    case = seed.cases[0]
+    b = lexrank_brief(case.articles)
+    words = len(b.summary.text.split())
+    assert 150 <= words <= 220 and b.run.model == "lexrank" and b.coverage is not None
+    got = score_brief(b, case.articles, reference=case.reference)
+    assert got.metrics["citation_support_rate"] == 1.0 and got.metrics["hallucination_rate"] == 0.0
+    # the same selection cut to the summary's own length scores the same: no gain over itself
+    assert len(lexrank_at_length(case.articles, words).split()) == words
+    assert got.metrics["rouge1_gain"] is not None and abs(got.metrics["rouge1_gain"]) < 0.02
+
+
 def test_a_careful_hand_written_brief_scores_as_grounded(seed, seed_cluster):
     from fixtures_brief import seed_brief
 
