@@ -129,6 +129,10 @@ def test_names_match():
     assert names_match("Putin", "Vladimir Putin")
     assert names_match("President Putin", "Vladimir Putin")
     assert not names_match("Lloyd Austin", "Vladimir Putin")
+    # a compass word makes another place: the seed's "North Korean troops" and "South Korean intelligence"
+    assert not names_match("South Korean", "North Korean") and not names_match("South Korea", "Korea")
+    assert not names_match("West Virginia", "Virginia")
+    assert names_match("North Korea", "North Korea") and names_match("North Korean leader Kim Jong Un", "Kim Jong Un")
 
 
 # ----------------------------------------------------------------------------- numbers

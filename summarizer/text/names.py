@@ -41,12 +41,21 @@ def name_tokens(name: str) -> list[str]:
     ]
 
 
+# A compass word makes another place of a name, not another spelling of it: North and South Korea,
+# Virginia and West Virginia, Sudan and South Sudan.
+_COMPASS = frozenset(["north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                      "northeast", "northwest", "southeast", "southwest"])
+
+
 def names_match(a: str, b: str) -> bool:
-    """Whether two spellings name the same actor ("Putin" / "Vladimir Putin" / "President Putin")."""
+    """Whether two spellings name the same actor ("Putin" / "Vladimir Putin" / "President Putin"); never two
+    names whose compass words differ ("North Korea" / "South Korea" / "Korea")."""
     ta = {t.lower() for t in name_tokens(a)}
     tb = {t.lower() for t in name_tokens(b)}
     if not ta or not tb:
         return False
+    if len(ta) <= 3 and len(tb) <= 3 and ta & _COMPASS != tb & _COMPASS:
+        return False  # places ("South Sudan"), not a title before a person ("North Korean leader Kim Jong Un")
     if ta <= tb or tb <= ta:
         return True
     la, lb = name_tokens(a)[-1].lower(), name_tokens(b)[-1].lower()
