@@ -184,7 +184,8 @@ def supporting_facts(text: str, facts: Sequence[Fact], by_id: Mapping[str, Artic
     the share of ``text``'s content words they hold: linear in the number of facts. A text that
     contradicts the fact holding most of its words gets none: two facts together hold the words of
     almost any mix of them ("did not grant" beside one fact's "granted" and another's "court")."""
-    scored = sorted(facts, key=lambda f: -support(text, [s.ref() for s in f.sentences])[1])[:6]
+    held = {id(f): support(text, [s.ref() for s in f.sentences]) for f in facts}  # once per fact
+    scored = sorted(facts, key=lambda f: -held[id(f)][1])[:6]
     if scored and _contradicts(text, [s.ref() for s in scored[0].sentences], by_id, REVERSALS):
         return []  # it reverses the fact it copies most from: no mix of others may bear it out
     # A sentence that fuses two facts is cited to both: a pair replaces the best single fact when it
@@ -193,8 +194,10 @@ def supporting_facts(text: str, facts: Sequence[Fact], by_id: Mapping[str, Artic
     best: list[Fact] = []
     best_share = 0.0
     for group in [[f] for f in scored] + [[f, g] for i, f in enumerate(scored) for g in scored[i + 1 :]]:
+        if best and min(1.0, sum(held[id(f)][1] for f in group)) < best_share + PAIR_GAIN:
+            continue  # a group holds at most what its facts hold between them: it cannot gain enough
         refs = [s.ref() for f in group for s in f.sentences]
-        missing, share = support(text, refs)
+        missing, share = held[id(group[0])] if len(group) == 1 else support(text, refs)
         if missing or share < MIN_SUPPORT or (best and share < best_share + PAIR_GAIN):
             continue
         if not _contradicts(text, refs, by_id):
