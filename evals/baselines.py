@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from summarizer.schema import Article, CitedSentence, RunMetadata, Source, StoryBrief, Summary
+
+if TYPE_CHECKING:
+    from summarizer.evidence import Fact
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREV = re.compile(
@@ -88,6 +92,22 @@ def extractive_brief(articles: Sequence[Article], *, per_article: int | None = N
     )
 
 
+def top_fact_sentences(facts: Sequence[Fact], words: int) -> list[CitedSentence]:
+    """The LexRank-style selection: each fact's own sentence, in rank order, until ``words`` words are reached."""
+    from summarizer.evidence.facts import fact_sentence
+
+    sentences: list[CitedSentence] = []
+    count = 0
+    for fact in facts:
+        if count >= words:
+            break
+        sentence = fact_sentence(fact)
+        if sentence is not None:
+            sentences.append(sentence)
+            count += len(sentence.text.split())
+    return sentences
+
+
 def lexrank_brief(articles: Sequence[Article]) -> StoryBrief:
     """A LexRank-style extractive brief: the top-ranked fact sentences of the cluster, in rank order.
 
@@ -96,23 +116,14 @@ def lexrank_brief(articles: Sequence[Article]) -> StoryBrief:
     centrality, outlet count, position, headlines, diversity), so this row is also the selection
     the model's brief must never fall below. Its length is the pipeline's target length.
     """
-    from summarizer.evidence.facts import fact_sentence, find_facts
+    from summarizer.evidence.facts import find_facts
     from summarizer.evidence.outlets import build_coverage
     from summarizer.pipeline.sheet import summary_length
 
     started = time.perf_counter()
     unique = [a for a in articles if not a.duplicate_of] or list(articles)
-    target = summary_length(sum(len(a.text.split()) for a in unique))[0][0]
-    sentences: list[CitedSentence] = []
-    words = 0
     facts = find_facts(unique)
-    for fact in facts:
-        if words >= target:
-            break
-        sentence = fact_sentence(fact)
-        if sentence is not None:
-            sentences.append(sentence)
-            words += len(sentence.text.split())
+    sentences = top_fact_sentences(facts, summary_length(sum(len(a.text.split()) for a in unique))[0][0])
     title = next((a.title for a in unique if a.title), "") or (sentences[0].text[:120] if sentences else "")
     return StoryBrief(
         title=title,

@@ -435,18 +435,12 @@ def lexrank_at_length(articles: Sequence[Article], n_words: int) -> str:
     """The LexRank-style selection (the pipeline's fact ranking, each fact's own sentence, in rank order)
     cut to exactly ``n_words`` words: extraction at the brief's own length, since ROUGE F1 moves with
     length and a longer summary is not a better one."""
-    from summarizer.evidence.facts import fact_sentence, find_facts
+    from summarizer.evidence.facts import find_facts
+
+    from .baselines import top_fact_sentences
 
     unique = [a for a in articles if not a.duplicate_of] or list(articles)
-    picked: list[str] = []
-    count = 0
-    for fact in find_facts(unique):
-        if count >= n_words:
-            break
-        sentence = fact_sentence(fact)
-        if sentence is not None:
-            picked.append(sentence.text)
-            count += len(sentence.text.split())
+    picked = [s.text for s in top_fact_sentences(find_facts(unique), n_words)]
     out: list[str] = []
     left = n_words
     for text in picked:
