@@ -27,7 +27,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from summarizer.schema import Article, StoryBrief
 from summarizer.text.lexicons import STOPWORDS
@@ -229,7 +229,7 @@ def strict_suite(records: Iterable[tuple[dict[str, Any], Sequence[Article]]], se
 _FACT = re.compile(r"^\[(\d+)\] \((?:[^()\n]|\([^()\n]*\))*\) (.+)$", re.MULTILINE)
 
 
-def scripted(kind: str, material: Material, seed: int, record: dict[str, Any]) -> Callable[[Any], dict[str, Any]]:
+def scripted(kind: str, material: Material, seed: int, record: dict[str, Any]) -> Callable[[Any], dict[str, Any] | str]:
     """A model that copies the fact sheet into its draft, one sentence perturbed by ``kind``."""
 
     def answer(request: Any) -> dict[str, Any] | str:
@@ -282,7 +282,7 @@ def _prose_answer(kind: str, material: Material, seed: int, record: dict[str, An
     return title + "\n\n" + " ".join(out)
 
 
-def pipeline_suite(cases: Iterable[Sequence[Article]], seed: int = 0, draft: str = "prose") -> Tally:
+def pipeline_suite(cases: Iterable[Sequence[Article]], seed: int = 0, draft: Literal["prose", "json"] = "prose") -> Tally:
     """Run the pipeline per case and type with the scripted model; count perturbed sentences that ship.
     ``draft`` is the pipeline's: the model's prose, or its JSON draft."""
     from summarizer.backends.testing import FunctionBackend
@@ -319,7 +319,7 @@ def saved_briefs(folder: Path, cases: Mapping[str, Sequence[Article]]) -> list[t
 
 
 def run(dataset: str, briefs: Path | None, pipeline: bool, limit: int | None = None, seed: int = 0,
-        draft: str = "prose") -> dict[str, Any]:
+        draft: Literal["prose", "json"] = "prose") -> dict[str, Any]:
     """The suite on a dataset: strict validation of the saved briefs in ``briefs`` (when given), and
     the pipeline with a scripted model (when ``pipeline``). Per type: tried, shipped, rate."""
     from .datasets import load_dataset
