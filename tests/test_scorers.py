@@ -398,3 +398,16 @@ def test_abstraction_counts_copied_sentences_new_words_and_the_models_share():
     got = s.score_abstraction(brief, articles).metrics
     assert got["verbatim_sentences"] == 0.5 and got["model_sentences"] == 0.5
     assert got["novel_words"] == pytest.approx(5 / 16)  # passed, a, that, called, overdue
+
+
+def test_unfit_sentences_counts_page_furniture_with_its_rule():
+    story = CitedSentence(text="The city council approved the budget on Tuesday after a long debate.", sources=["a"])
+    caption = CitedSentence(text="FILE - In this Feb. 11, 2007, file photo, the mayor arrives at City Hall.", sources=["a"])
+    credit = CitedSentence(text="The Associated Press contributed to this report.", sources=["a"])
+    clean = StoryBrief(title="Budget approved", summary=Summary([story]))
+    assert s.score_fitness(clean).metrics["unfit_sentences"] == 0
+    dirty = clean.model_copy(update={"key_points": [caption, credit]})
+    got = s.score_fitness(dirty)
+    assert got.metrics["unfit_sentences"] == 2
+    assert [(u["where"], u["rule"]) for u in got.details["unfit"]] == [("key_points[0]", "credit"),
+                                                                       ("key_points[1]", "credit_line")]
