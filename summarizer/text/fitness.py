@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .lexicons import MONTHS, SPEECH_VERBS, WEEKDAYS
+from .lexicons import MONTHS, PARTICIPLES, SPEECH_VERBS, WEEKDAYS
 
 __all__ = ["FINITE_VERB", "RULES", "Rule", "has_finite_verb", "unfit"]
 
@@ -50,11 +50,8 @@ _PRESENT = re.compile(r"(?<![\w'’-])[a-z]{2,}(?<![su])s\b")  # "says", "plans"
 def has_finite_verb(text: str) -> bool:
     """True when ``text`` has a word :data:`FINITE_VERB` reads as a finite verb. A participle before
     "by" ("the assessment made by officials") is not one: a passive clause has its auxiliary too."""
-    return any(not (m.group().endswith("ed") or m.group() in _IRREGULAR) or not _AGENT.match(text, m.end())
+    return any(not (m.group().endswith("ed") or m.group() in PARTICIPLES) or not _AGENT.match(text, m.end())
                for m in FINITE_VERB.finditer(text))
-
-
-_IRREGULAR = frozenset(["made", "sent", "held", "taken", "given", "seen", "told", "built", "bought", "caught", "found", "kept", "led", "paid", "sold", "shot"])
 
 
 _MONTH = rf"(?:{MONTHS})\.?"

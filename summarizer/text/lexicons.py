@@ -78,6 +78,10 @@ def demonyms() -> dict[str, str]:
 COUNTRIES = "gazetteer_countries.txt"
 ORGS = "gazetteer_orgs.txt"
 
+# Past participles not ending in "-ed": with "by" they make a passive ("the assessment made by officials").
+PARTICIPLES = frozenset(["made", "sent", "held", "taken", "given", "seen", "told", "built", "bought", "caught",
+                         "found", "kept", "led", "paid", "sold", "shot", "written", "won", "struck", "hit", "run"])
+
 # Verbs that introduce what someone said, as one regex alternation.
 SPEECH_VERBS = (
     "said|says|say|stated|states|remarked|commented|added|adds|noted|notes|emphasized|emphasised|"
