@@ -43,7 +43,7 @@ def name_tokens(name: str) -> list[str]:
 
 # A compass word makes another place of a name, not another spelling of it: North and South Korea,
 # Virginia and West Virginia, Sudan and South Sudan.
-_COMPASS = frozenset(["north", "south", "east", "west", "northern", "southern", "eastern", "western",
+COMPASS = frozenset(["north", "south", "east", "west", "northern", "southern", "eastern", "western",
                       "northeast", "northwest", "southeast", "southwest"])
 
 
@@ -54,12 +54,30 @@ def names_match(a: str, b: str) -> bool:
     tb = {t.lower() for t in name_tokens(b)}
     if not ta or not tb:
         return False
-    if len(ta) <= 3 and len(tb) <= 3 and ta & _COMPASS != tb & _COMPASS:
+    if len(ta) <= 3 and len(tb) <= 3 and ta & COMPASS != tb & COMPASS:
         return False  # places ("South Sudan"), not a title before a person ("North Korean leader Kim Jong Un")
     if ta <= tb or tb <= ta:
         return True
     la, lb = name_tokens(a)[-1].lower(), name_tokens(b)[-1].lower()
     return la == lb and len(la) > 2
+
+
+ROOT = 5  # letters two words of one root share at least ("Democrats" / "Democratic", "Senate" / "senators")
+ROOT_SHARE = 0.7  # and the share of the shorter word they share ("Minneapolis" / "Minnesota" is under it)
+
+
+def same_root(a: str, b: str) -> bool:
+    """Whether two words are forms of one root or a country and its demonym ("Democratic" / "Democrats",
+    "Chinese" / "China"); never two countries ("Austria" / "Australia")."""
+    a, b = (demonyms().get(strip_possessive(w), strip_possessive(w)) for w in (a, b))
+    if a.lower() == b.lower():
+        return True
+    countries = gazetteer(COUNTRIES)
+    if a in countries and b in countries:
+        return False
+    a, b = a.lower(), b.lower()
+    shared = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return shared >= ROOT and shared >= ROOT_SHARE * min(len(a), len(b))
 
 
 def capital_runs(text: str) -> list[Run]:

@@ -39,6 +39,7 @@ from ..text.opposites import lexicon
 from ..text.sentences import quote_spans
 from .counts import figure_mismatches
 from .doers import swapped_names, wrong_doer, wrong_subject
+from .slots import slot_names, slot_opposites
 
 ALIGN_MIN = 2  # content words a sentence clause must share with a source clause to be aligned with it
 _MONTH_RE = re.compile(r"\b(" + MONTHS + r")\b\.?")
@@ -95,11 +96,19 @@ def _cue(toks: Sequence[Token], k: int) -> bool:
     verb before "to" ("declined to comment", "failed to pass"; not "prices declined 5%")."""
     lex = lexicon()
     low = toks[k].low
-    return low in lex.negation or (low in lex.denial and k + 1 < len(toks) and toks[k + 1].low == "to")
+    return low in lex.negation or (low in lex.denial and k + 2 < len(toks) and toks[k + 1].low == "to"
+                                   and not toks[k + 2].text[0].isdigit())  # "declined to 4.8%": a figure fell
 
 
 def _cued(clause: Sequence[Token]) -> bool:
     return any(_cue(clause, k) for k in range(len(clause)))
+
+
+def _polarity(clause: Sequence[Token]) -> tuple[bool, int]:
+    """Whether a clause holds a cue, and the parity of its cues: "did not yield nothing" says the
+    opposite of "yielded nothing", though both hold one."""
+    cues = sum(_cue(clause, k) for k in range(len(clause)))
+    return cues > 0, cues % 2
 
 
 def _aligned(clause: Sequence[Token], theirs: list[tuple[Token, ...]]) -> list[tuple[Token, ...]]:
@@ -126,7 +135,7 @@ def _negation(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[
         aligned = _aligned(clause, theirs)
         # a cue the sentence adds always counts (it may negate a verb the model reworded); a cue only
         # the source has counts when the sentence states what that cue denies
-        if aligned and all(_cued(c) != _cued(clause) and (_cued(clause) or _scoped(c, clause)) for c in aligned):
+        if aligned and all(_polarity(c) != _polarity(clause) and (_cued(clause) or _scoped(c, clause)) for c in aligned):
             words = " ".join(t.text for t in clause)
             said = "denies" if _cued(clause) else "affirms"
             out.append(Finding("negation", f"{said} what its source states: {words!r}"))
@@ -195,6 +204,7 @@ def _substitutions(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> 
         return (a > 0 and (mine[a - 1].low, mine[a].low) in pairs) or \
             (b + 1 < len(mine) and (mine[b].low, mine[b + 1].low) in pairs)
 
+    out += [Finding("name", detail) for detail in slot_names(mine, theirs)]
     swapped = swaps(mine, tuple(theirs))
     changed = {i for i, _ in swapped}
 
@@ -254,6 +264,8 @@ def _antonyms(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> list[
         other = {u.stem for u in there_clause if u.content and u != match}
         if len(other & own_stems) * 2 >= len(other):
             found[t.low] = Finding("antonym", f"says {t.text!r} where its source says {match.text!r}")
+    for detail in slot_opposites(mine, theirs):
+        found.setdefault(detail, Finding("antonym", detail))
     return list(found.values())
 
 
@@ -315,8 +327,27 @@ def _folded(word: str) -> str:
     return demonyms().get(word, word).lower()
 
 
+_CONNECTIVES = frozenset(["and", "of", "for", "the", "&"])
+
+
+def _initials(theirs: list[tuple[Token, ...]]) -> set[str]:
+    """The initials of every stretch of capitalised words in the sources, across "and", "of", "for"
+    ("FDA" for "Food and Drug Administration", "ICE" for "Immigration and Customs Enforcement")."""
+    out: set[str] = set()
+    for toks in theirs:
+        run: list[str] = []
+        for u in [*toks, None]:
+            if u is not None and (u.capital or (run and u.low in _CONNECTIVES)):
+                run += [u.text[0]] if u.capital else []
+                continue
+            out.update("".join(run[i:j]).upper() for i in range(len(run)) for j in range(i + 2, len(run) + 1))
+            run = []
+    return out
+
+
 def _names(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]], articles: Sequence[str]) -> list[Finding]:
     words = {w for toks in theirs for u in toks for w in (_folded(u.text), u.low, u.stem)}
+    words |= {w.lower() for w in _initials(theirs)}
     runs = [name for toks in theirs for _, _, name in names(toks)]
     out = []
     for a, b, name in names(mine):

@@ -55,6 +55,7 @@ def _window(text: str, start: int, end: int) -> set[str]:
     return {t.stem for t in near} | {c for t in near if (c := unit_class(t.low))}
 
 
+_SCALED_AGAIN = re.compile(r"\s+(?:million|billion|trillion|thousand|bn)\b")
 _RANGE_ON = re.compile(r"\s*(?:to|and|or|-|–|—)\s*[$€£]?\d")
 
 
@@ -93,6 +94,10 @@ def figure_mismatches(sentence: str, sources: Sequence[str]) -> list[str]:
         kind = number_kind(sentence, m)
         if kind == "other":
             continue
+        twice = _SCALED_AGAIN.match(sentence, m.end()) if m.group("scale") else None
+        if twice and not any(sentence[m.start() : twice.end()] in text for text in sources):
+            out.append(f"gives {sentence[m.start() : twice.end()]!r}, which the sentences it cites do not")
+            continue  # "12 million million" is not the "12 million" of its source
         mine = {float(m.group("num").replace(",", "")), value(m)}
         hits = {(text, hit) for text, index in indexes for v in mine for hit in index.get(v, ())}
         same = [(k, _window(text, start, end)) for text, (k, start, end) in hits]

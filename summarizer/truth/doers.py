@@ -15,8 +15,8 @@ import itertools
 import re
 
 from ..text.clauses import Token, names
-from ..text.lexicons import SPEECH_VERBS, TITLE_WORDS
-from ..text.names import names_match
+from ..text.lexicons import PARTICIPLES, SPEECH_VERBS, TITLE_WORDS
+from ..text.names import COMPASS, names_match, same_root
 from ..text.opposites import lexicon
 
 _BE = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "gets", "got"])
@@ -141,6 +141,23 @@ def _between(toks: tuple[Token, ...], first: tuple[int, int, str], second: tuple
     return {t.stem for t in toks[first[1] + 1 : second[0]]}
 
 
+def _by_passive(toks: tuple[Token, ...], first: tuple[int, int, str], second: tuple[int, int, str]) -> bool:
+    """Whether a passive's "by" stands between two names ("was formed by"; not "a proposal by")."""
+    return any(u.low == "by" and k > 0 and (toks[k - 1].low.endswith(("ed", "en")) or toks[k - 1].low in PARTICIPLES)
+               for k, u in enumerate(toks[first[1] + 1 : second[0]], first[1] + 1))
+
+
+def _actor(a: str, b: str) -> bool:
+    """Whether two names may be one actor: spellings of one name, or words of one root ("Democratic"
+    senators and "Senate Democrats")."""
+    if names_match(a, b):
+        return True
+    wa, wb = ([w for w in re.findall(r"[^\W\d_]{3,}", n) if w.lower() not in TITLE_WORDS] for n in (a, b))
+    short, long = sorted((wa, wb), key=len)
+    return bool(short) and all(any(same_root(w, u) for u in long) for w in short) \
+        and {w.lower() for w in wa} & COMPASS == {w.lower() for w in wb} & COMPASS
+
+
 def swapped_names(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> str | None:
     """Two names of the sentence standing in the opposite order around the same words in a source
     sentence, which never has them in the sentence's order ("A commission formed by Supreme Court to
@@ -158,16 +175,16 @@ def swapped_names(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> s
         if not words or words <= TITLE_WORDS:
             continue  # "Black Male Voter Project founder Robinson" for "Robinson, founder of the ...": one actor
         # "Biden was attacked by Trump" for "Trump attacked Biden": a passive swaps them, so the words
-        # between must be a passive in both sentences or in neither.
-        passive = "by" in words
+        # between must be a passive in both sentences or in neither ("a proposal by" is none).
+        passive = _by_passive(mine, first, second)
         swapped = kept = False
         for toks, runs_there in their_runs:
             for x, y in itertools.combinations(runs_there, 2):
                 there = _between(toks, x, y)
-                same = len(middle & there) >= SAME_MIDDLE * len(middle) and ("by" in there) == passive
+                same = len(middle & there) >= SAME_MIDDLE * len(middle) and _by_passive(toks, x, y) == passive
                 if names_match(x[2], first[2]) and names_match(y[2], second[2]):
                     kept = True
-                elif same and names_match(x[2], second[2]) and names_match(y[2], first[2]):
+                elif same and _actor(x[2], second[2]) and _actor(y[2], first[2]):
                     swapped = True
         if swapped and not kept:
             return f"puts {first[2]!r} and {second[2]!r} in each other's places"
