@@ -119,7 +119,7 @@ def _entities(text: str) -> list[str]:
     return sorted(out)
 
 
-def _features(articles: Sequence[Article], opts: ClusterOptions) -> tuple[csr_matrix, csr_matrix]:
+def features(articles: Sequence[Article], opts: ClusterOptions) -> tuple[csr_matrix, csr_matrix]:
     """(text TF-IDF, entity TF-IDF), rows L2-normalised; an empty vocabulary gives an all-zero matrix."""
     leads = [_lead(a, opts.lead_chars) for a in articles]
     docs = [(a.title + " ") * opts.title_repeats + lead for a, lead in zip(articles, leads)]
@@ -288,7 +288,7 @@ def _assign(articles: Sequence[Article], options: ClusterOptions | None) -> tupl
     opts.check()
     if not articles:
         return np.zeros(0, dtype=int), {}
-    x, e = _features(articles, opts)  # IDF from every article, copies included, as always
+    x, e = features(articles, opts)  # IDF from every article, copies included, as always
     copies = _copies(articles)
     keep = np.array([i for i in range(len(articles)) if i not in copies], dtype=np.int64)
     used, group = _members(keep, copies)
