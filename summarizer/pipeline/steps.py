@@ -35,6 +35,7 @@ from .. import errors, truth
 from ..backends.base import ChatBackend
 from ..config import Config
 from ..evidence.facts import fact_sentence
+from ..evidence.reactions import find_reactions
 from ..ingest.records import check_article_size
 from ..schema.article import Article
 from ..schema.brief import StoryBrief
@@ -65,7 +66,9 @@ def finish(prep: Prepared, brief: StoryBrief, stamp: Callable[[StoryBrief], dict
     flow returns. Raises :class:`~summarizer.errors.OutputValidationError` when the repaired brief
     still fails its guarantees."""
     repaired = truth.repair(brief, prep.all_articles, prep.evidence)
-    final = repaired.model_copy(update=stamp(repaired))
+    # reactions by country come from the perspectives the truth layer kept, and are checked again below
+    reactions = find_reactions(repaired.perspectives, prep.all_articles)
+    final = repaired.model_copy(update={**stamp(repaired), "reactions": reactions})
     try:
         return StoryBrief.model_validate(final.model_dump(), context={"articles": prep.all_articles})
     except ValidationError as exc:

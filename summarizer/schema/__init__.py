@@ -46,6 +46,8 @@ from .parts import (
     OutletCoverage,
     Perspective,
     Quote,
+    Reaction,
+    RelatedStory,
     SentenceRef,
     Source,
     StanceCoverage,
@@ -59,7 +61,7 @@ __all__ = [
     "DRAFT_SENTENCE_CHARS", "MAX_PERSPECTIVES", "SCHEMA_VERSION", "Article", "ArticleNotes", "BriefDraft",
     "BriefVersion", "CitedSentence", "Claim", "Cluster", "Coverage", "DatePrecision", "Disagreement", "Entities",
     "Entity", "EventDate", "FigureChange", "GroundingIssue", "GroundingReport", "KeyPlayer", "Origin",
-    "OutletCoverage", "Perspective", "Quote", "RunMetadata", "SchemaModel", "SentenceRef", "Source",
+    "OutletCoverage", "Perspective", "Quote", "Reaction", "RelatedStory", "RunMetadata", "SchemaModel", "SentenceRef", "Source",
     "StanceCoverage", "Statement", "StoryBrief", "Summary", "TimelineEvent", "WhatsNew", "draft_model",
     "text_digest",
 ]

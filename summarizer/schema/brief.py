@@ -16,6 +16,8 @@ from .parts import (
     KeyPlayer,
     Perspective,
     Quote,
+    Reaction,
+    RelatedStory,
     Source,
     Summary,
     TimelineEvent,
@@ -64,6 +66,15 @@ class StoryBrief(SchemaModel):
         default_factory=list, description="Where the story happens: countries the articles name.")
     key_players: list[KeyPlayer] = Field(default_factory=list, description="The story's main people and bodies.")
     topics: list[str] = Field(default_factory=list, description="Topic lenses, e.g. 'Russia-North Korea Relations'.")
+    reactions: list[Reaction] = Field(
+        default_factory=list,
+        description="Reactions by country: governments, officials and institutions of two or more countries, "
+                    "each with the source sentence that reports it (empty for a one-country story).",
+    )
+    related: list[RelatedStory] = Field(
+        default_factory=list,
+        description="Other stories of the same digest that share key players, places or topic (empty outside a digest).",
+    )
     whats_new: WhatsNew | None = Field(
         default=None,
         description="What the articles of the latest update added (null for a brief never updated).",

@@ -253,3 +253,23 @@ class TimelineEvent(SchemaModel):
     evidence: list[SentenceRef] = Field(min_length=1, description="One sentence per article that reports it.")
     sources: list[str] = Field(description="Ids of the articles that report the event.")
     disputed: list[EventDate] = Field(default_factory=list, description="Each outlet's date when they differ.")
+
+
+class Reaction(SchemaModel):
+    """One government's, official's or institution's reaction, as one source sentence reports it."""
+
+    country: str = Field(description="The country the actor speaks for, e.g. 'South Korea'.")
+    actor: str = Field(description="Who reacted, as the brief's perspectives name them.")
+    role: str = Field(default="", description="Who the actor is, as the articles say.")
+    sentence: SentenceRef = Field(description="The source sentence that reports the reaction (an exact span).")
+
+
+class RelatedStory(SchemaModel):
+    """Another story of the same digest that shares this one's key players, places or topic."""
+
+    story_id: str = Field(description="The related story's id (its cluster id in the digest).")
+    title: str = Field(description="Its headline.")
+    shared: list[str] = Field(default_factory=list, description="What the two stories share, most telling first.")
+    score: float = Field(default=0.0, description="How much they share (higher is closer); the list is ranked by it.")
+    link: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-][A-Za-z0-9._-]*\.html$",
+                             description="Its page's file name, beside this story's page, in a digest site.")

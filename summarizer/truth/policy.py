@@ -64,6 +64,9 @@ POLICY: dict[str, Rule] = {
     "coverage_headline": Rule("citation_dangling", strict=EVERYWHERE),
     "place_unsupported": Rule("entity_unsupported", fatal=True),
     "player_unsupported": Rule("name_unsupported", fatal=True),
+    # reactions by country: an exact sentence that names the actor, of an actor that speaks for a state
+    "reaction_not_verbatim": Rule("citation_dangling", fatal=True, strict=EVERYWHERE),
+    "reaction_unsupported": Rule("name_unsupported", fatal=True, strict=EVERYWHERE),
     # coverage: top-ranked facts the draft left out, added as their source sentences; sentences moved
     # between the summary and the key points to keep the summary to its length
     "coverage_added": Rule("coverage"),

@@ -12,7 +12,7 @@ Item kinds: ``title``, ``sentence``, ``key_point`` (a sentence, with checks of i
 :data:`~summarizer.truth.registry.REFINES`), ``actor`` (a Perspective, for its actor and role), ``quote``,
 ``stance``, ``role``, ``reference`` (a reported-speech sentence), ``sources`` (a perspective's citations),
 ``claim``, ``event`` (a timeline event), ``entity``, ``source``, ``outlet`` and ``side`` (coverage entries),
-``place``, ``player``.
+``place``, ``player``, ``reaction``.
 """
 
 from __future__ import annotations
@@ -105,6 +105,7 @@ class Walker:
         coverage = self._coverage(brief.coverage) if brief.coverage is not None else None
         location = [x for i, p in enumerate(brief.location) if (x := self.visit("place", p, f"location[{i}]"))]
         key_players = [k for i, x in enumerate(brief.key_players) if (k := self._player(i, x))]
+        reactions = [r for i, x in enumerate(brief.reactions) if (r := self.visit("reaction", x, f"reactions[{i}]"))]
         whats_new = self._whats_new(brief.whats_new)
         topics = [t for i, x in enumerate(brief.topics) if (t := self.visit("topic", x, f"topics[{i}]")) is not DROP]
         if self.mode != "repair":
@@ -113,7 +114,7 @@ class Walker:
             "title": title, "summary": Summary(summary), "key_points": key_points,
             "perspectives": perspectives, "disagreements": disagreements, "timeline": timeline, "sources": sources,
             "entities": entities, "coverage": coverage, "location": location, "key_players": key_players,
-            "whats_new": whats_new, "topics": topics,
+            "whats_new": whats_new, "topics": topics, "reactions": reactions,
         })
 
     def _title(self, title: str) -> str:
