@@ -39,7 +39,8 @@ def _worded(toks: Sequence[Token], a: int, b: int, mid: set[str], calendar: bool
     """The capitalised words of ``toks[a:b]`` that can name someone or something: not "The", not a
     sentence's first word unless it is capitalised mid-sentence too ("However", "Despite"), titles
     only where they stand alone; weekdays and months included unless ``calendar`` is false."""
-    out, titles = [], []
+    out: list[str] = []
+    titles: list[str] = []
     for k in range(a, b):
         t = toks[k]
         bare = t.low.removesuffix("'s").strip(".")
