@@ -18,6 +18,7 @@ from ..text.clauses import Token, names
 from ..text.lexicons import PARTICIPLES, SPEECH_VERBS, TITLE_WORDS
 from ..text.names import COMPASS, names_match, same_root
 from ..text.opposites import lexicon
+from ..text.words import letter_words
 
 _BE = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "gets", "got"])
 _SPEECH = frozenset(SPEECH_VERBS.split("|"))
@@ -152,7 +153,7 @@ def _actor(a: str, b: str) -> bool:
     senators and "Senate Democrats")."""
     if names_match(a, b):
         return True
-    wa, wb = ([w for w in re.findall(r"[^\W\d_]{3,}", n) if w.lower() not in TITLE_WORDS] for n in (a, b))
+    wa, wb = ([w for w in letter_words(n, min_len=3) if w.lower() not in TITLE_WORDS] for n in (a, b))
     short, long = sorted((wa, wb), key=len)
     return bool(short) and all(any(same_root(w, u) for u in long) for w in short) \
         and {w.lower() for w in wa} & COMPASS == {w.lower() for w in wb} & COMPASS
