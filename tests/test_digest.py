@@ -67,7 +67,8 @@ def test_digest_writes_a_page_per_story_and_a_ranked_index(tmp_path, inputs):
     clusters = [json.loads(line) for line in (site / "clusters.jsonl").read_text().splitlines()]
     assert report.articles == 11 and report.stories == len(clusters)
     assert not report.failed and report.pages == len(clusters)
-    assert sorted(p.name for p in (site / "stories").iterdir()) == sorted(f"{c['id']}.html" for c in clusters)
+    assert sorted(p.name for p in (site / "stories").iterdir()) == sorted(
+        f"{c['id']}.{ext}" for c in clusters for ext in ("html", "json", "md"))  # the page, and its brief
     sizes = sorted(len(c["articles"]) for c in clusters)
     assert sizes[-2:] == [2, 3] and sizes.count(1) == len(sizes) - 2  # Sinema, trip, the rest singletons
     index = (site / "index.html").read_text(encoding="utf-8")
@@ -93,7 +94,8 @@ def test_rerun_resumes_without_asking_the_model(tmp_path, inputs):
     first = (site / "index.html").read_text(encoding="utf-8")
     again, backend = pipeline(tmp_path / "other", never)  # fresh cache: only the batch's resume helps
     report = digest([inputs], site, pipeline=again)
-    assert not backend.requests and report.batch is not None and len(report.batch.skipped) == report.stories
+    # every cluster is one the site already took in: no batch work, no update, no call
+    assert not backend.requests and len(report.unchanged) == report.stories and not report.updated
     assert stories_in((site / "index.html").read_text(encoding="utf-8")) == stories_in(first)
 
 
@@ -143,10 +145,11 @@ def test_build_site_writes_every_page_inside_the_site_whatever_the_id(cluster_id
                         site)
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     pages = [w.removeprefix("deep/er/site/stories/") for w in written if w.startswith("deep/er/site/stories/")]
-    assert len(written) == 4 and len(pages) == 2 and "story-0a1b.html" in pages  # the CLI's ids stay as they are
+    # each story: its page, and its brief as Markdown and JSON beside it
+    assert len(written) == 8 and len(pages) == 6 and "story-0a1b.html" in pages  # the CLI's ids stay as they are
     assert report.pages == 2 and all(len(p) < 100 and "\x00" not in p for p in pages)
     index = (site / "index.html").read_text(encoding="utf-8")
-    assert all(f'href="stories/{p}"' in index for p in pages)
+    assert all(f'href="stories/{p}"' in index for p in pages if p.endswith(".html"))
 
 
 def test_render_index_with_no_stories_is_still_a_page():

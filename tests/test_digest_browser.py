@@ -65,7 +65,7 @@ def test_hostile_headline_is_text_not_markup(site):
 
 def test_story_page_opens_from_the_index(site):
     root, _report = site
-    (story,) = [p for p in (root / "site" / "stories").iterdir() if "Sinema" in p.read_text(encoding="utf-8")]
+    (story,) = [p for p in (root / "site" / "stories").glob("*.html") if "Sinema" in p.read_text(encoding="utf-8")]
     page = Page(chromium(root / "profile-story", "--dump-dom", story.as_uri()).stdout)
     assert "headline" in page.ids and "summary" in page.ids
 

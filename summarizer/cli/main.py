@@ -267,7 +267,8 @@ def cmd_digest(args: argparse.Namespace, progress: Progress) -> int:
     # The inputs go in unread: digest reads past a dead feed or a broken file and lists it.
     report = digest(args.inputs, args.output, pipeline=Pipeline(config=config, progress=None), options=options,
                     fetcher=fetcher, fetch_pages=args.fetch_pages, concurrency=config.concurrency,
-                    retry_failed=args.retry_failed, progress=progress, title=args.title)
+                    retry_failed=args.retry_failed, progress=progress, title=args.title,
+                    threads=args.story_threads, **({"thread_days": args.thread_days} if args.thread_days else {}))
     progress.close()
     sys.stderr.write(report.summary() + "\n")
     return 0 if not report.failed and not report.unread else 1

@@ -206,6 +206,10 @@ def _add_day_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     _add_setting(d, "concurrency", f"stories in flight at once (default {DEFAULT_CONCURRENCY})")
     d.add_argument("--retry-failed", dest="retry_failed", action="store_true", help="retry stories that failed")
     d.add_argument("--title", default="Today's stories", help="the index page's heading")
+    d.add_argument("--no-threads", dest="story_threads", action="store_false",
+                   help="build the site from this run's stories only, instead of continuing the stories already there")
+    d.add_argument("--thread-days", dest="thread_days", type=float, default=None, metavar="DAYS",
+                   help="a cluster continues a story at most this many days after its latest article (default 10)")
     _add_input_options(d)
     _add_model_options(d)
 

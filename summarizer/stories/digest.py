@@ -21,7 +21,7 @@ import functools
 import json
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
@@ -43,6 +43,9 @@ from ..schema.parts import Source
 from ..settings import DEFAULT_CONCURRENCY
 from ..text.sentences import sentence_spans
 from .cluster import ClusterOptions, cluster_articles, outlet_key, write_clusters
+from .continuing import plan_run, stored_stories, update_stories
+from .related import related_stories
+from .threads import THREAD_DAYS, SiteState
 
 if TYPE_CHECKING:
     from ..ingest.fetch import Fetcher
@@ -79,6 +82,8 @@ class StoryEntry:
     page: str | None  # relative link to the story page; None when the brief failed
     failure: str | None
     date: str
+    status: str = ""  # what this run did to the story: "new", "updated", or "" (as an earlier run left it)
+    version: int = 0  # the brief's version (0: never updated)
 
 
 @dataclass
@@ -92,6 +97,9 @@ class DigestReport:
     failed: dict[str, str] = field(default_factory=dict)
     unread: dict[str, str] = field(default_factory=dict)  # input -> why it could not be read
     batch: BatchReport | None = None
+    new: list[str] = field(default_factory=list)  # stories this run opened
+    updated: list[str] = field(default_factory=list)  # earlier stories this run continued (updated in place)
+    unchanged: list[str] = field(default_factory=list)  # clusters an earlier run had already taken in
 
     @property
     def index(self) -> Path:
@@ -101,6 +109,9 @@ class DigestReport:
         """One line for a person."""
         line = (f"{self.articles} article(s) in {self.stories} stories: {self.pages} page(s) written, "
                 f"{len(self.failed)} without a brief; open {self.index}")
+        if self.updated or self.unchanged:
+            line += (f"\nthis run: {len(self.new)} new, {len(self.updated)} updated, "
+                     f"{len(self.unchanged)} already in the site")
         unread = "".join(f"\n  not read: {reason}" for reason in self.unread.values())
         return line + (f"\n{len(self.unread)} input(s) could not be read:{unread}" if unread else "")
 
@@ -119,7 +130,7 @@ def _lead_sentence(cluster: Cluster) -> str:
     return _one_line(art.text[spans[0][0]:spans[0][1]] if spans else art.text)
 
 
-def _entry(cluster: Cluster, brief: StoryBrief | None, failure: str | None) -> StoryEntry:
+def _entry(cluster: Cluster, brief: StoryBrief | None, failure: str | None, status: str = "") -> StoryEntry:
     sources = []
     for n, a in enumerate(cluster.articles, 1):
         src = Source.from_article(a)
@@ -129,6 +140,7 @@ def _entry(cluster: Cluster, brief: StoryBrief | None, failure: str | None) -> S
     dates = [a.published_at if a.published_at.tzinfo else a.published_at.replace(tzinfo=timezone.utc)
              for a in cluster.articles if a.published_at]
     summary = _one_line(brief.summary[0].text) if brief and len(brief.summary) else _lead_sentence(cluster)
+    version = brief.versions[-1].version if brief and brief.versions else 0
     return StoryEntry(
         cluster_id=cluster.id,
         headline=(brief.title if brief else "") or cluster.title or "(untitled story)",
@@ -139,6 +151,8 @@ def _entry(cluster: Cluster, brief: StoryBrief | None, failure: str | None) -> S
         page=f"{STORIES_DIR}/{page_name(cluster.id)}" if brief else None,
         failure=failure,
         date=format_date(min(dates)) if dates else "",
+        status=status or ("updated" if version > 1 else ""),  # an earlier run's update stays marked
+        version=version,
     )
 
 
@@ -197,16 +211,33 @@ def _records(path: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
+def saved_briefs(path: Path) -> tuple[dict[str, StoryBrief], dict[str, int]]:
+    """The latest brief per story of a briefs file, and the count of problems of each line that no
+    longer reads as a brief (hand-edited, or saved by another version)."""
+    briefs: dict[str, StoryBrief] = {}
+    broken: dict[str, int] = {}
+    for cluster_id, rec in _records(path).items():
+        try:
+            briefs[cluster_id] = StoryBrief.model_validate(rec["brief"])
+        except ValidationError as exc:
+            broken[cluster_id] = exc.error_count()
+    return briefs, broken
+
+
 def build_site(clusters: Sequence[Cluster], out_dir: str | os.PathLike[str], *,
                briefs_path: Path | None = None, failures_path: Path | None = None,
-               title: str = "Today's stories") -> DigestReport:
-    """Write the story pages and ``index.html`` for ``clusters`` from the batch's output files.
+               title: str = "Today's stories", status: Mapping[str, str] | None = None) -> DigestReport:
+    """Write each story's page (``stories/<id>.html``, with its brief as ``.md`` and ``.json`` beside
+    it) and ``index.html`` for ``clusters`` from the batch's output files. Each brief gains its related
+    stories among ``clusters`` (:func:`summarizer.stories.related.related_stories`); ``status`` marks
+    what this run did to a story ("new", "updated") for the index.
 
-    Pages of stories no longer among ``clusters`` (an earlier run's) are removed, so the site
-    always matches its index.
+    Pages of stories no longer among ``clusters`` are removed, so the site always matches its index.
     """
     out = Path(out_dir)
-    briefs = _records(briefs_path or out / "briefs.jsonl")
+    saved, broken = saved_briefs(briefs_path or out / "briefs.jsonl")
+    briefs = {c.id: saved[c.id] for c in clusters if c.id in saved}
+    related = related_stories(briefs, links={sid: page_name(sid) for sid in briefs})
     failures = _records(failures_path or out / "briefs.failures.jsonl")
     pages_dir = out / STORIES_DIR
     pages_dir.mkdir(parents=True, exist_ok=True)
@@ -215,23 +246,23 @@ def build_site(clusters: Sequence[Cluster], out_dir: str | os.PathLike[str], *,
     for cluster in clusters:
         brief, failure = None, None
         if cluster.id in briefs:
-            try:
-                brief = StoryBrief.model_validate(briefs[cluster.id]["brief"])
-            except ValidationError as exc:  # a hand-edited line, or one saved by another version
-                message = "its saved brief no longer reads as a brief; rerun with --retry-failed after removing it"
-                report.failed[cluster.id] = f"unreadable saved brief: {exc.error_count()} problem(s)"
-                entries.append(_entry(cluster, None, message))
-                continue
-            write_text(pages_dir / page_name(cluster.id), _story_page(brief))
+            brief = briefs[cluster.id].model_copy(update={"related": related.get(cluster.id, [])})
+            page = pages_dir / page_name(cluster.id)
+            write_text(page, _story_page(brief))
+            write_text(page.with_suffix(".md"), brief.to_markdown())
+            write_text(page.with_suffix(".json"), brief.to_json() + "\n")
             report.pages += 1
+        elif cluster.id in broken:
+            failure = "its saved brief no longer reads as a brief; rerun with --retry-failed after removing it"
+            report.failed[cluster.id] = f"unreadable saved brief: {broken[cluster.id]} problem(s)"
         else:
             rec = failures.get(cluster.id, {})
             report.failed[cluster.id] = f"{rec.get('error_type', 'not summarized')}: {rec.get('message', '')}".strip(": ")
             failure = str(rec.get("message") or "not summarized yet")  # readers get the sentence, not the class name
-        entries.append(_entry(cluster, brief, failure))
-    keep = {page_name(c.id) for c in clusters}
-    for stale in pages_dir.glob("story-*.html"):
-        if stale.name not in keep:
+        entries.append(_entry(cluster, brief, failure, (status or {}).get(cluster.id, "")))
+    keep = {Path(page_name(c.id)).stem for c in clusters}
+    for stale in pages_dir.glob("story-*.*"):
+        if stale.stem not in keep and stale.suffix in (".html", ".md", ".json"):
             stale.unlink()
     write_text(out / "index.html", render_index(entries, title=title))
     return report
@@ -249,6 +280,8 @@ def digest(
     retry_failed: bool = False,
     progress: Callable[[str], None] | None = None,
     title: str = "Today's stories",
+    threads: bool = True,
+    thread_days: float = THREAD_DAYS,
 ) -> DigestReport:
     """Cluster ``inputs`` (paths, URLs with a ``fetcher``, or Articles), summarize, write the site.
 
@@ -257,6 +290,12 @@ def digest(
     be read (a dead feed, a broken file) does not stop the run: the site is built from the rest
     and the input is listed in ``report.unread``. Returns a :class:`DigestReport`; the site's
     entry point is ``report.index``.
+
+    With ``threads`` (the default) the site is its own state (:mod:`summarizer.stories.threads`): a
+    later run into the same folder keeps the earlier stories, and a cluster that continues one of
+    them (within ``thread_days`` of its latest article) becomes an update of that story's brief
+    (its "what's new" and changelog), keeping its id and page, instead of a new brief. Without,
+    the site holds this run's stories only.
     """
     from ..ingest.gather import gather_inputs
 
@@ -274,12 +313,31 @@ def digest(
         unread = {item: str(exc) for item, exc in gathered.failed.items()}
     say(f"clustering {len(articles)} article(s)")
     clusters = cluster_articles(articles, options)
-    write_clusters(clusters, out / "clusters.jsonl")
-    say(f"{len(clusters)} stories; summarizing")
-    batch = run_batch(clusters, out / "briefs.jsonl", pipeline=pipeline, concurrency=concurrency,
+    briefs_path = out / "briefs.jsonl"
+    state = SiteState.load(out) if threads else SiteState()
+    stories = stored_stories(out / "clusters.jsonl") if state.runs else {}
+    done, _ = saved_briefs(briefs_path) if stories else ({}, {})
+    updatable = set(done) if hasattr(pipeline, "backend") and hasattr(pipeline, "config") else set()
+    plan = plan_run(clusters, stories, state, briefs=updatable, days=thread_days, options=options)
+    stories.update({c.id: c for c in plan.new})
+    write_clusters(list(stories.values()), out / "clusters.jsonl")  # before any model call: a crash resumes
+    todo = plan.new + [stories[sid] for sid in dict.fromkeys(plan.known.values()) if sid not in done]
+    say(f"{len(clusters)} stories: {len(plan.new)} new, {len(plan.updates)} continuing, "
+        f"{len(plan.known)} already in the site; summarizing")
+    batch = run_batch(todo, briefs_path, pipeline=pipeline, concurrency=concurrency,
                       progress=progress, retry_failed=retry_failed)
-    report = build_site(clusters, out, title=title)
+    updated, failed = update_stories(plan, stories, done, briefs_path, pipeline=pipeline, progress=progress)
+    write_clusters(list(stories.values()), out / "clusters.jsonl")
+    status = {**{c.id: "new" for c in plan.new}, **dict.fromkeys(updated, "updated")}
+    if threads:
+        state.record(len(clusters), plan, updated, failed, stories)
+        state.save(out)
+    ordered = sorted(stories.values(), key=lambda c: (c.id not in status, -c.meta.get("outlets", 0),
+                                                       -len(c.articles), c.meta.get("first_published", "~")))
+    report = build_site(ordered, out, title=title, status=status)
     report.batch = batch
     report.unread = unread
+    report.new, report.updated, report.unchanged = [c.id for c in plan.new], updated, list(plan.known)
+    report.failed.update({sid: f"update failed: {why}" for sid, why in failed.items()})
     say(report.summary())
     return report
