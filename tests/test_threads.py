@@ -88,6 +88,29 @@ def test_two_runs_update_the_continuing_story_in_place_and_a_third_changes_nothi
     assert SiteState.load(site).owner(third.unchanged[0]) == sinema
 
 
+def test_a_failed_update_leaves_the_story_as_it_was_and_the_next_run_retries_it(tmp_path, monkeypatch):
+    from summarizer.errors import BackendTimeoutError
+    from summarizer.stories import continuing
+
+    site = tmp_path / "site"
+    day1 = _write(tmp_path / "day1.jsonl", _rows(SINEMA[:2], ["Yahoo", "Hill"], DAY1, "s"))
+    digest([day1], site, pipeline=_pipeline(tmp_path)[0])
+    before = (site / "briefs.jsonl").read_text(encoding="utf-8")
+    day2 = _write(tmp_path / "day2.jsonl", _rows(SINEMA[2:], ["Examiner"], DAY1 + timedelta(days=1), "s"))
+    working = continuing.aupdate
+
+    async def down(*args, **kwargs):
+        raise BackendTimeoutError("the model server did not answer", retryable=True)
+
+    monkeypatch.setattr(continuing, "aupdate", down)
+    failed = digest([day2], site, pipeline=_pipeline(tmp_path / "b")[0])
+    monkeypatch.setattr(continuing, "aupdate", working)
+    assert not failed.updated and any("update failed" in why for why in failed.failed.values())
+    assert (site / "briefs.jsonl").read_text(encoding="utf-8") == before  # the story as it was
+    again = digest([day2], site, pipeline=_pipeline(tmp_path / "c")[0])
+    assert len(again.updated) == 1 and not again.new  # the cluster was not taken: this run updates
+
+
 def test_without_threads_the_site_holds_this_run_s_stories(tmp_path):
     site = tmp_path / "site"
     digest([_write(tmp_path / "a.jsonl", _rows(TRIP, ["CNN", "Review"], DAY1, "t"))], site,

@@ -107,8 +107,11 @@ def update_stories(plan: RunPlan, stories: dict[str, Cluster], briefs: dict[str,
             story, brief = asyncio.run(_update(stories[story_id], briefs[story_id], clusters, pipeline))
         except FATAL_ERRORS:
             raise  # every other story would fail the same way, as in the batch
-        except errors.SummarizerError as exc:  # one story's failure must not stop the site; the next run retries
-            log.warning("could not update %s: %s: %s", story_id, type(exc).__name__, exc)
+        except Exception as exc:  # one story's failure must not stop the site; the next run retries it
+            if not isinstance(exc, errors.SummarizerError):
+                log.exception("story %s: unexpected error in its update", story_id)
+            else:
+                log.warning("could not update %s: %s: %s", story_id, type(exc).__name__, exc)
             failed[story_id] = f"{type(exc).__name__}: {exc}"
             continue
         stories[story_id] = story
