@@ -6,7 +6,8 @@ key players and the actors of its perspectives (a person by surname, so "Preside
 counts by how rare it is among the digest's stories (inverse document frequency), so a name every
 story carries ("United States" in a US digest) says little and a shared key player says much;
 places count for less than players and topics. Two stories are related when they share a key
-player or actor, and their score reaches :data:`RELATED_MIN`; each story lists at most
+player or actor, and their score reaches :data:`RELATED_MIN` times log(stories + 1) (so a rare name counts as much in
+a small digest as in a large one); each story lists at most
 :data:`RELATED_MAX`, best first, with what they share.
 """
 
@@ -27,7 +28,9 @@ __all__ = ["RELATED_MAX", "RELATED_MIN", "features", "related_stories"]
 
 RELATED_MAX = 5  # related stories listed per story
 TOPIC_WORDS = 2  # shared topic or headline words that relate two stories without a shared player
-RELATED_MIN = 3.5  # score two stories need (dev: a rare shared key player, or a few rare shared words)
+# The score two stories need, per unit of log(stories + 1): rarity scores grow with the digest, so the bar
+# does too (3.5 in the 41-story dev digest: a rare shared key player and a word, or a few rare words).
+RELATED_MIN = 0.94
 WEIGHTS = {"player": 1.0, "topic": 0.5, "place": 0.25}  # what each kind of shared feature counts for
 
 
@@ -59,12 +62,15 @@ def features(brief: StoryBrief) -> dict[tuple[str, str], str]:
 
 
 def related_stories(briefs: Mapping[str, StoryBrief], *, links: Mapping[str, str] | None = None,
-                    limit: int = RELATED_MAX, min_score: float = RELATED_MIN) -> dict[str, list[RelatedStory]]:
+                    limit: int = RELATED_MAX, min_score: float | None = None) -> dict[str, list[RelatedStory]]:
     """``{story id: its related stories}`` among ``briefs`` (keyed by story id), ranked by score;
-    ``links`` gives each story's page (relative to another story's page) for the entries' ``link``."""
+    ``links`` gives each story's page (relative to another story's page) for the entries' ``link``.
+    ``min_score`` defaults to :data:`RELATED_MIN` times log(stories + 1)."""
     feats = {sid: features(b) for sid, b in briefs.items()}
     df = Counter(f for fs in feats.values() for f in fs)
     n = len(feats)
+    if min_score is None:
+        min_score = RELATED_MIN * math.log(n + 1)
     idf = {f: math.log((n + 1) / (c + 0.5)) for f, c in df.items()}
     out: dict[str, list[RelatedStory]] = {}
     for sid, mine in feats.items():
