@@ -111,6 +111,22 @@ def test_a_failed_update_leaves_the_story_as_it_was_and_the_next_run_retries_it(
     assert len(again.updated) == 1 and not again.new  # the cluster was not taken: this run updates
 
 
+def test_a_run_stopped_after_its_update_resumes_without_asking_again(tmp_path):
+    site = tmp_path / "site"
+    day1 = _write(tmp_path / "day1.jsonl", _rows(SINEMA[:2], ["Yahoo", "Hill"], DAY1, "s"))
+    digest([day1], site, pipeline=_pipeline(tmp_path)[0])
+    saved = {name: (site / name).read_text(encoding="utf-8") for name in ("clusters.jsonl", STATE_FILE)}
+    day2 = _write(tmp_path / "day2.jsonl", _rows(SINEMA[2:], ["Examiner"], DAY1 + timedelta(days=1), "s"))
+    updated = digest([day2], site, pipeline=_pipeline(tmp_path / "b")[0]).updated
+    for name, text in saved.items():  # the update's brief was written; the story and the state were not
+        (site / name).write_text(text, encoding="utf-8")
+    again = digest([day2], site, pipeline=_pipeline(tmp_path / "c", lambda r: pytest.fail("asked again"))[0])
+    assert not again.updated and not again.new
+    story = json.loads((site / "clusters.jsonl").read_text().splitlines()[0])
+    brief = StoryBrief.model_validate_json((site / "stories" / f"{updated[0]}.json").read_text())
+    assert len(story["articles"]) == len(brief.sources) == 3 and len(brief.versions) == 2
+
+
 def test_without_threads_the_site_holds_this_run_s_stories(tmp_path):
     site = tmp_path / "site"
     digest([_write(tmp_path / "a.jsonl", _rows(TRIP, ["CNN", "Review"], DAY1, "t"))], site,

@@ -24,6 +24,7 @@ from ..batch.input import read_clusters
 from ..batch.run import FATAL_ERRORS, brief_line, read_ids
 from ..schema.article import Cluster
 from ..schema.brief import StoryBrief
+from ..schema.parts import text_digest
 from ..updates import aupdate
 from ..updates.flow import merge
 from .cluster import ClusterOptions, outlet_key
@@ -87,9 +88,14 @@ def _merged(story: Cluster, added: Sequence[Any]) -> Cluster:
 async def _update(story: Cluster, brief: StoryBrief, clusters: Sequence[Cluster], pipeline: Any) -> tuple[Cluster, StoryBrief | None]:
     """The story with the clusters' articles, and its updated brief (None: nothing new to add)."""
     added, _skipped = merge(story.articles, [a for c in clusters for a in c.articles])
-    if not added:
-        return story, None
-    updated = await aupdate(brief, added, old_articles=story.articles, backend=pipeline.backend, config=pipeline.config)
+    # An article the brief already has (a run stopped after its update, before the story was saved) is
+    # merged into the story without asking again.
+    known = {s.digest for s in brief.sources if s.digest}
+    fresh = [a for a in added if text_digest(a.text) not in known]
+    if not fresh:
+        return _merged(story, added), None
+    updated = await aupdate(brief, fresh, old_articles=[*story.articles, *(a for a in added if a not in fresh)],
+                            backend=pipeline.backend, config=pipeline.config)
     return _merged(story, added), updated
 
 
