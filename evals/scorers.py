@@ -89,6 +89,9 @@ METRICS: dict[str, Metric] = {
     "unfit_sentences": Metric(
         "captions, credits, prompts, correction notes, appeals or verbless lines among the brief's sentences", "lower"
     ),
+    "unintroduced_people": Metric(
+        "people the summary first names by surname alone, though the articles give their full name", "lower"
+    ),
     "llm_calls": Metric("model calls", "lower"),
     "prompt_tokens": Metric("prompt tokens", "lower"),
     "completion_tokens": Metric("completion tokens", "lower"),
@@ -595,6 +598,16 @@ def score_fitness(brief: StoryBrief) -> Scored:
                   {"unfit": [{"where": w, "rule": r, "text": t} for w, r, t in found]} if found else {})
 
 
+def score_introductions(brief: StoryBrief, articles: Sequence[Article]) -> Scored:
+    """People the summary first names by surname alone ("said Bernstein") though the articles give
+    their full name (:mod:`summarizer.pipeline.introductions`, which the pipeline applies)."""
+    from summarizer.pipeline.introductions import first_mentions
+
+    found = [(brief.summary[i].text[a:b], full) for i, (a, b), full in first_mentions(brief, articles)]
+    return Scored({"unintroduced_people": float(len(found))},
+                  {"unintroduced": [{"named": n, "full": f} for n, f in found]} if found else {})
+
+
 def score_cost(brief: StoryBrief) -> Scored:
     """LLM calls, tokens and wall time, as the pipeline recorded them."""
     r = brief.run
@@ -640,6 +653,7 @@ def score_brief(
         score_length(brief, articles),
         score_abstraction(brief, articles),
         score_fitness(brief),
+        score_introductions(brief, articles),
         score_cost(brief),
     ):
         out.merge(part)
