@@ -430,3 +430,10 @@ def test_dev_slots_and_roots():
     hopes = _dev_sentence("President Biden hopes the political fallout")
     traded = hopes.replace("President Biden", "@").replace("Tuesday’s", "President Biden").replace("@", "Tuesday’s")
     assert "name" in rules(traded, hopes)
+
+
+def test_a_present_tense_verb_of_a_past_source_verb_has_the_source_s_subject():
+    source = ("Homeland Security Secretary Alejandro Mayorkas on Tuesday ordered Immigration and Customs "
+              "Enforcement (ICE) to immediately stop any mass worksite deportation raids.")
+    assert "role" in rules("Customs Enforcement orders mass worksite raids stopped.", source)
+    assert not rules("Alejandro Mayorkas orders mass worksite raids stopped.", source)

@@ -79,7 +79,10 @@ def wrong_subject(mine: tuple[Token, ...], theirs: list[tuple[Token, ...]]) -> s
     if not runs or runs[0][0] > 2:
         return None
     _a, b, subject = runs[0]
-    verb = next((k for k in range(b + 1, len(mine)) if not mine[k].capital and _verb(mine, k)), None)
+    # a verb of the sentence, or a word whose stem is a verb of a source ("orders" for "ordered")
+    acts = {u.stem for toks in theirs for k, u in enumerate(toks) if not u.capital and u.content and _verb(toks, k)}
+    verb = next((k for k in range(b + 1, len(mine))
+                 if not mine[k].capital and (_verb(mine, k) or (mine[k].content and mine[k].stem in acts))), None)
     if verb is None:
         return None
     stem = mine[verb].stem
