@@ -30,15 +30,19 @@ MIN_COUNTRIES = 2  # one country's officials are the story's perspectives, not r
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 
 
+def _countries(text: str) -> list[tuple[int, str]]:
+    """(where, which country) of every institution, country or demonym ``text`` names."""
+    hits = [(m.start(), gazetteer(name)[m.group()]) for name in (INSTITUTIONS, COUNTRIES)
+            for m in gazetteer_pattern(name).finditer(text)]
+    return hits + [(m.start(), demonyms()[w]) for m in _WORD.finditer(text)
+                   if (w := strip_possessive(m.group())) in demonyms()]
+
+
 def country_of(actor: str, role: str = "") -> str | None:
     """The country an actor speaks for: the first institution ("Kremlin"), country ("South Korea's")
     or demonym ("Russian President") named in its role, then in its name."""
     for text in (role, actor):
-        hits = [(m.start(), gazetteer(name)[m.group()]) for name in (INSTITUTIONS, COUNTRIES)
-                for m in gazetteer_pattern(name).finditer(text)]
-        hits += [(m.start(), demonyms()[w]) for m in _WORD.finditer(text)
-                 if (w := strip_possessive(m.group())) in demonyms()]
-        if hits:
+        if hits := _countries(text):
             return min(hits)[1]
     return None
 
@@ -60,10 +64,7 @@ def names_reactor(sentence: str, actor: str, country: str) -> bool:
         return True
     if country_of(actor) is None:
         return False  # a person: named, or not this sentence's reactor
-    spellings = {s for s, c in gazetteer(COUNTRIES).items() if c == country}
-    spellings |= {s for s, c in gazetteer(INSTITUTIONS).items() if c == country}
-    spellings |= {d for d, c in demonyms().items() if c == country}
-    return any(re.search(rf"(?<![\w’']){re.escape(s)}(?!\w)", sentence) for s in spellings)
+    return any(c == country for _, c in _countries(sentence))
 
 
 def _sentences(p: Perspective, by_id: dict[str, Article]) -> Iterator[SentenceRef]:

@@ -3,11 +3,12 @@
 Full articles name a person in full once, then by surname; a summary built from their sentences can
 open with the surname ("said Bernstein"), and the reader never learns who that is. Code fixes the
 summary's first mention of each such person, with the name as the articles write it most often
-(:attr:`~summarizer.schema.parts.Entities.persons`): "Mr. Durbin" becomes "Richard J. Durbin", "said
-Bernstein" becomes "said Matthew Bernstein", a title before the surname stays ("Sen. Richard J.
-Durbin"). A surname two people of the story share is left alone (which of them is it?), as is a
-person the summary already names in full before. Nothing else changes; the truth layer then checks
-the sentence like any other (the full name is a spelling of the same person).
+(:attr:`~summarizer.schema.parts.Entities.persons`): "said Bernstein" becomes "said Matthew
+Bernstein". A surname two people of the articles share is left alone (which of them is it?), as is a
+mention with a title or honorific ("Sen. Durbin", "Mr. Durbin"), a name used as a modifier ("the
+Biden administration"), a person the summary already names in full, and any rewrite the meaning
+rules would doubt more than the original. Nothing else changes; the truth layer then checks the
+sentence like any other (the full name is a spelling of the same person).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..truth.meaning import findings
 
 __all__ = ["first_mentions", "introduce"]
 
+
 def _people(brief: StoryBrief, articles: Sequence[Article]) -> dict[str, str]:
     """``{surname: full name}`` for the story's people the articles name with two or more words (the
     name as they write it, with no title or demonym before it), for surnames no one else of the
@@ -34,16 +36,20 @@ def _people(brief: StoryBrief, articles: Sequence[Article]) -> dict[str, str]:
         if len(words) < 2 or len(words[-1]) < 3 or words[0] in demonyms() or len(name_tokens(e.name)) < len(words):
             continue  # "Ukrainian Vitalii Sediuk", "President Biden": not a name as a reader is introduced by
         full.setdefault(words[-1], set()).add(e.name)
-    text = "\n".join(a.text for a in articles)
+    given: dict[str, set[str]] = {last: set() for last in full}  # the capitalised words before each surname
+    for a in articles:  # one pass over the articles, however many people
+        for m in _PAIR.finditer(a.text):
+            if m.group(2) in given:
+                given[m.group(2)].add(m.group(1))
     out = {}
     for last, names in full.items():
-        given = {m.group(1) for m in re.finditer(rf"\b([A-Z][\w’'-]+)\s+{re.escape(last)}\b", text)}
-        others = {g for g in given if name_tokens(g) and not any(g in n.split() for n in names)}
+        others = {g for g in given[last] if name_tokens(g) and not any(g in n.split() for n in names)}
         if len(names) == 1 and not others:
             out[last] = next(iter(names))
     return out
 
 
+_PAIR = re.compile(r"\b([A-Z][\w’'-]+)\s+(?=([A-Z][\w’'-]+)\b)")  # two capitalised words, overlapping
 _DETERMINERS = frozenset(["the", "a", "an", "this", "that"])
 _PREVIOUS = re.compile(r"([\w’'.-]+)\s+$")
 

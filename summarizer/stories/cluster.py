@@ -141,14 +141,18 @@ def _date_from_url(url: str | None) -> datetime | None:
     return datetime(int(m[1]), int(m[2]), int(m[3]), 12, tzinfo=timezone.utc) if m else None
 
 
+def aware(when: datetime) -> datetime:
+    """A publication time with its zone; a naive one is read as UTC (as every step here reads it)."""
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
 def _days(articles: Sequence[Article]) -> np.ndarray:
     """Publication time in days (NaN when unknown); naive times are read as UTC."""
     out = np.full(len(articles), np.nan)
     for i, a in enumerate(articles):
         when = a.published_at or _date_from_url(a.url)
         if when is not None:
-            when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-            out[i] = when.timestamp() / 86400
+            out[i] = aware(when).timestamp() / 86400
     return out
 
 
@@ -321,21 +325,26 @@ def outlet_key(article: Article) -> str:
     return (name or f"article:{article.id}").casefold()
 
 
+def story_meta(articles: Sequence[Article]) -> dict[str, Any]:
+    """What a story's cluster record says of its articles: outlets, copies, first and last publication."""
+    dates = sorted(a.published_at.isoformat() for a in articles if a.published_at)
+    return {
+        "outlets": len({outlet_key(a) for a in articles}),
+        "duplicates": sum(1 for a in articles if a.duplicate_of),
+        **({"first_published": dates[0], "last_published": dates[-1]} if dates else {}),
+    }
+
+
 def _story(members: list[Article], copies: dict[str, str]) -> Cluster:
     """One Cluster with duplicates marked inside it, a stable id and its headline."""
     arts = [a.model_copy(update={"duplicate_of": copies.get(a.id)}) for a in members]
     digest = hashlib.sha256("\n".join(sorted(a.id for a in arts)).encode()).hexdigest()[:12]
     originals = [a for a in arts if not a.duplicate_of and a.title] or arts
-    dates = sorted(a.published_at.isoformat() for a in arts if a.published_at)
     return Cluster(
         id=f"story-{digest}",
         title=max(originals, key=lambda a: (len(set(_terms(a.title))), -arts.index(a))).title,
         articles=arts,
-        meta={
-            "outlets": len({outlet_key(a) for a in arts}),
-            "duplicates": sum(1 for a in arts if a.duplicate_of),
-            **({"first_published": dates[0], "last_published": dates[-1]} if dates else {}),
-        },
+        meta=story_meta(arts),
     )
 
 

@@ -22,12 +22,12 @@ from .. import errors
 from ..atomic import write_atomic
 from ..batch.input import read_clusters
 from ..batch.run import FATAL_ERRORS, brief_line, read_ids
-from ..schema.article import Cluster
+from ..schema.article import Article, Cluster
 from ..schema.brief import StoryBrief
 from ..schema.parts import text_digest
 from ..updates import aupdate
 from ..updates.flow import merge
-from .cluster import ClusterOptions, outlet_key
+from .cluster import ClusterOptions, story_meta
 from .threads import THREAD_DAYS, THREAD_MIN, SiteState, continuations
 
 __all__ = ["RunPlan", "plan_run", "stored_stories", "update_stories"]
@@ -42,7 +42,6 @@ class RunPlan:
     new: list[Cluster] = field(default_factory=list)  # open a story each (the batch summarizes them)
     updates: dict[str, list[Cluster]] = field(default_factory=dict)  # story id -> the clusters that continue it
     known: dict[str, str] = field(default_factory=dict)  # cluster id -> the story that took it in before
-    similarity: dict[str, float] = field(default_factory=dict)  # continuing cluster id -> its similarity
 
 
 def stored_stories(path: Path) -> dict[str, Cluster]:
@@ -59,8 +58,9 @@ def plan_run(clusters: Sequence[Cluster], stories: dict[str, Cluster], state: Si
     clusters already taken in."""
     plan = RunPlan()
     fresh = []
+    owners = state.owners()
     for c in clusters:
-        owner = state.owner(c.id) or (c.id if c.id in stories else None)
+        owner = owners.get(c.id) or (c.id if c.id in stories else None)
         if owner is not None:
             plan.known[c.id] = owner
         else:
@@ -69,20 +69,15 @@ def plan_run(clusters: Sequence[Cluster], stories: dict[str, Cluster], state: Si
                           days=days, options=options)
     for c in fresh:
         if c.id in found:
-            story_id, score = found[c.id]
-            plan.updates.setdefault(story_id, []).append(c)
-            plan.similarity[c.id] = score
+            plan.updates.setdefault(found[c.id][0], []).append(c)
         else:
             plan.new.append(c)
     return plan
 
 
-def _merged(story: Cluster, added: Sequence[Any]) -> Cluster:
+def _merged(story: Cluster, added: Sequence[Article]) -> Cluster:
     articles = [*story.articles, *added]
-    dates = sorted(a.published_at.isoformat() for a in articles if a.published_at)
-    meta = {**story.meta, "outlets": len({outlet_key(a) for a in articles}),
-            **({"first_published": dates[0], "last_published": dates[-1]} if dates else {})}
-    return story.model_copy(update={"articles": articles, "meta": meta})
+    return story.model_copy(update={"articles": articles, "meta": {**story.meta, **story_meta(articles)}})
 
 
 async def _update(story: Cluster, brief: StoryBrief, clusters: Sequence[Cluster], pipeline: Any) -> tuple[Cluster, StoryBrief | None]:
@@ -101,8 +96,8 @@ async def _update(story: Cluster, brief: StoryBrief, clusters: Sequence[Cluster]
 
 def update_stories(plan: RunPlan, stories: dict[str, Cluster], briefs: dict[str, StoryBrief], briefs_path: Path, *,
                    pipeline: Any, progress: Callable[[str], None] | None = None) -> tuple[list[str], dict[str, str]]:
-    """Run ``plan``'s updates one story at a time, appending each new version to ``briefs_path`` and
-    merging the new articles into ``stories`` (in place). Returns (updated story ids, {story id: why an
+    """Run ``plan``'s updates one story at a time, putting each new version in place of its story's line
+    of ``briefs_path`` and merging the new articles into ``stories`` (in place). Returns (updated story ids, {story id: why an
     update failed})."""
     say = progress or (lambda message: None)
     updated: list[str] = []

@@ -42,7 +42,7 @@ from ..schema.brief import StoryBrief
 from ..schema.parts import Source
 from ..settings import DEFAULT_CONCURRENCY
 from ..text.sentences import sentence_spans
-from .cluster import ClusterOptions, cluster_articles, outlet_key, write_clusters
+from .cluster import ClusterOptions, aware, cluster_articles, outlet_key, write_clusters
 from .continuing import plan_run, stored_stories, update_stories
 from .related import related_stories
 from .threads import THREAD_DAYS, SiteState
@@ -137,8 +137,7 @@ def _entry(cluster: Cluster, brief: StoryBrief | None, failure: str | None, stat
         sources.append(SourceLink(label=source_label(src, n), title=a.title, url=safe_url(a.url),
                                   duplicate=bool(a.duplicate_of)))
     # A page's "+09:00" beside a record's bare date: naive times are read as UTC, as clustering does.
-    dates = [a.published_at if a.published_at.tzinfo else a.published_at.replace(tzinfo=timezone.utc)
-             for a in cluster.articles if a.published_at]
+    dates = [aware(a.published_at) for a in cluster.articles if a.published_at]
     summary = _one_line(brief.summary[0].text) if brief and len(brief.summary) else _lead_sentence(cluster)
     version = brief.versions[-1].version if brief and brief.versions else 0
     return StoryEntry(
@@ -330,7 +329,7 @@ def digest(
     write_clusters(list(stories.values()), out / "clusters.jsonl")
     status = {**{c.id: "new" for c in plan.new}, **dict.fromkeys(updated, "updated")}
     if threads:
-        state.record(len(clusters), plan, updated, failed, stories)
+        state.record(len(clusters), plan, updated, failed)
         state.save(out)
     ordered = sorted(stories.values(), key=lambda c: (c.id not in status, -c.meta.get("outlets", 0),
                                                        -len(c.articles), c.meta.get("first_published", "~")))

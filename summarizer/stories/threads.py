@@ -8,9 +8,9 @@ line per story; the brief's ``versions`` is its changelog), and ``stories.json``
 
     {"version": 1,
      "runs": [{"at": "2021-10-09T12:00:00+00:00", "clusters": 12, "new": ["story-…"], "updated": ["story-…"],
-               "unchanged": []}],
+               "unchanged": [], "failed": []}],
      "stories": {"story-…": {"first_run": 1, "last_run": 2, "clusters": ["story-…", "story-…"],
-                             "status": "updated", "last_published": "2021-10-09T08:45:00-07:00"}}}
+                             "status": "updated"}}}
 
 A new run's cluster is *known* when its id is one a story already took in (the same articles: nothing
 to do), *continues* a story when :func:`continuations` pairs it with one, and is *new* otherwise.
@@ -28,13 +28,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from ..atomic import write_text
 from ..schema.article import Article, Cluster
-from .cluster import ClusterOptions, features
+from .cluster import ClusterOptions, aware, features
+
+if TYPE_CHECKING:
+    from .continuing import RunPlan
 
 __all__ = ["STATE_FILE", "THREAD_DAYS", "THREAD_MIN", "SiteState", "StoryState", "continuations", "similarity"]
 
@@ -54,7 +57,6 @@ class StoryState:
     last_run: int
     clusters: list[str] = field(default_factory=list)  # the ids of the clusters it took in, its own first
     status: Status = "new"  # what the latest run did to it
-    last_published: str | None = None  # its latest article's date (ISO), for the time window
 
 
 @dataclass
@@ -79,8 +81,7 @@ class SiteState:
                 "stories": {k: asdict(v) for k, v in self.stories.items()}}
         return write_text(Path(out_dir) / STATE_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
-    def record(self, clusters: int, plan: Any, updated: Sequence[str], failed: Mapping[str, str],
-               stories: Mapping[str, Cluster]) -> None:
+    def record(self, clusters: int, plan: RunPlan, updated: Sequence[str], failed: Mapping[str, str]) -> None:
         """Add one run: its new stories, the stories it updated (and the clusters each took in), and
         what it found already taken. A story whose update failed takes in nothing: the next run retries."""
         run = len(self.runs) + 1
@@ -95,28 +96,21 @@ class SiteState:
             story.clusters += [c.id for c in taken if c.id not in story.clusters]
             if sid in updated:
                 story.last_run, story.status = run, "updated"
-        for sid, story in self.stories.items():
-            if sid in stories:
-                story.last_published = stories[sid].meta.get("last_published", story.last_published)
         self.runs.append({"at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "clusters": clusters,
                           "new": [c.id for c in plan.new], "updated": list(updated),
                           "unchanged": sorted(plan.known), "failed": sorted(failed)})
 
     def owner(self, cluster_id: str) -> str | None:
         """The story that took in the cluster ``cluster_id`` already, if one did."""
-        return next((sid for sid, s in self.stories.items() if cluster_id == sid or cluster_id in s.clusters), None)
+        return self.owners().get(cluster_id)
+
+    def owners(self) -> dict[str, str]:
+        """``{cluster id: the story that took it in}``, for every cluster the site holds."""
+        return {cid: sid for sid, s in self.stories.items() for cid in [sid, *s.clusters]}
 
 
-def _latest(articles: Sequence[Article]) -> datetime | None:
-    dates = [a.published_at if a.published_at.tzinfo else a.published_at.replace(tzinfo=timezone.utc)
-             for a in articles if a.published_at]
-    return max(dates) if dates else None
-
-
-def _earliest(articles: Sequence[Article]) -> datetime | None:
-    dates = [a.published_at if a.published_at.tzinfo else a.published_at.replace(tzinfo=timezone.utc)
-             for a in articles if a.published_at]
-    return min(dates) if dates else None
+def _dates(articles: Sequence[Article]) -> list[datetime]:
+    return [aware(a.published_at) for a in articles if a.published_at]
 
 
 def similarity(new: Sequence[Cluster], old: Sequence[Cluster], options: ClusterOptions | None = None) -> np.ndarray:
@@ -142,13 +136,14 @@ def continuations(new: Sequence[Cluster], old: Sequence[Cluster], *, threshold: 
         return {}
     score = similarity(new, old, options)
     out: dict[str, tuple[str, float]] = {}
+    latest = [max(d) if (d := _dates(s.articles)) else None for s in old]
     for i, cluster in enumerate(new):
-        start = _earliest(cluster.articles)
+        start = min(_dates(cluster.articles), default=None)
         ranked = sorted(range(len(old)), key=lambda j: -score[i, j])
         for j in ranked:
             if score[i, j] < threshold:
                 break
-            last = _latest(old[j].articles)
+            last = latest[j]
             if start is not None and last is not None and not -1 <= (start - last).total_seconds() / 86400 <= days:
                 continue
             out[cluster.id] = (old[j].id, float(score[i, j]))
