@@ -437,3 +437,14 @@ def test_a_present_tense_verb_of_a_past_source_verb_has_the_source_s_subject():
               "Enforcement (ICE) to immediately stop any mass worksite deportation raids.")
     assert "role" in rules("Customs Enforcement orders mass worksite raids stopped.", source)
     assert not rules("Alejandro Mayorkas orders mass worksite raids stopped.", source)
+
+
+def test_the_pipeline_suite_counts_a_sentence_shipped_with_its_people_named_in_full():
+    from summarizer.schema import Entities, Entity
+    from summarizer_evals.perturb import _forms
+
+    article = Article(id="a", text="Film scholar Matthew Bernstein said the studio was upset.")
+    brief = StoryBrief(title="t", summary=[{"text": "x.", "sources": ["a"]}],
+                       entities=Entities(persons=[Entity(name="Matthew Bernstein")]))
+    assert _forms("The studio was upset, said Bernstein.", brief, [article]) == {
+        "The studio was upset, said Bernstein.", "The studio was upset, said Matthew Bernstein."}

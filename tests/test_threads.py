@@ -250,3 +250,14 @@ def test_the_story_page_shows_reactions_and_related_stories_and_the_index_marks_
     assert "South Korea says more troops are coming" in page.text("related")
     markdown = shown.to_markdown()
     assert "## Reactions by country" in markdown and "[South Korea says more troops are coming](story-1.html)" in markdown
+
+
+def test_the_related_bar_grows_with_the_digest():
+    briefs = {
+        "manchin-1": _brief("Manchin sets a ceiling for the bill", ["Joe Manchin"], ["Budget"]),
+        "manchin-2": _brief("Clean energy program cut after Manchin objects", ["Joe Manchin"], ["Climate"]),
+        **{f"other-{i}": _brief(f"Story {i}", [f"Person{i} Name{i}"], [f"Topic{i}"]) for i in range(8)},
+    }
+    # one shared name scores about 1.5 among 10 stories; the default bar there is 0.94 x ln(11), about 2.25
+    assert related_stories(briefs)["manchin-1"] == []
+    assert [r.story_id for r in related_stories(briefs, min_score=1.0)["manchin-1"]] == ["manchin-2"]
