@@ -272,11 +272,17 @@ def test_sentences_start_after_datelines_and_section_labels():
     text = ("WASHINGTON — Travel restrictions imposed during the pandemic will be lifted on Nov. 8. "
             "Driving the news: The announcement applies to international air travel and land borders. "
             "KYIV, Ukraine (AP) — Russian forces fired missiles at the capital overnight, officials said. "
-            "Putin said: “We will see how this process develops over the coming weeks.”")
+            "Putin said: “We will see how this process develops over the coming weeks.”\n"
+            "KATHMANDU (Reuters) - The bodies of two renowned U.S. climbers have been left untouched out of respect.\n"
+            "OTTAWA -- Liberal MP Mauril Belanger is losing his own singing voice to the disease.\n"
+            "FILE - In this Feb. 2, 2016 photo, the senator speaks to reporters at the Capitol.")
     art = Article(id="a", text=text)
     got = [s.text for s in article_sentences([art])]
     assert got[0].startswith("Travel restrictions") and got[1].startswith("The announcement")
     assert got[2].startswith("Russian forces") and got[3].startswith("Putin said:")
+    # a wire dateline with a spaced hyphen is one too; a photo's "FILE - " is a caption's mark, kept for the fitness rules
+    assert got[4].startswith("The bodies") and got[5].startswith("Liberal MP")
+    assert not any(t.startswith(("In this", "Feb.")) for t in got)
     for s in article_sentences([art]):  # still verbatim spans of the article
         assert art.text[s.start:s.end] == s.text
 

@@ -91,7 +91,10 @@ def _usable(text: str, n_words: int) -> bool:
 # A dateline ("WASHINGTON —", "KYIV, Ukraine (AP) —") or a section label ("Driving the news:",
 # "State of play:") opens many wire and newsletter sentences. It is the outlet's furniture, not
 # the fact: the sentence starts after it, so its text (still a verbatim span) reads on its own.
-_DATELINE = re.compile(r"^[A-Z]{3,}[A-Z .'’-]*(?:,\s*[A-Z][\w.'’ ]{1,25})?\s*(?:\([^)]{1,20}\))?\s*[—–]\s*(?=\S)")
+# A wire dateline, its dash an em or en dash or a spaced hyphen ("KATHMANDU (Reuters) - ", "OTTAWA -- ");
+# a photo's "FILE - " is a caption's, not a dateline (the fitness rules keep captions out).
+_DATELINE = re.compile(r"^(?!FILE\b)[A-Z]{3,}[A-Z .'’-]*?(?:,\s*[A-Z][\w.'’ ]{1,25})?\s*(?:\([^)]{1,20}\))?"
+                       r"(?:\s*[—–]\s*|\s+--?\s+)(?=[A-Z“\"‘'])")
 _LABEL = re.compile(r"^([A-Z][a-z'’]*(?: [a-z'’]+){1,3}):\s+(?=[A-Z“\"‘'])")
 # "UPDATE:" opens the latest state of the story ("UPDATE: The girl was located Tuesday"): the sentence
 # is kept (it supersedes what the article said before), its label is not.
