@@ -2,7 +2,9 @@
 
 After the draft, code lists the highest-ranked facts of the sheet that no surviving summary
 sentence states (see :func:`said_by`). A key point that states one moves into the summary;
-otherwise the fact comes in as its own source sentence, cited to every outlet that reports it.
+otherwise the fact comes in as its own source sentence, cited to every outlet that reports it, or
+merged into the summary's sentence about the same actor ("X faces two counts and has not been
+charged with ...", :mod:`summarizer.text.merging`) when the meaning rules find nothing to doubt.
 It does the same while the summary is shorter than the cluster's target length, and moves its
 last sentences to the key points while it is longer. The key points then carry the next-ranked
 facts that neither the summary nor the model's key points state, up to KEY_POINTS. Each change
@@ -23,8 +25,10 @@ from ..schema.brief import StoryBrief
 from ..schema.meta import GroundingIssue
 from ..schema.parts import CitedSentence, Summary
 from ..text.compression import compress
+from ..text.merging import merge
 from ..text.sentences import quote_spans
 from ..text.words import content_stems
+from ..truth.meaning import findings
 from .prepare import Prepared
 from .sheet import Sheet
 
@@ -166,6 +170,33 @@ class _Draft:
         self.added.append(truth.Issue(code, where, detail).record(action))
 
 
+def merged(kept: CitedSentence, new: CitedSentence) -> CitedSentence | None:
+    """``kept`` and ``new`` said as one sentence about their shared actor (:func:`~summarizer.text.merging.merge`,
+    either order), citing both; None when they do not merge, or when the meaning rules doubt the
+    merged sentence against the two sentences' sources."""
+    text = merge(kept.text, new.text) or merge(new.text, kept.text)
+    if text is None:
+        return None
+    if findings(text, [r.text for r in kept.evidence + new.evidence]):
+        return None
+    sources = list(dict.fromkeys(kept.sources + new.sources))
+    return kept.model_copy(update={"text": text, "sources": sources, "evidence": kept.evidence + new.evidence})
+
+
+def _merge_into(d: _Draft, sentence: CitedSentence) -> tuple[int, int] | None:
+    """Merge ``sentence`` into the summary sentence about the same actor, if one merges: (its index,
+    the words the summary grew by); else None."""
+    for j, kept in enumerate(d.body):
+        if kept not in d.stated or kept.origin == "disagreement":
+            continue
+        both = merged(kept, sentence)
+        if both is not None:
+            d.stated[d.stated.index(kept)] = both
+            d.body[j] = both
+            return j, len(both.text.split()) - len(kept.text.split())
+    return None
+
+
 def _fill_summary(d: _Draft, sheet: Sheet) -> None:
     """The top facts, then more until the shortest target length, each stated by the summary itself."""
     words = sum(len(s.text.split()) for s in d.stated)
@@ -182,6 +213,10 @@ def _fill_summary(d: _Draft, sheet: Sheet) -> None:
             d.kept.remove(point)
             d.points.remove(point)
             code, detail = "coverage_moved", f"moved the key point that states fact {rank} of the sheet into the summary"
+        elif (into := _merge_into(d, sentence)) is not None:
+            words += into[1]
+            d.note("coverage_merged", f"summary[{into[0]}]", f"merged fact {rank} of the sheet into the sentence about its actor")
+            continue
         else:
             code, detail = "coverage_added", f"added fact {rank} of the sheet, which the draft left out"
         d.body.append(sentence)

@@ -71,6 +71,7 @@ POLICY: dict[str, Rule] = {
     # between the summary and the key points to keep the summary to its length
     "coverage_added": Rule("coverage"),
     "coverage_moved": Rule("coverage"),
+    "coverage_merged": Rule("coverage"),
     # provenance: text whose words or script come from no article
     "unsourced_words": Rule("citation_unsupported", fatal=True),
     "foreign_script": Rule("citation_unsupported", fatal=True),
