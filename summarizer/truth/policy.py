@@ -131,6 +131,9 @@ POLICY: dict[str, Rule] = {
     "meaning_role": Rule("citation_unsupported", strict=EVERYWHERE),
     "meaning_name": Rule("citation_unsupported", strict=EVERYWHERE),
     "meaning_quote": Rule("citation_unsupported", strict=EVERYWHERE),
+    # a state given as current that an article says ended ("is missing" / "was found", truth/states.py):
+    # the later sentence stands in for it
+    "superseded_state": Rule("citation_unsupported", strict=EVERYWHERE),
 }
 
 
