@@ -7,8 +7,12 @@ summary's first mention of each such person, with the name as the articles write
 Bernstein". A surname two people of the articles share is left alone (which of them is it?), as is a
 mention with a title or honorific ("Sen. Durbin", "Mr. Durbin"), a name used as a modifier ("the
 Biden administration"), a person the summary already names in full, and any rewrite the meaning
-rules would doubt more than the original. Nothing else changes; the truth layer then checks the
-sentence like any other (the full name is a spelling of the same person).
+rules would doubt more than the original. The first mention also gets the person's role where an
+article writes it right before the name, inside a sentence, in five words or fewer ("against Rep.
+Devin Nunes", "from Senate Minority Leader Mitch McConnell"), and the summary gives the name no title or
+description of its own ("Trump attorney Michael Cohen", "lawyer, Michael Avenatti,"). Nothing else
+changes; the truth layer then checks the sentence like any other (the full name is a spelling of the
+same person, and the role is the articles' words).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from ..schema.brief import StoryBrief
 from ..schema.parts import Summary
 from ..text.lexicons import demonyms
 from ..text.names import name_tokens
+from ..text.roles import roles_of
 from ..truth.meaning import findings
 
 __all__ = ["first_mentions", "introduce"]
@@ -87,14 +92,79 @@ def first_mentions(brief: StoryBrief, articles: Sequence[Article]) -> Iterator[t
                 yield i, span, full
 
 
+MAX_ROLE_WORDS = 5  # "Senate Majority Leader", "Swiss mountaineer": longer descriptions cost a summary too much
+
+
+def _titled(full: str, articles: Sequence[Article], first: bool = False) -> str:
+    """The person named with the role an article writes right before the name, inside a sentence
+    ("Senate Majority Leader Mitch McConnell", the article's own words and casing), or the name alone
+    when no article does (:func:`~summarizer.text.roles.roles_of` ranks the roles). ``first``: the name
+    opens the sentence, where only a capitalised title reads well."""
+    texts = [a.text for a in articles]
+    for role in roles_of(full, texts):
+        if len(role.split()) > MAX_ROLE_WORDS:
+            continue
+        titled = f"{role} {full}"
+        if first and not role[0].isupper():
+            continue  # "Author Anthony Maltese and his team": a common noun does not open a sentence well
+        if any(re.search(rf"[a-z,]\s+{re.escape(titled)}\b", t) for t in texts):  # not a sentence's first words
+            return titled
+    return full
+
+
+def _introductions(brief: StoryBrief, articles: Sequence[Article]) -> Iterator[tuple[int, tuple[int, int], str]]:
+    """(summary sentence, span, replacement) for each person's first mention in the summary: a bare
+    surname named in full, and a name with no title before it given the role the articles give
+    (both at once for "said Steck": "said Swiss mountaineer Ueli Steck")."""
+    bare = {(i, span[0]): (span, full) for i, span, full in first_mentions(brief, articles)}
+    people = _people(brief, articles)
+    named: set[str] = set()
+    for i, sentence in enumerate(brief.summary):
+        for surname, full in people.items():
+            found = _occurrences(sentence.text, surname)
+            if surname in named or not found:
+                continue
+            named.add(surname)
+            m = found[0]
+            if (i, m.start()) in bare:
+                span, full = bare[(i, m.start())]
+                yield i, span, _titled(full, articles, span[0] == 0) if _untitled(sentence.text, *span) else full
+                continue
+            start = m.start() - len(full) + len(surname)  # the full name ending at this surname
+            if start >= 0 and sentence.text[start:m.end()] == full and _untitled(sentence.text, start, m.end()):
+                titled = _titled(full, articles, start == 0)
+                if titled != full:
+                    yield i, (start, m.end()), titled
+
+
+# The words a role may follow: the name opens its clause ("said", "and"), so no title or description
+# of the text's own stands before it ("Trump attorney Michael Cohen", "his costar Michael Peña").
+_OPENS = frozenset(["said", "says", "told", "by", "and", "with", "against", "from", "to", "that", "as", "when"])
+_DESCRIBED_AFTER = re.compile(r"^,\s+(?:the|a|an|who|whose)\b")
+
+
+def _untitled(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start``:``end`` of ``text`` stands with no title or description: at the
+    sentence's start or after a word that opens a clause, and with no ", the ..." after it."""
+    if not text[:start].strip():
+        return not _DESCRIBED_AFTER.match(text[end:])
+    before = _PREVIOUS.search(text, 0, start)  # none after a comma or a dash: "lawyer, Michael Avenatti,"
+    if before is None or before.group(1).lower() not in _OPENS:
+        return False
+    return not _DESCRIBED_AFTER.match(text[end:])
+
+
 def introduce(brief: StoryBrief, articles: Sequence[Article]) -> StoryBrief:
-    """``brief`` with each person its summary first names by surname alone named in full there."""
-    found = list(first_mentions(brief, articles))
+    """``brief`` with each person its summary first names by surname alone named in full there, and
+    with the role the articles write before the name where no title precedes it."""
+    found = list(_introductions(brief, articles))
     if not found:
         return brief
     summary = list(brief.summary)
     for i, (a, b), full in sorted(found, key=lambda f: (f[0], -f[1][0])):  # right to left within a sentence
         sentence = summary[i]
+        if a == 0:
+            full = full[0].upper() + full[1:]
         text = sentence.text[:a] + full + sentence.text[b:]
         sources = [r.text for r in sentence.evidence]
         if len(findings(text, sources)) <= len(findings(sentence.text, sources)):  # no new doubt about it
