@@ -174,20 +174,22 @@ def test_pipeline_fuses_a_fact_sheet_and_covers_the_top_facts(arts, evidence, tm
     StoryBrief.model_validate(brief.model_dump(), context={"articles": arts})
 
 
-def test_a_top_fact_the_model_put_in_a_key_point_moves_into_the_summary(arts, evidence, tmp_path):
-    second = evidence.facts[1]
-    point = " ".join(second.sentences[0].text.split())
+def test_a_top_fact_the_model_put_in_a_key_point_moves_into_the_summary(arts, tmp_path):
+    from summarizer.pipeline import prepare_cluster
 
     def answer(request):
         return json.dumps({
             "title": "Putin does not deny North Korean troops in Russia",
-            "summary": [{"text": " ".join(evidence.facts[n].sentences[0].text.split()), "facts": [n + 1]}
+            "summary": [{"text": " ".join(facts[n].sentences[0].text.split()), "facts": [n + 1]}
                         for n in (0, 2)],
             "key_points": [{"text": point, "facts": [2]}],
             "perspectives": [], "topics": ["Russia-North Korea Relations"],
         })
 
-    brief = Pipeline(FunctionBackend(answer), Config(cache_dir=tmp_path, draft="json")).run(arts)
+    config = Config(cache_dir=tmp_path, draft="json")
+    facts = prepare_cluster(arts, config, FunctionBackend(answer)).sheet.facts  # the sheet's order: the model numbers them so
+    point = " ".join(facts[1].sentences[0].text.split())
+    brief = Pipeline(FunctionBackend(answer), config).run(arts)
     texts = [s.text for s in brief.summary]
     assert texts.count(point) == 1 and texts.index(point) == 2  # the model's sentence, not a second copy
     assert point not in [p.text for p in brief.key_points]
@@ -251,13 +253,16 @@ def test_two_outlets_translations_of_one_remark_are_one_fact(evidence):
     assert not said_by(other, [unrelated], common)
 
 
-def test_a_key_point_that_states_only_summary_facts_gives_way_to_a_fact_left_out(arts, evidence, tmp_path):
-    facts = evidence.facts
+def test_a_key_point_that_states_only_summary_facts_gives_way_to_a_fact_left_out(arts, tmp_path):
+    from summarizer.pipeline import prepare_cluster
+
+    config = Config(cache_dir=tmp_path, draft="json")
+    facts = prepare_cluster(arts, config, FunctionBackend(lambda r: "")).sheet.facts  # numbered as the model sees them
     summary = [(_source_text(f), [n]) for n, f in enumerate(facts[:5], 1)]
     # the model's key points repeat facts 1 and 2 in other words
     answer = _answer_with(summary, key_points=[(_source_text(facts[0]).replace("Thursday", "that day"), [1]),
                                                (_source_text(facts[1]), [2])])
-    brief = Pipeline(FunctionBackend(answer), Config(cache_dir=tmp_path, draft="json")).run(arts)
+    brief = Pipeline(FunctionBackend(answer), config).run(arts)
     dropped = [i for i in brief.grounding.issues if i.kind == "redundant" and i.action == "dropped"]
     assert dropped
     from summarizer.pipeline.coverage import KEY_POINTS
