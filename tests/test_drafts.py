@@ -25,6 +25,19 @@ def _pipeline(backend, tmp_path, **kw) -> Pipeline:
      "Putin confirms troops", ["Putin spoke on Thursday."]),
     ("# Title: Putin confirms troops.\n\n\n", "Putin confirms troops", []),
     ("", "", []),
+    # no headline line: the paragraph alone, its first sentence cut to a headline (the seed's real answer, shortened)
+    ("Russian President Vladimir Putin addresses North Korean troop deployment to Russia, stating it is up to "
+     "Moscow how to run its mutual defense clause. The Russian parliament ratified a treaty.",
+     "Russian President Vladimir Putin addresses North Korean troop deployment to Russia",
+     ["Russian President Vladimir Putin addresses North Korean troop deployment to Russia, stating it is up to "
+      "Moscow how to run its mutual defense clause.", "The Russian parliament ratified a treaty."]),
+    ("Putin spoke on Thursday. He did not deny it.\nThe parliament ratified a treaty.",
+     "Putin spoke on Thursday", ["Putin spoke on Thursday.", "He did not deny it.", "The parliament ratified a treaty."]),
+    # one long sentence alone is the paragraph too; a short line alone is a headline
+    ("The Russian parliament ratified a North Korea-Russia treaty that includes provisions for mutual military assistance "
+     "on Thursday.", "", ["The Russian parliament ratified a North Korea-Russia treaty that includes provisions for "
+                          "mutual military assistance on Thursday."]),
+    ("Putin confirms troops", "Putin confirms troops", []),
 ])
 def test_parse_prose_takes_the_first_line_as_headline_and_strips_labels(answer, title, sentences):
     assert parse_prose(answer) == (title, sentences)

@@ -106,11 +106,19 @@ def usable_prose(text: str) -> bool:
 
 
 def parse_prose(text: str) -> tuple[str, list[str]]:
-    """(headline, sentences) of the model's answer: the first line, then the paragraph(s) after it."""
+    """(headline, sentences) of the model's answer: the first line, then the paragraph(s) after it.
+
+    A small model sometimes writes no headline line, only the paragraph: a first line of two or more
+    sentences, or the answer's only line, is the paragraph, and its first sentence gives the headline
+    (:func:`headline`)."""
     lines = [c for raw in text.strip().splitlines() if (c := _clean_line(raw))]
     if not lines:
         return "", []
-    title, body = headline(lines[0]), " ".join(lines[1:])
+    first = [lines[0][s:e] for s, e in sentence_spans(lines[0]) if lines[0][s:e].strip()]
+    if len(first) > 1 or (len(lines) == 1 and _FINISHED.search(lines[0]) and len(lines[0].split()) > MAX_TITLE_WORDS):
+        title, body = headline(first[0]), " ".join(lines)
+    else:
+        title, body = headline(lines[0]), " ".join(lines[1:])
     return title, [" ".join(body[s:e].split()) for s, e in sentence_spans(body) if body[s:e].strip()]
 
 
