@@ -25,7 +25,7 @@ CLAUSE_BREAKS = frozenset(";:.!?()[]—–") | {
     "whose", "where", "when", "because", "since", "if", "unless", "until", "after", "before", "as",
 }
 SWAP = 3  # a replaced span of at most this many tokens is one word put for another
-_CALENDAR = frozenset(w.lower() for w in (MONTHS.split("|") + WEEKDAYS.split("|")))
+CALENDAR = frozenset(w.lower() for w in (MONTHS.split("|") + WEEKDAYS.split("|")))
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def tokens(text: str) -> tuple[Token, ...]:
             continue  # hyphens, quotation marks, slashes: nothing to align
         content = (word[0].isdigit() or (len(low) >= 3 and word[0].isalpha())) and low not in STOPWORDS
         bare = re.sub(r"'s$", "", low)
-        capital = word[0].isupper() and bare not in STOPWORDS and bare not in _CALENDAR
+        capital = word[0].isupper() and bare not in STOPWORDS and bare not in CALENDAR
         out.append(Token(word, low, align_stem(word), start, end, clause, content, capital))
     return tuple(out)
 

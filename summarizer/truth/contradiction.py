@@ -39,7 +39,7 @@ from ..text.opposites import lexicon
 from ..text.sentences import quote_spans
 from .counts import figure_mismatches
 from .doers import swapped_names, wrong_doer, wrong_subject
-from .slots import slot_names, slot_opposites
+from .slots import slot_dates, slot_names, slot_opposites
 
 ALIGN_MIN = 2  # content words a sentence clause must share with a source clause to be aligned with it
 _MONTH_RE = re.compile(r"\b(" + MONTHS + r")\b\.?")
@@ -82,6 +82,7 @@ def contradictions(
             found += _quotes(sentence, [*sources, *articles])
         elif rule == "date":
             found += _dates(sentence, sources, articles)
+            found += [Finding("date", d) for d in slot_dates(mine, theirs or [tokens(s) for s in sources])]
         elif rule == "name":
             found += _names(mine, theirs, articles)
         else:

@@ -8,7 +8,8 @@ cited sentences hold the new name somewhere. The slot is read against each sourc
 two cited sentences together hold the words of almost any mix of them.
 
 A slot is a replaced stretch of the token alignment with copied words on both sides (or the
-sentence's start or end on both). It is a substitution when the source's stretch holds a name and
+sentence's start or end on both). A weekday or month put for another in a slot is read the same way
+(:func:`slot_dates`), as is a word put for its opposite (:func:`slot_opposites`). It is a substitution when the source's stretch holds a name and
 the sentence's stretch holds a capitalised word (a name, a weekday: "Tuesday's hopes" for "President
 Biden hopes") that is no spelling of it, unless some cited sentence has the new words next to the
 same neighbour (a clause moved, not a name swapped).
@@ -20,12 +21,13 @@ import itertools
 from collections.abc import Iterator, Sequence
 from difflib import SequenceMatcher
 
-from ..text.clauses import Token
+from ..text.clauses import CALENDAR, Token
 from ..text.lexicons import SPEECH_VERBS, STOPWORDS, TITLE_WORDS
+from ..text.lexicons import WEEKDAYS as _WEEKDAY_NAMES
 from ..text.names import COMPASS, names_match, same_root
 from ..text.opposites import lexicon
 
-__all__ = ["slot_names", "slot_opposites"]
+__all__ = ["slot_dates", "slot_names", "slot_opposites"]
 
 SLOT_MINE = 5  # most tokens of the sentence's side of a slot (more is a rewritten clause, not a name put in)
 SLOT_THEIRS = 10  # most tokens of the source's side ("Senate Minority Leader Mitch McConnell (R-Ky.)")
@@ -132,3 +134,25 @@ def slot_opposites(mine: tuple[Token, ...], theirs: Sequence[tuple[Token, ...]])
             if hit and t.low not in there:
                 out.append(f"says {t.text!r} where its source says {hit!r}")
     return list(dict.fromkeys(out))
+
+
+def slot_dates(mine: tuple[Token, ...], theirs: Sequence[tuple[Token, ...]]) -> list[str]:
+    """A weekday or month put where the source sentence it copies gives another ("Documents released
+    [Friday] ... a meeting Friday" for "released [Thursday] ... a meeting Friday"), though the source
+    names the new day elsewhere: the date rule asks only whether some cited sentence names it."""
+    out = []
+    for toks, a0, a1, b0, b1, _ in _slots(mine, theirs):
+        for kind in (WEEKDAYS, MONTHS):  # a weekday for a weekday, a month for a month: "on Oct. 7" may say "Thursday"
+            put, there = _calendar(mine[a0:a1], kind), _calendar(toks[b0:b1], kind)
+            if put and there and not put.keys() & there.keys():
+                out.append(f"dates {' '.join(put.values())!r} where its source dates {' '.join(there.values())!r}")
+    return list(dict.fromkeys(out))
+
+
+WEEKDAYS = frozenset(w.lower() for w in _WEEKDAY_NAMES.split("|"))
+MONTHS = CALENDAR - WEEKDAYS
+
+
+def _calendar(toks: Sequence[Token], kind: frozenset[str]) -> dict[str, str]:
+    """{first three letters: word} of the capitalised weekdays or months among ``toks`` ("Sept." and "September" are one)."""
+    return {t.low.strip(".")[:3]: t.text for t in toks if t.text[0].isupper() and t.low.strip(".") in kind}
