@@ -38,6 +38,10 @@ def _pipeline(backend, tmp_path, **kw) -> Pipeline:
      "on Thursday.", "", ["The Russian parliament ratified a North Korea-Russia treaty that includes provisions for "
                           "mutual military assistance on Thursday."]),
     ("Putin confirms troops", "Putin confirms troops", []),
+    # tags the model wraps its paragraph in (dev: "<paragraph>Joe Rogan ...</paragraph>") are no part of it
+    ("Rogan admits he almost got vaccinated\n<paragraph>Joe Rogan admitted he almost got vaccinated.</paragraph> "
+     "He missed it. </news brief>",
+     "Rogan admits he almost got vaccinated", ["Joe Rogan admitted he almost got vaccinated.", "He missed it."]),
 ])
 def test_parse_prose_takes_the_first_line_as_headline_and_strips_labels(answer, title, sentences):
     assert parse_prose(answer) == (title, sentences)

@@ -37,6 +37,8 @@ _LABEL = re.compile(r"^\s*(?:[#*>\-]+\s*)*(?:\*\*)?(?:title|headline|summary|bri
                     re.IGNORECASE)
 _MARKUP = re.compile(r"^\s*(?:[#>*]+\s*)+|\*\*|__")
 _WRAPPING_QUOTES = re.compile(r'^["“](.*)["”]$')
+# Tags a small model wraps its paragraph in, echoing the prompt's <facts> block ("<paragraph>", "</news brief>").
+_TAG = re.compile(r"\s*</?[A-Za-z][\w -]{0,30}>\s*")
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def extractive_draft(prep: Prepared) -> CodeDraft:
 
 
 def _clean_line(line: str) -> str:
+    line = _TAG.sub(" ", line)
     line = _MARKUP.sub("", _LABEL.sub("", line)).strip()
     quoted = _WRAPPING_QUOTES.match(line)
     return quoted.group(1).strip() if quoted else line
