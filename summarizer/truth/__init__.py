@@ -22,6 +22,7 @@ module              holds
 ``citations``       dangling citations; cited articles must hold the sentence's facts
 ``support``         sentences against the source sentences they cite; cut-off copies
 ``meaning``         sentences and stances that reverse what their sources say (rules: ``contradiction``)
+``fusion``          a model sentence that fuses source sentences none of which holds it alone
 ``states``          a state given as current that an article says ended ("is missing" / "was found")
 ``provenance``      words and writing systems the articles never use
 ``facts``           numbers and names no article holds; actors and roles

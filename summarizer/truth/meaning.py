@@ -79,6 +79,11 @@ def use_judge(judge: Entailment | None) -> None:
     _second[:] = [judge] if judge is not None else []
 
 
+def second_judge() -> Entailment | None:
+    """The judge plugged in with :func:`use_judge`, or None."""
+    return _second[0] if _second else None
+
+
 def findings(
     sentence: str, sources: Sequence[str], articles: Sequence[str] = (), rules: Sequence[str] = RULES
 ) -> list[Finding]:

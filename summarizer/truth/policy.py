@@ -131,6 +131,10 @@ POLICY: dict[str, Rule] = {
     "meaning_role": Rule("citation_unsupported", strict=EVERYWHERE),
     "meaning_name": Rule("citation_unsupported", strict=EVERYWHERE),
     "meaning_quote": Rule("citation_unsupported", strict=EVERYWHERE),
+    # a model sentence that fuses source sentences none of which holds it alone (truth/fusion.py): the
+    # meaning rules cannot read it, so its best source sentence stands in. Repaired, not refused: a
+    # brief another model wrote may fuse well, and an entailment judge may vouch for it
+    "fusion_unverified": Rule("citation_unsupported"),
     # a state given as current that an article says ended ("is missing" / "was found", truth/states.py):
     # the later sentence stands in for it
     "superseded_state": Rule("citation_unsupported", strict=EVERYWHERE),
