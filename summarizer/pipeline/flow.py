@@ -31,7 +31,6 @@ from . import drafts, requests
 from .assembly import assemble
 from .calls import Caller, RunState
 from .coverage import cover
-from .introductions import introduce
 from .prepare import Prepared
 from .steps import finish, prepare_cluster
 
@@ -182,7 +181,7 @@ class Pipeline:
         return self._finish(prepared, brief, state)
 
     def _finish(self, prep: Prepared, brief: StoryBrief, state: RunState) -> StoryBrief:
-        return finish(prep, introduce(cover(brief, prep), prep.all_articles), lambda repaired: {
+        return finish(prep, cover(brief, prep), lambda repaired: {
             "grounding": repaired.grounding.model_copy(update={"reasks": state.reasks}),
             "run": self._metadata(prep, state),
         })

@@ -14,7 +14,8 @@ step                 what it does
                      ``remember`` caches an answer once it proved usable. ``messages``
                      frames a prompt as every request of the pipeline does
 ``finish``           a brief -> the brief returned: the truth layer's repair against every
-                     article, the run's own fields set, then the strict check
+                     article, its people introduced at first mention, the run's own fields
+                     set, then the strict check
 ===================  ========================================================================
 
 Between request and finish a flow makes its brief's sentences as the pipeline's assembly does:
@@ -41,6 +42,7 @@ from ..schema.article import Article
 from ..schema.brief import StoryBrief
 from .assembly import ChosenActor, disagreement_lines, model_sentence, perspectives
 from .calls import Caller, RunState
+from .introductions import introduce
 from .coverage import says
 from .prepare import Prepared, prepare
 from .requests import messages
@@ -65,7 +67,8 @@ def finish(prep: Prepared, brief: StoryBrief, stamp: Callable[[StoryBrief], dict
     ``stamp(repaired)`` gives (the run's metadata, a changelog) set, and validated strictly: what a
     flow returns. Raises :class:`~summarizer.errors.OutputValidationError` when the repaired brief
     still fails its guarantees."""
-    repaired = truth.repair(brief, prep.all_articles, prep.evidence)
+    # people are introduced in the sentences the truth layer kept, including those it put in
+    repaired = introduce(truth.repair(brief, prep.all_articles, prep.evidence), prep.all_articles)
     # reactions by country come from the perspectives the truth layer kept, and are checked again below
     reactions = find_reactions(repaired.perspectives, prep.all_articles)
     final = repaired.model_copy(update={**stamp(repaired), "reactions": reactions})

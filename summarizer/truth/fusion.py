@@ -56,7 +56,10 @@ class FusionCheck:
     def repair(self, item: CitedSentence, issues: list[Issue], where: str, ctx: Context) -> CitedSentence:
         if not issues:
             return item
-        ref: SentenceRef = issues[0].fix
+        now = self.check(item, where, ctx)  # an earlier check may have put a source sentence in its place
+        if not now:
+            return item
+        ref: SentenceRef = now[0].fix
         for i in issues:
             ctx.record(i, "repaired")
         ctx.mark_repaired(where)
