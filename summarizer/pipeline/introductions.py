@@ -76,10 +76,8 @@ def _bare(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     return m.start(), m.end()
 
 
-def first_mentions(brief: StoryBrief, articles: Sequence[Article]) -> Iterator[tuple[int, tuple[int, int], str]]:
-    """(summary sentence, the span to name in full, full name) for each person the summary first
-    names by surname alone."""
-    people = _people(brief, articles)
+def _first_named(brief: StoryBrief, people: dict[str, str]) -> Iterator[tuple[int, str, str, re.Match[str]]]:
+    """(summary sentence, its text, full name, the surname's match) for each person's first mention."""
     named: set[str] = set()
     for i, sentence in enumerate(brief.summary):
         for surname, full in people.items():
@@ -87,9 +85,16 @@ def first_mentions(brief: StoryBrief, articles: Sequence[Article]) -> Iterator[t
             if surname in named or not found:
                 continue
             named.add(surname)
-            span = _bare(sentence.text, found[0])
-            if span is not None and full not in sentence.text:
-                yield i, span, full
+            yield i, sentence.text, full, found[0]
+
+
+def first_mentions(brief: StoryBrief, articles: Sequence[Article]) -> Iterator[tuple[int, tuple[int, int], str]]:
+    """(summary sentence, the span to name in full, full name) for each person the summary first
+    names by surname alone."""
+    for i, text, full, m in _first_named(brief, _people(brief, articles)):
+        span = _bare(text, m)
+        if span is not None and full not in text:
+            yield i, span, full
 
 
 MAX_ROLE_WORDS = 5  # "Senate Majority Leader", "Swiss mountaineer": longer descriptions cost a summary too much
@@ -115,26 +120,17 @@ def _titled(full: str, articles: Sequence[Article], first: bool = False) -> str:
 def _introductions(brief: StoryBrief, articles: Sequence[Article]) -> Iterator[tuple[int, tuple[int, int], str]]:
     """(summary sentence, span, replacement) for each person's first mention in the summary: a bare
     surname named in full, and a name with no title before it given the role the articles give
-    (both at once for "said Steck": "said Swiss mountaineer Ueli Steck")."""
-    bare = {(i, span[0]): (span, full) for i, span, full in first_mentions(brief, articles)}
-    people = _people(brief, articles)
-    named: set[str] = set()
-    for i, sentence in enumerate(brief.summary):
-        for surname, full in people.items():
-            found = _occurrences(sentence.text, surname)
-            if surname in named or not found:
-                continue
-            named.add(surname)
-            m = found[0]
-            if (i, m.start()) in bare:
-                span, full = bare[(i, m.start())]
-                yield i, span, _titled(full, articles, span[0] == 0) if _untitled(sentence.text, *span) else full
-                continue
-            start = m.start() - len(full) + len(surname)  # the full name ending at this surname
-            if start >= 0 and sentence.text[start:m.end()] == full and _untitled(sentence.text, start, m.end()):
-                titled = _titled(full, articles, start == 0)
-                if titled != full:
-                    yield i, (start, m.end()), titled
+    (both at once for "said McConnell": "said Senate Majority Leader Mitch McConnell")."""
+    for i, text, full, m in _first_named(brief, _people(brief, articles)):
+        span = _bare(text, m)
+        if span is not None and full not in text:  # named by surname alone
+            yield i, span, _titled(full, articles, span[0] == 0) if _untitled(text, *span) else full
+            continue
+        start = m.end() - len(full)  # the full name ending at this surname
+        if start >= 0 and text[start:m.end()] == full and _untitled(text, start, m.end()):
+            titled = _titled(full, articles, start == 0)
+            if titled != full:
+                yield i, (start, m.end()), titled
 
 
 # The words a role may follow: the name opens its clause ("said", "and"), so no title or description
