@@ -26,21 +26,21 @@ def _pipeline(backend, tmp_path, **kw) -> Pipeline:
     ("# Title: Putin confirms troops.\n\n\n", "Putin confirms troops", []),
     ("", "", []),
     # no headline line: the paragraph alone, its first sentence cut to a headline (the seed's real answer, shortened)
-    ("Russian President Vladimir Putin addresses North Korean troop deployment to Russia, stating it is up to "
-     "Moscow how to run its mutual defense clause. The Russian parliament ratified a treaty.",
+    (("Russian President Vladimir Putin addresses North Korean troop deployment to Russia, stating it is up to "
+     "Moscow how to run its mutual defense clause. The Russian parliament ratified a treaty."),
      "Russian President Vladimir Putin addresses North Korean troop deployment to Russia",
-     ["Russian President Vladimir Putin addresses North Korean troop deployment to Russia, stating it is up to "
-      "Moscow how to run its mutual defense clause.", "The Russian parliament ratified a treaty."]),
+     [("Russian President Vladimir Putin addresses North Korean troop deployment to Russia, stating it is up to "
+      "Moscow how to run its mutual defense clause."), "The Russian parliament ratified a treaty."]),
     ("Putin spoke on Thursday. He did not deny it.\nThe parliament ratified a treaty.",
      "Putin spoke on Thursday", ["Putin spoke on Thursday.", "He did not deny it.", "The parliament ratified a treaty."]),
     # one long sentence alone is the paragraph too; a short line alone is a headline
-    ("The Russian parliament ratified a North Korea-Russia treaty that includes provisions for mutual military assistance "
-     "on Thursday.", "", ["The Russian parliament ratified a North Korea-Russia treaty that includes provisions for "
-                          "mutual military assistance on Thursday."]),
+    (("The Russian parliament ratified a North Korea-Russia treaty that includes provisions for mutual military assistance "
+     "on Thursday."), "", [("The Russian parliament ratified a North Korea-Russia treaty that includes provisions for "
+                          "mutual military assistance on Thursday.")]),
     ("Putin confirms troops", "Putin confirms troops", []),
     # tags the model wraps its paragraph in (dev: "<paragraph>Joe Rogan ...</paragraph>") are no part of it
-    ("Rogan admits he almost got vaccinated\n<paragraph>Joe Rogan admitted he almost got vaccinated.</paragraph> "
-     "He missed it. </news brief>",
+    (("Rogan admits he almost got vaccinated\n<paragraph>Joe Rogan admitted he almost got vaccinated.</paragraph> "
+     "He missed it. </news brief>"),
      "Rogan admits he almost got vaccinated", ["Joe Rogan admitted he almost got vaccinated.", "He missed it."]),
 ])
 def test_parse_prose_takes_the_first_line_as_headline_and_strips_labels(answer, title, sentences):

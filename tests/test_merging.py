@@ -23,13 +23,13 @@ MERGED = [
      "Kroll was named CEO of HQ Trivia in 2018 and was found dead in his Manhattan apartment on Sunday."),
     ("The IMF expects global growth to remain at 4.9% next year.",
      "The IMF slashed its 2021 growth forecast for the United States by one full percentage point.",
-     "The IMF expects global growth to remain at 4.9% next year and slashed its 2021 growth forecast for the "
-     "United States by one full percentage point."),
+     ("The IMF expects global growth to remain at 4.9% next year and slashed its 2021 growth forecast for the "
+     "United States by one full percentage point.")),
     # the second's quotation stays whole
     ("Trump has often taken credit for the stock market's climb.",
      "Trump cited the \"record stock market\" as one of the ways there has been \"unprecedented success\".",
-     "Trump has often taken credit for the stock market's climb and cited the \"record stock market\" as one of "
-     "the ways there has been \"unprecedented success\"."),
+     ("Trump has often taken credit for the stock market's climb and cited the \"record stock market\" as one of "
+     "the ways there has been \"unprecedented success\".")),
 ]
 
 NOT_MERGED = [
@@ -45,6 +45,8 @@ NOT_MERGED = [
     # the actor speaks: "Police say A and B" would read as one remark
     ("Police say the teacher was obsessed with one of her students.",
      "Police said the girl's mother discovered the messages on her iPod."),
+    ("Kroll announced the deal on Monday.", "Kroll resigned from the board in June."),
+    ("Kroll resigned from the board in June.", "Kroll announced the deal on Monday."),
     # not the same actor, or no actor at all
     ("President Biden said on Monday that he did not agree with the activists.",
      "President Biden on Monday said he did not agree with activists."),

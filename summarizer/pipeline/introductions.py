@@ -107,11 +107,9 @@ def _titled(full: str, articles: Sequence[Article], first: bool = False) -> str:
     opens the sentence, where only a capitalised title reads well."""
     texts = [a.text for a in articles]
     for role in roles_of(full, texts):
-        if len(role.split()) > MAX_ROLE_WORDS:
-            continue
+        if len(role.split()) > MAX_ROLE_WORDS or (first and not role[0].isupper()):
+            continue  # too long; or "Author Anthony Maltese and his team": a common noun opening a sentence
         titled = f"{role} {full}"
-        if first and not role[0].isupper():
-            continue  # "Author Anthony Maltese and his team": a common noun does not open a sentence well
         if any(re.search(rf"[a-z,]\s+{re.escape(titled)}\b", t) for t in texts):  # not a sentence's first words
             return titled
     return full
@@ -142,11 +140,10 @@ _DESCRIBED_AFTER = re.compile(r"^,\s+(?:the|a|an|who|whose)\b")
 def _untitled(text: str, start: int, end: int) -> bool:
     """Whether the name at ``start``:``end`` of ``text`` stands with no title or description: at the
     sentence's start or after a word that opens a clause, and with no ", the ..." after it."""
-    if not text[:start].strip():
-        return not _DESCRIBED_AFTER.match(text[end:])
-    before = _PREVIOUS.search(text, 0, start)  # none after a comma or a dash: "lawyer, Michael Avenatti,"
-    if before is None or before.group(1).lower() not in _OPENS:
-        return False
+    if text[:start].strip():
+        before = _PREVIOUS.search(text, 0, start)  # none after a comma or a dash: "lawyer, Michael Avenatti,"
+        if before is None or before.group(1).lower() not in _OPENS:
+            return False
     return not _DESCRIBED_AFTER.match(text[end:])
 
 

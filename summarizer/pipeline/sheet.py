@@ -14,6 +14,7 @@ This is concept coverage (Gillick & Favre 2009; Lin & Bilmes 2011), read greedil
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -70,7 +71,7 @@ LENGTH_EXPONENT = 0.5  # a fact's gain is divided by its length in words to this
 def concepts(text: str) -> set[str | tuple[str, str]]:
     """The content-word stems of ``text`` and its pairs of adjacent content-word stems."""
     words = content_stems(text)
-    return set(words) | set(zip(words, words[1:]))
+    return set(words) | set(itertools.pairwise(words))
 
 
 def coverage_order(facts: Sequence[Fact], articles: Sequence[Article]) -> list[Fact]:

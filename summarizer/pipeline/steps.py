@@ -42,8 +42,8 @@ from ..schema.article import Article
 from ..schema.brief import StoryBrief
 from .assembly import ChosenActor, disagreement_lines, model_sentence, perspectives
 from .calls import Caller, RunState
-from .introductions import introduce
 from .coverage import says
+from .introductions import introduce
 from .prepare import Prepared, prepare
 from .requests import messages
 

@@ -25,7 +25,6 @@ MAX_FIRST_WORDS = 30  # a longer first sentence would bury the second fact
 # The actor: "The" at most, then one to five capitalised words ("Attorney General Merrick Garland",
 # "The IMF", "U.S. employers" is not one), then a lower-case word that is no function word.
 _SUBJECT = re.compile(r"^((?:The )?(?:[A-Z][\w.’'-]*\s){1,5})(?=([a-z][\w’'-]*)\b)")
-_NOT_PREDICATE = frozenset(["said", "says", "say"])
 # The actor speaks when the predicate opens with a speech verb (after an adverb at most): "Police say ...".
 _SPEECH = re.compile(rf"^(?:[a-z]+ly )?(?:{SPEECH_VERBS})\b", re.IGNORECASE)
 # Words after which the next predicate could attach to another clause ("... explaining what caused the
@@ -54,7 +53,7 @@ def subject(text: str) -> str | None:
     word, a pronoun, a date or a name the next word does not make the subject of ("Bank of ..."),
     or an actor who speaks (the fact is what they said, and "X said A and B" reads as one remark)."""
     m = _SUBJECT.match(text)
-    if m is None or m.group(2) in _NOT_PREDICATE:
+    if m is None or _SPEECH.match(text[m.end():]):
         return None
     after = text[m.end():].split()
     verb = after[1] if m.group(2).endswith("ly") and len(after) > 1 else m.group(2)  # "has often", "quickly said"
@@ -70,7 +69,7 @@ def subject(text: str) -> str | None:
 
 def _plain(predicate: str) -> bool:
     """One plain statement: no clause word, comma or quotation the next predicate could attach to."""
-    if len(predicate.split()) > MAX_FIRST_WORDS or _SPEECH.search(predicate):
+    if len(predicate.split()) > MAX_FIRST_WORDS:
         return False
     if re.search(r"[\"“”‘(]|’(?![a-z])|,(?!\d)", predicate):  # a quotation (not "Macomber’s"), an aside, a comma
         return False
@@ -94,8 +93,6 @@ def merge(first: str, second: str) -> str | None:
         return None
     predicate = first[len(actor):-1].strip()
     rest = second[len(actor):].strip()
-    if not predicate or not rest or not _plain(predicate) or _SPEECH.match(rest):
-        return None
-    if _abbreviated(first):
+    if not predicate or not rest or not _plain(predicate) or _abbreviated(first):
         return None
     return f"{actor} {predicate} and {rest}"

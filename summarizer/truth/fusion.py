@@ -27,11 +27,9 @@ from .support import support
 ONE_SOURCE_SHARE = 0.8  # of a model sentence's content words, in the one source sentence that holds most
 
 
-def _best(item: CitedSentence) -> tuple[SentenceRef | None, bool]:
-    """The cited source sentence that supports ``item`` best, and whether it holds it alone."""
+def _best(item: CitedSentence) -> tuple[SentenceRef, bool]:
+    """The cited source sentence that supports ``item`` best (it cites one at least), and whether it holds it alone."""
     scored = [(support(item.text, [r]), r) for r in item.evidence]
-    if not scored:
-        return None, True
     (missing, share), ref = max(scored, key=lambda x: (not x[0][0], x[0][1]))
     return ref, not missing and share >= ONE_SOURCE_SHARE
 
@@ -46,7 +44,7 @@ class FusionCheck:
         if item.origin != "model" or len(item.evidence) < 2:
             return []
         ref, alone = _best(item)
-        if alone or ref is None:
+        if alone:
             return []
         judge = meaning.second_judge()
         if judge is not None and judge.judge(item.text, [r.text for r in item.evidence]).label == "entailed":

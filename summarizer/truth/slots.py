@@ -8,11 +8,11 @@ cited sentences hold the new name somewhere. The slot is read against each sourc
 two cited sentences together hold the words of almost any mix of them.
 
 A slot is a replaced stretch of the token alignment with copied words on both sides (or the
-sentence's start or end on both). A weekday or month put for another in a slot is read the same way
-(:func:`slot_dates`), as is a word put for its opposite (:func:`slot_opposites`). It is a substitution when the source's stretch holds a name and
+sentence's start or end on both). It is a substitution when the source's stretch holds a name and
 the sentence's stretch holds a capitalised word (a name, a weekday: "Tuesday's hopes" for "President
 Biden hopes") that is no spelling of it, unless some cited sentence has the new words next to the
-same neighbour (a clause moved, not a name swapped).
+same neighbour (a clause moved, not a name swapped). A weekday or month put for another in a slot is
+read the same way (:func:`slot_dates`), as is a word put for its opposite (:func:`slot_opposites`).
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ SLOT_CONTEXT = 2  # copied tokens on each side of a slot ("Bureau of Labor [Stat
 BASE_SHARE = 0.3  # share of the sentence's words copied from a source sentence for its slots to be read
 OPPOSITE_SLOT = 2  # most words of a slot read for opposites, one for one
 EDGE = 2  # what both sentences' start or end counts for, as context
+WEEKDAYS = frozenset(w.lower() for w in _WEEKDAY_NAMES.split("|"))
+MONTHS = CALENDAR - WEEKDAYS
 
 
 def _worded(toks: Sequence[Token], a: int, b: int, mid: set[str], calendar: bool = True) -> list[str]:
@@ -148,9 +150,6 @@ def slot_dates(mine: tuple[Token, ...], theirs: Sequence[tuple[Token, ...]]) -> 
                 out.append(f"dates {' '.join(put.values())!r} where its source dates {' '.join(there.values())!r}")
     return list(dict.fromkeys(out))
 
-
-WEEKDAYS = frozenset(w.lower() for w in _WEEKDAY_NAMES.split("|"))
-MONTHS = CALENDAR - WEEKDAYS
 
 
 def _calendar(toks: Sequence[Token], kind: frozenset[str]) -> dict[str, str]:
